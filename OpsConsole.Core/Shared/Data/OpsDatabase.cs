@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace OpsConsole.Core.Shared.Data;
+
+/// <summary>Builds context options for the configured provider; used by the app, the tests and the design-time tools.</summary>
+public static class OpsDatabase
+{
+    public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(30))
+                    .AddInterceptors(SqlitePragmas.Instance);
+                break;
+            case DatabaseProvider.PostgreSql:
+                builder.UseNpgsql(options.ConnectionString, o => o.EnableRetryOnFailure(3));
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(options.ConnectionString, o => o.EnableRetryOnFailure(3));
+                break;
+        }
+    }
+
+    public static OpsDbContext Create(DatabaseOptions options, Action<DbContextOptionsBuilder>? extra = null)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+            {
+                var b = new DbContextOptionsBuilder<SqliteOpsDbContext>();
+                Configure(b, options);
+                extra?.Invoke(b);
+                return new SqliteOpsDbContext(b.Options);
+            }
+            case DatabaseProvider.PostgreSql:
+            {
+                var b = new DbContextOptionsBuilder<PostgreSqlOpsDbContext>();
+                Configure(b, options);
+                extra?.Invoke(b);
+                return new PostgreSqlOpsDbContext(b.Options);
+            }
+            default:
+            {
+                var b = new DbContextOptionsBuilder<SqlServerOpsDbContext>();
+                Configure(b, options);
+                extra?.Invoke(b);
+                return new SqlServerOpsDbContext(b.Options);
+            }
+        }
+    }
+
+    /// <summary>The folder a SQLite database file lives in, or null for other providers and in-memory databases.</summary>
+    public static string? SqliteDirectory(DatabaseOptions options)
+    {
+        if (options.Provider != DatabaseProvider.Sqlite)
+        {
+            return null;
+        }
+        var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:")
+        {
+            return null;
+        }
+        return Path.GetDirectoryName(Path.GetFullPath(source));
+    }
+}
+
+/// <summary>WAL and a busy timeout on every SQLite connection: readers never block the writer, writers wait in turn.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
+        => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        // journal_mode=WAL is set once by the initialiser and sticks to the file; these two are per connection.
+        command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
+    }
+}

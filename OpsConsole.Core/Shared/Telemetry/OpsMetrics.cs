@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace OpsConsole.Core.Shared.Telemetry;
+
+/// <summary>Our own meter; every module adds its instruments here so that /metrics has one prefix.</summary>
+public sealed class OpsMetrics : IDisposable
+{
+    public const string MeterName = "OpsConsole";
+
+    private readonly Meter _meter;
+
+    public OpsMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        AuditEntries = _meter.CreateCounter<long>("opsconsole.audit.entries", description: "Audit entries written");
+        JobRuns = _meter.CreateCounter<long>("opsconsole.scheduler.job.runs", description: "Scheduled job runs by job and outcome");
+        JobDuration = _meter.CreateHistogram<double>("opsconsole.scheduler.job.duration", unit: "s", description: "Scheduled job duration");
+        UpstreamProbes = _meter.CreateCounter<long>("opsconsole.upstream.probes", description: "Upstream health probes by upstream and state");
+        SignInFailures = _meter.CreateCounter<long>("opsconsole.auth.signin.failures", description: "Failed sign-ins");
+    }
+
+    public Meter Meter => _meter;
+    public Counter<long> AuditEntries { get; }
+    public Counter<long> JobRuns { get; }
+    public Histogram<double> JobDuration { get; }
+    public Counter<long> UpstreamProbes { get; }
+    public Counter<long> SignInFailures { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

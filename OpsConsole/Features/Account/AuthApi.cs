@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Identity;
+using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Telemetry;
+using OpsConsole.Infrastructure.Api;
+using OpsConsole.Infrastructure.Auth;
+
+namespace OpsConsole.Features.Account;
+
+public sealed record LoginRequest(string? Username, string? Password);
+
+public sealed record LoginResponse(string Token, DateTimeOffset ExpiresAt, IReadOnlyList<string> Roles);
+
+public sealed record MeResponse(string Name, IReadOnlyList<string> Roles);
+
+public static class AuthApi
+{
+    public static void MapAuthApi(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/auth/login", LoginAsync).AllowAnonymous().WithTags("Auth").WithSummary("Exchange a user name and password for a bearer token");
+        api.MapGet("/me", (HttpContext http) => TypedResults.Ok(new MeResponse(http.User.Identity!.Name!, http.User.ToActor().Roles)))
+            .RequireAuthorization().WithTags("Auth").WithSummary("Who the caller is");
+    }
+
+    private static async Task<IResult> LoginAsync(LoginRequest request, UserManager<OpsUser> users, SignInManager<OpsUser> signIn,
+        ApiTokenIssuer tokens, OpsMetrics metrics)
+    {
+        if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > UserAdministration.MaxUserNameLength)
+        {
+            return ApiResults.Invalid("username", $"username is required (at most {UserAdministration.MaxUserNameLength} characters).");
+        }
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > 128)
+        {
+            return ApiResults.Invalid("password", "password is required (at most 128 characters).");
+        }
+        var user = await users.FindByNameAsync(request.Username.Trim());
+        if (user is null)
+        {
+            metrics.SignInFailures.Add(1);
+            return Refused("Wrong user name or password.");
+        }
+        var check = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
+        if (check.IsLockedOut)
+        {
+            metrics.SignInFailures.Add(1);
+            return Refused("This account is locked after too many failed sign-ins. Try again later or ask an admin to reset it.");
+        }
+        if (check.IsNotAllowed)
+        {
+            metrics.SignInFailures.Add(1);
+            return Refused("This account is disabled.");
+        }
+        if (!check.Succeeded)
+        {
+            metrics.SignInFailures.Add(1);
+            return Refused("Wrong user name or password.");
+        }
+        var (token, expires) = await tokens.IssueAsync(user);
+        return TypedResults.Ok(new LoginResponse(token, expires, [.. await users.GetRolesAsync(user)]));
+    }
+
+    private static IResult Refused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused");
+}

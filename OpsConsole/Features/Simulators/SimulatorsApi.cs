@@ -1,0 +1,54 @@
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Upstreams;
+using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Simulators;
+
+namespace OpsConsole.Features.Simulators;
+
+public sealed record SimulatorFaultsChanged(string Name, SimulatorFaults Faults) : IOpsEvent
+{
+    public string Topic => OpsTopics.Simulators;
+}
+
+/// <summary>Sets the simulators' fault switches: the admin page and tests use the same service.</summary>
+public sealed class SimulatorControl(SimulatorRegistry registry, AuditLog audit, IOpsEventStream events, UpstreamProbe probe)
+{
+    public async Task<IReadOnlyDictionary<string, string[]>> SetAsync(Actor actor, string name, SimulatorFaults faults, CancellationToken ct = default)
+    {
+        var errors = faults.Validate();
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+        var before = registry.Faults(name);
+        registry.Set(name, faults);
+        await audit.RecordAsync(actor, OpsModules.Shared, "simulator.faults", "Simulator", name, before, faults, ct);
+        events.Publish(new SimulatorFaultsChanged(name, faults));
+        _ = probe.ProbeAsync(name, CancellationToken.None);
+        return errors;
+    }
+}
+
+public static class SimulatorsApi
+{
+    public static void MapSimulatorsApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/simulators").WithTags("Simulators");
+        group.MapGet("/", (SimulatorRegistry registry) => TypedResults.Ok(new { enabled = registry.Enabled, seed = registry.Seed, simulators = registry.States }))
+            .RequireAuthorization(OpsPolicies.Read);
+        group.MapPut("/{name}/faults", async (string name, SimulatorFaults faults, SimulatorRegistry registry, SimulatorControl control,
+            HttpContext http, CancellationToken ct) =>
+        {
+            if (!registry.Exists(name))
+            {
+                return Results.Problem($"No simulator '{name}'. Simulators: {string.Join(", ", registry.Names)}.", statusCode: 404);
+            }
+            var errors = await control.SetAsync(http.User.ToActor(), name, faults, ct);
+            return errors.Count > 0 ? TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request is not valid.") : Results.Ok(registry.States.First(s => s.Name == name));
+        }).RequireAuthorization(OpsPolicies.Administer);
+        api.MapGet("/upstreams", (UpstreamHealthBoard board) => TypedResults.Ok(board.All)).RequireAuthorization(OpsPolicies.Read)
+            .WithTags("Upstreams").WithSummary("The last health probe of every upstream");
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Identity;
+
+namespace OpsConsole.Infrastructure.Auth;
+
+public static class OpsAuthentication
+{
+    /// <summary>Picks the bearer token when the request carries one, else the Identity cookie.</summary>
+    public const string CookieOrBearer = "CookieOrBearer";
+
+    public static IServiceCollection AddOpsAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrBearer;
+                o.DefaultChallengeScheme = CookieOrBearer;
+            })
+            .AddPolicyScheme(CookieOrBearer, "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o =>
+                o.BearerTokenExpiration = TimeSpan.FromHours(configuration.GetValue("Auth:TokenHours", 8.0)))
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "OpsConsole.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(configuration.GetValue("Auth:CookieHours", 12.0));
+            o.SlidingExpiration = true;
+            // API and hub callers get status codes, people get the sign-in page.
+            o.Events.OnRedirectToLogin = ctx => StatusOrRedirect(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => StatusOrRedirect(ctx, StatusCodes.Status403Forbidden);
+        });
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        new IdentityBuilder(typeof(OpsUser), typeof(IdentityRole), services).AddSignInManager<OpsSignInManager>();
+
+        services.AddSingleton<IAuthorizationHandler, ActiveAccountHandler>();
+        services.AddAuthorization(o =>
+        {
+            foreach (var (policy, roles) in OpsPolicies.RolesByPolicy)
+            {
+                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles).AddRequirements(ActiveAccountRequirement.Instance));
+            }
+        });
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<ApiTokenIssuer>();
+        return services;
+    }
+
+    public static bool IsApiRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs");
+
+    private static Task StatusOrRedirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (IsApiRequest(ctx.Request))
+        {
+            ctx.Response.StatusCode = status;
+        }
+        else
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+        }
+        return Task.CompletedTask;
+    }
+
+    public static Actor ToActor(this ClaimsPrincipal principal) =>
+        new(principal.Identity?.Name ?? "anonymous", principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList());
+}
+
+/// <summary>Refuses sign-in to disabled users (the result is NotAllowed).</summary>
+public sealed class OpsSignInManager(UserManager<OpsUser> users, IHttpContextAccessor contextAccessor,
+    IUserClaimsPrincipalFactory<OpsUser> claimsFactory, IOptions<IdentityOptions> options, ILogger<SignInManager<OpsUser>> logger,
+    IAuthenticationSchemeProvider schemes, IUserConfirmation<OpsUser> confirmation)
+    : SignInManager<OpsUser>(users, contextAccessor, claimsFactory, options, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(OpsUser user) => !user.IsDisabled && await base.CanSignInAsync(user);
+}
+
+public sealed class ActiveAccountRequirement : IAuthorizationRequirement
+{
+    public static readonly ActiveAccountRequirement Instance = new();
+}
+
+/// <summary>
+/// Cookies are re-validated by Identity's security-stamp validator; bearer tokens are not. This handler checks
+/// that the account behind any principal is still enabled and its stamp unchanged (cached briefly), so disabling
+/// a user or changing their roles ends their tokens too.
+/// </summary>
+public sealed class ActiveAccountHandler(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<IdentityOptions> identity)
+    : AuthorizationHandler<ActiveAccountRequirement>
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveAccountRequirement requirement)
+    {
+        var userId = context.User.FindFirstValue(identity.Value.ClaimsIdentity.UserIdClaimType);
+        var stamp = context.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
+        if (userId is null)
+        {
+            return;
+        }
+        var current = await cache.GetOrCreateAsync($"account-stamp:{userId}", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            await using var scope = scopes.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<OpsUser>>();
+            var user = await users.FindByIdAsync(userId);
+            return user is null || user.IsDisabled ? null : user.SecurityStamp;
+        });
+        if (current is not null && (stamp is null || stamp == current))
+        {
+            context.Succeed(requirement);
+        }
+    }
+
+    public static void Forget(IMemoryCache cache, string userId) => cache.Remove($"account-stamp:{userId}");
+}
+
+/// <summary>Issues the bearer token of `POST /api/auth/login`: Identity's own protected ticket, with an expiry.</summary>
+public sealed class ApiTokenIssuer(SignInManager<OpsUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time)
+{
+    public async Task<(string Token, DateTimeOffset ExpiresAt)> IssueAsync(OpsUser user)
+    {
+        var principal = await signIn.CreateUserPrincipalAsync(user);
+        var options = bearer.Get(IdentityConstants.BearerScheme);
+        var expires = time.GetUtcNow() + options.BearerTokenExpiration;
+        var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = expires }, IdentityConstants.BearerScheme);
+        return (options.BearerTokenProtector.Protect(ticket), expires);
+    }
+}

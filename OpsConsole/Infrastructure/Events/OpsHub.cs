@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Identity;
+
+namespace OpsConsole.Infrastructure.Events;
+
+/// <summary>
+/// `/hubs/ops` for outside clients: join a topic group (audit, upstreams, scheduler, and the modules' topics) and
+/// receive "event" messages with {topic, type, data}. Blazor components use the in-process stream instead.
+/// </summary>
+[Authorize(Policy = OpsPolicies.Read)]
+public sealed class OpsHub : Hub
+{
+    public const string Path = "/hubs/ops";
+    public const string EventMethod = "event";
+
+    public async Task Join(string topic)
+    {
+        if (!OpsTopics.IsValid(topic))
+        {
+            throw new HubException("topic must be 1-100 letters, digits, '.', '-', '_' or ':'.");
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, topic);
+    }
+
+    public Task Leave(string topic) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topic);
+}
+
+/// <summary>Relays every event of the in-process stream to the hub group of its topic.</summary>
+public sealed class OpsHubRelay(IOpsEventStream events, IHubContext<OpsHub> hub) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = events.Subscribe<IOpsEvent>(evt =>
+            hub.Clients.Group(evt.Topic).SendAsync(OpsHub.EventMethod, new { topic = evt.Topic, type = evt.GetType().Name, data = (object)evt },
+                CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Http.Json;
+using MudBlazor.Services;
+using OpenTelemetry.Metrics;
+using OpsConsole.Components;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Telemetry;
+using OpsConsole.Core.Shared.Upstreams;
+using OpsConsole.Features.Account;
+using OpsConsole.Features.Audit;
+using OpsConsole.Features.Scheduler;
+using OpsConsole.Features.Simulators;
+using OpsConsole.Features.Users;
+using OpsConsole.Infrastructure.Api;
+using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Infrastructure.Database;
+using OpsConsole.Infrastructure.Events;
+using OpsConsole.Infrastructure.Health;
+using OpsConsole.Infrastructure.Scheduling;
+using OpsConsole.Infrastructure.Upstreams;
+using OpsConsole.Simulators;
+using Quartz;
+using Scalar.AspNetCore;
+
+namespace OpsConsole.Infrastructure;
+
+public static class OpsWeb
+{
+    /// <summary>Everything the app adds over Core: UI, auth, API plumbing, hub, scheduler, health, telemetry, simulators.</summary>
+    public static WebApplicationBuilder AddOpsWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        if (configuration.GetValue("Logging:Json", false))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHttpContextAccessor();
+        services.AddMemoryCache();
+        services.AddOpsAuthentication(configuration);
+        services.AddAntiforgery();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddOpenApi();
+
+        services.AddSignalR();
+        if (configuration["Redis:Backplane"] is { Length: > 0 } redis)
+        {
+            services.AddSignalR().AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("opsconsole"));
+        }
+        services.AddHostedService<OpsHubRelay>();
+
+        services.AddSingleton<DatabaseStatus>();
+        services.AddSingleton<DatabaseInitialiser>();
+        services.AddSingleton<OpsMetrics>();
+
+        var simulators = new SimulatorOptions
+        {
+            Enabled = configuration.GetValue("Simulators:Enabled", builder.Environment.IsDevelopment()),
+            Seed = configuration.GetValue("Simulators:Seed", 42),
+        };
+        services.AddSingleton(simulators);
+        services.AddSingleton<SimulatorRegistry>();
+        services.AddSingleton<SimulatorControl>();
+        services.AddSingleton<IUpstreamAddresses, SelfUpstreamAddresses>();
+
+        AddScheduler(services, configuration);
+        services.AddOpsHealthChecks();
+
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddAspNetCoreInstrumentation()
+            .AddHttpClientInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddMeter(OpsMetrics.MeterName)
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    private static void AddScheduler(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s => s.InstanceName = configuration["Scheduler:Name"] ?? "OpsConsole");
+            if (configuration["Scheduler:Store"] is { } store && store.Equals("Persistent", StringComparison.OrdinalIgnoreCase))
+            {
+                PersistentScheduler.Configure(q, configuration);
+            }
+            else
+            {
+                q.UseInMemoryStore();
+            }
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSingleton<JobRunHistory>();
+        services.AddSingleton<JobRunListener>();
+        services.AddSingleton<SchedulerService>();
+        services.AddHostedService<JobScheduling>();
+        services.AddOpsJob<UpstreamProbeJob>(OpsModules.Shared, UpstreamProbeJob.Name,
+            "Probes every upstream through its client for the dashboard and /health/ready", "0/15 * * * * ?");
+    }
+
+    public static WebApplication MapOpsEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpsHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
+        app.MapOpenApi();
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("OpsConsole API"));
+
+        var api = app.MapGroup("/api").DisableAntiforgery();
+        api.MapAuthApi();
+        api.MapAuditApi();
+        api.MapUsersApi();
+        api.MapSchedulerApi();
+        api.MapSimulatorsApi();
+        // Unknown API routes answer a ProblemDetails 404, not the not-found page.
+        api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
+
+        app.MapHub<OpsHub>(OpsHub.Path);
+        app.MapSimulators();
+        app.MapAccountEndpoints();
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

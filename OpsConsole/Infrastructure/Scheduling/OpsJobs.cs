@@ -1,0 +1,23 @@
+using Quartz;
+
+namespace OpsConsole.Infrastructure.Scheduling;
+
+/// <summary>A scheduled job as its module registered it: key, what it does, and its default cron.</summary>
+public sealed record OpsJobDefinition(string Module, string Name, string Description, string DefaultCron, Type JobType)
+{
+    public JobKey JobKey => new(Name, Module);
+    public TriggerKey TriggerKey => new(Name + ".trigger", Module);
+    public string Key => $"{Module}.{Name}";
+}
+
+public static class OpsJobRegistration
+{
+    /// <summary>Registers a thin Quartz job; <see cref="SchedulerService"/> schedules it at start with any stored override.</summary>
+    public static IServiceCollection AddOpsJob<TJob>(this IServiceCollection services, string module, string name,
+        string description, string defaultCron) where TJob : class, IJob
+    {
+        services.AddTransient<TJob>();
+        services.AddSingleton(new OpsJobDefinition(module, name, description, defaultCron, typeof(TJob)));
+        return services;
+    }
+}

@@ -1,0 +1,105 @@
+// OpsConsole browser glue: the connection indicator and the keyboard shortcuts. Kept small on purpose.
+(function () {
+    "use strict";
+
+    const states = {
+        live: { text: "Live", css: "live" },
+        reconnecting: { text: "Reconnecting…", css: "reconnecting" },
+        offline: { text: "Offline", css: "offline" },
+    };
+
+    function showConnection(name) {
+        const state = states[name];
+        document.querySelectorAll("#ops-connection").forEach(el => {
+            el.className = "ops-connection ops-connection--" + state.css;
+            el.dataset.state = name;
+            const text = el.querySelector(".ops-connection__text");
+            if (text) text.textContent = state.text;
+        });
+        const banner = document.getElementById("ops-offline-banner");
+        if (banner) {
+            banner.hidden = name === "live";
+            banner.textContent = name === "offline"
+                ? "Offline: the console server cannot be reached. What you see is out of date. Reload when it is back."
+                : "Connection to the server lost. What you see may be out of date; reconnecting…";
+        }
+    }
+
+    function watchReconnect() {
+        const host = document.getElementById("components-reconnect-modal");
+        if (!host) return;
+        host.addEventListener("components-reconnect-state-changed", event => {
+            switch (event.detail.state) {
+                case "show":
+                case "retrying":
+                    showConnection("reconnecting");
+                    break;
+                case "hide":
+                    showConnection("live");
+                    break;
+                case "failed":
+                case "resume-failed":
+                    showConnection("offline");
+                    // Keep trying in the background: an operator leaves this open all shift.
+                    setTimeout(retry, 5000);
+                    break;
+                case "rejected":
+                    location.reload();
+                    break;
+            }
+        });
+    }
+
+    async function retry() {
+        try {
+            const ok = await Blazor.reconnect();
+            if (!ok) {
+                const resumed = await Blazor.resumeCircuit();
+                if (!resumed) location.reload();
+            }
+        } catch {
+            showConnection("offline");
+            setTimeout(retry, 5000);
+        }
+    }
+
+    let pending = "";
+    let pendingTimer = 0;
+
+    function isTyping(target) {
+        const tag = (target && target.tagName) || "";
+        return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+    }
+
+    window.opsConsole = {
+        registerShortcuts(dotnet) {
+            if (window.opsConsole._shortcuts) {
+                document.removeEventListener("keydown", window.opsConsole._shortcuts);
+            }
+            const handler = e => {
+                if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+                if (document.querySelector(".mud-dialog-container") && e.key !== "?") return;
+                let shortcut = null;
+                if (pending === "g") {
+                    shortcut = "g " + e.key;
+                    pending = "";
+                } else if (e.key === "g") {
+                    pending = "g";
+                    clearTimeout(pendingTimer);
+                    pendingTimer = setTimeout(() => pending = "", 1200);
+                    return;
+                } else if (e.key === "?" || e.key === "t") {
+                    shortcut = e.key;
+                }
+                if (shortcut) {
+                    e.preventDefault();
+                    dotnet.invokeMethodAsync("OnShortcut", shortcut).catch(() => { });
+                }
+            };
+            window.opsConsole._shortcuts = handler;
+            document.addEventListener("keydown", handler);
+        },
+    };
+
+    watchReconnect();
+})();
