@@ -22,6 +22,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(database);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOpsEventStream, OpsEventStream>();
+        services.AddMetrics();
+        services.AddSingleton<OpsConsole.Core.Shared.Telemetry.OpsMetrics>();
         services.AddSingleton<AuditPublisher>();
 
         AddDbContexts(services, database);
@@ -99,7 +101,7 @@ public static class CoreServiceCollectionExtensions
     {
         builder.AddStandardResilienceHandler(o =>
         {
-            o.Retry.MaxRetryAttempts = Math.Max(0, options.MaxRetryAttempts);
+            o.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts);
             o.Retry.BackoffType = DelayBackoffType.Exponential;
             o.Retry.UseJitter = true;
             o.Retry.Delay = TimeSpan.FromMilliseconds(Math.Max(1, options.BaseDelayMilliseconds));

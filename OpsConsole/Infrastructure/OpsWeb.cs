@@ -59,7 +59,6 @@ public static class OpsWeb
 
         services.AddSingleton<DatabaseStatus>();
         services.AddSingleton<DatabaseInitialiser>();
-        services.AddSingleton<OpsMetrics>();
 
         var simulators = new SimulatorOptions
         {
@@ -113,7 +112,10 @@ public static class OpsWeb
         {
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // People who open a missing page see the not-found page; API callers get a ProblemDetails body with the status.
+        app.UseWhen(ctx => HttpMethods.IsGet(ctx.Request.Method) && !OpsAuthentication.IsApiRequest(ctx.Request),
+            page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(ctx => OpsAuthentication.IsApiRequest(ctx.Request), api => api.UseStatusCodePages());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -6,7 +6,7 @@ using OpsConsole.Core.Shared.Events;
 namespace OpsConsole.Core.Shared.Auditing;
 
 /// <summary>Publishes an <see cref="AuditRecorded"/> event for every audit entry once its SaveChanges succeeded.</summary>
-public sealed class AuditPublisher(IOpsEventStream events) : SaveChangesInterceptor
+public sealed class AuditPublisher(IOpsEventStream events, OpsConsole.Core.Shared.Telemetry.OpsMetrics metrics) : SaveChangesInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, List<AuditEntry>> _pending = new();
 
@@ -71,6 +71,7 @@ public sealed class AuditPublisher(IOpsEventStream events) : SaveChangesIntercep
         _pending.Remove(context);
         foreach (var e in written)
         {
+            metrics.AuditEntries.Add(1, new KeyValuePair<string, object?>("module", e.Module));
             events.Publish(new AuditRecorded(e.Id, e.OccurredAt, e.Actor, e.Module, e.Action, e.EntityType, e.EntityId));
         }
     }

@@ -23,11 +23,19 @@ public static class OpsAuthentication
                 o.DefaultChallengeScheme = CookieOrBearer;
             })
             .AddPolicyScheme(CookieOrBearer, "Cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
-                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubToken(ctx.Request) is not null
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
             .AddBearerToken(IdentityConstants.BearerScheme, o =>
-                o.BearerTokenExpiration = TimeSpan.FromHours(configuration.GetValue("Auth:TokenHours", 8.0)))
+            {
+                o.BearerTokenExpiration = TimeSpan.FromHours(configuration.GetValue("Auth:TokenHours", 8.0));
+                // Browsers cannot set headers on WebSockets, so SignalR sends the token in the query string there.
+                o.Events.OnMessageReceived = ctx =>
+                {
+                    ctx.Token ??= HubToken(ctx.Request);
+                    return Task.CompletedTask;
+                };
+            })
             .AddIdentityCookies();
 
         services.ConfigureApplicationCookie(o =>
@@ -60,6 +68,9 @@ public static class OpsAuthentication
         services.AddScoped<ApiTokenIssuer>();
         return services;
     }
+
+    private static string? HubToken(HttpRequest request) =>
+        request.Path.StartsWithSegments("/hubs") && request.Query.TryGetValue("access_token", out var token) && token.Count > 0 ? token[0] : null;
 
     public static bool IsApiRequest(HttpRequest request) =>
         request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/hubs");
@@ -100,10 +111,10 @@ public sealed class ActiveAccountRequirement : IAuthorizationRequirement
 /// that the account behind any principal is still enabled and its stamp unchanged (cached briefly), so disabling
 /// a user or changing their roles ends their tokens too.
 /// </summary>
-public sealed class ActiveAccountHandler(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<IdentityOptions> identity)
-    : AuthorizationHandler<ActiveAccountRequirement>
+public sealed class ActiveAccountHandler(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<IdentityOptions> identity,
+    IConfiguration configuration) : AuthorizationHandler<ActiveAccountRequirement>
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+    private readonly TimeSpan _cacheFor = TimeSpan.FromSeconds(configuration.GetValue("Auth:AccountCheckSeconds", 15.0));
 
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveAccountRequirement requirement)
     {
@@ -115,7 +126,7 @@ public sealed class ActiveAccountHandler(IServiceScopeFactory scopes, IMemoryCac
         }
         var current = await cache.GetOrCreateAsync($"account-stamp:{userId}", async entry =>
         {
-            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            entry.AbsoluteExpirationRelativeToNow = _cacheFor;
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<OpsUser>>();
             var user = await users.FindByIdAsync(userId);
@@ -126,8 +137,6 @@ public sealed class ActiveAccountHandler(IServiceScopeFactory scopes, IMemoryCac
             context.Succeed(requirement);
         }
     }
-
-    public static void Forget(IMemoryCache cache, string userId) => cache.Remove($"account-stamp:{userId}");
 }
 
 /// <summary>Issues the bearer token of `POST /api/auth/login`: Identity's own protected ticket, with an expiry.</summary>

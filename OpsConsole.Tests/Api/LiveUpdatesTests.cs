@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Api;
+
+public sealed class LiveUpdatesTests(SharedApp app) : IClassFixture<SharedApp>
+{
+    private HubConnection Connect(Func<Task<string?>> token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/ops"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = token;
+            })
+            .Build();
+
+    [Fact]
+    public async Task Hub_RefusesAnonymousClients()
+    {
+        await using var connection = Connect(() => Task.FromResult<string?>(null));
+        var act = () => connection.StartAsync();
+        (await act.Should().ThrowAsync<HttpRequestException>()).Which.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Hub_RelaysAnAuditEvent_ToClientsThatJoinedItsTopic_Only()
+    {
+        var token = await app.TokenAsync("viewer");
+        await using var audit = Connect(() => Task.FromResult<string?>(token));
+        await using var other = Connect(() => Task.FromResult<string?>(token));
+        var heard = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherHeard = 0;
+        audit.On<JsonElement>("event", e =>
+        {
+            if (e.GetProperty("type").GetString() == "AuditRecorded" && e.GetProperty("data").GetProperty("entityId").GetString() == "hub-watcher")
+            {
+                heard.TrySetResult(e);
+            }
+        });
+        other.On<JsonElement>("event", _ => Interlocked.Increment(ref otherHeard));
+        await audit.StartAsync();
+        await other.StartAsync();
+        await audit.InvokeAsync("Join", "audit");
+        await other.InvokeAsync("Join", "scheduler-only-topic");
+
+        using var admin = await app.ClientAsAsync("admin");
+        (await admin.PostAsJsonAsync("/api/users", new { userName = "hub-watcher", roles = new[] { "viewer" }, password = "hub-watcher-1" })).EnsureSuccessStatusCode();
+
+        var evt = await heard.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        evt.GetProperty("topic").GetString().Should().Be("audit");
+        evt.GetProperty("data").GetProperty("action").GetString().Should().Be("user.create");
+        await Task.Delay(300);
+        otherHeard.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Hub_RefusesAnInvalidTopic()
+    {
+        var token = await app.TokenAsync("viewer");
+        await using var connection = Connect(() => Task.FromResult<string?>(token));
+        await connection.StartAsync();
+        var act = () => connection.InvokeAsync("Join", "bad topic with spaces");
+        await act.Should().ThrowAsync<HubException>();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Api;
+
+public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
+{
+    [Fact]
+    public async Task Live_And_Ready_Answer200_WithEachReadinessCheck()
+    {
+        using var client = app.CreateClient();
+        (await client.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var ready = await client.GetAsync("/health/ready");
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo(["database", "scheduler", "upstreams"]);
+        body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString().Should().Be("Healthy");
+        body.GetProperty("checks").GetProperty("scheduler").GetProperty("status").GetString().Should().Be("Healthy");
+    }
+
+    [Fact]
+    public async Task Metrics_ArePrometheusText_WithHttpRuntimeAndOurOwnMeters()
+    {
+        using var client = await app.ClientAsAsync("admin");
+        await client.GetAsync("/api/me");
+        await client.PostAsync("/api/scheduler/jobs/shared.upstream-probe/run", null);
+        await Task.Delay(1500);
+        using var anonymous = app.CreateClient();
+        var text = await anonymous.GetStringAsync("/metrics");
+        text.Should().Contain("http_server_request_duration_seconds");
+        text.Should().Contain("dotnet_gc_");
+        text.Should().Contain("opsconsole_audit_entries_total").And.Subject.Should().Contain("opsconsole_scheduler_job_runs_total");
+        text.Should().Contain("http_client_request_duration_seconds");
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListsTheApi_AndTheReferencePageServes()
+    {
+        using var client = app.CreateClient();
+        var doc = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.Should().Contain(["/api/auth/login", "/api/audit", "/api/users", "/api/scheduler/jobs"]);
+        paths.Should().NotContain(p => p.StartsWith("/sim/"));
+        var page = await client.GetAsync("/api-docs");
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).Should().Contain("OpsConsole API");
+    }
+
+    [Fact]
+    public async Task AuditExport_StreamsTheFilteredRowsAsCsv()
+    {
+        using var admin = await app.ClientAsAsync("admin");
+        var response = await admin.GetAsync("/api/audit/export?module=shared&entity=User&text=mlengine");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Trim().Should().Be("Id,OccurredAt,Actor,Module,Action,EntityType,EntityId,Before,After");
+        lines.Skip(1).Should().ContainSingle().Which.Should().Contain("user.create").And.Contain("mlengine");
+    }
+
+    [Theory]
+    [InlineData("/api/audit?module=nonsense", "module")]
+    [InlineData("/api/audit?pageSize=100000", "pageSize")]
+    [InlineData("/api/audit?from=2026-02-01&to=2026-01-01", "from")]
+    [InlineData("/api/audit?from=yesterday", "from")]
+    public async Task AuditQuery_WithBadFilters_Is400NamingTheField(string url, string field)
+    {
+        using var viewer = await app.ClientAsAsync("viewer");
+        var response = await viewer.GetAsync(url);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+    }
+}

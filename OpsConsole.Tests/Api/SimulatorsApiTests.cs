@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Api;
+
+/// <summary>The upstream pattern end to end: a real HTTP client with resilience, to a simulator over a real socket.</summary>
+public sealed class SimulatorsApiTests : IAsyncLifetime
+{
+    private readonly OpsAppFactory _app = new(null, settings: new Dictionary<string, string?> { ["Resilience:MaxRetryAttempts"] = "2", ["Resilience:BaseDelayMilliseconds"] = "10" });
+    private string _base = "";
+
+    public ValueTask InitializeAsync()
+    {
+        _base = _app.StartKestrel();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task<HttpClient> ClientAsync(string user)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(_base) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(client, user));
+        return client;
+    }
+
+    private static async Task<string> TokenAsync(HttpClient client, string user)
+    {
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { username = user, password = OpsAppFactory.Password });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    private async Task<JsonElement> ProbeAsync(HttpClient admin, string name)
+    {
+        (await admin.PostAsync("/api/scheduler/jobs/shared.upstream-probe/run", null)).EnsureSuccessStatusCode();
+        for (var i = 0; i < 100; i++)
+        {
+            await Task.Delay(100);
+            var all = await admin.GetFromJsonAsync<JsonElement>("/api/upstreams");
+            var one = all.EnumerateArray().Single(u => u.GetProperty("name").GetString() == name);
+            if (one.GetProperty("checkedAt").ValueKind != JsonValueKind.Null && one.GetProperty("checkedAt").GetDateTime() > _since)
+            {
+                return one;
+            }
+        }
+        throw new TimeoutException("no probe result");
+    }
+
+    private DateTime _since = DateTime.MinValue;
+
+    [Fact]
+    public async Task Upstreams_AreUp_ThroughTheirClients_ThenDownInAnOutage_AndReadinessOnlyDegrades()
+    {
+        using var admin = await ClientAsync("admin");
+        _since = DateTime.UtcNow;
+        var yard = await ProbeAsync(admin, "yard");
+        yard.GetProperty("state").GetString().Should().Be("Up");
+        yard.GetProperty("baseAddress").GetString().Should().StartWith(_base).And.EndWith("/sim/yard/");
+
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = true }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        _since = DateTime.UtcNow;
+        yard = await ProbeAsync(admin, "yard");
+        yard.GetProperty("state").GetString().Should().Be("Down");
+        yard.GetProperty("error").GetString().Should().Contain("503");
+
+        using var anonymous = new HttpClient { BaseAddress = new Uri(_base) };
+        var ready = await anonymous.GetAsync("/health/ready");
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("upstreams").GetProperty("status").GetString().Should().Be("Degraded");
+
+        var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=Simulator");
+        log.GetProperty("items")[0].GetProperty("action").GetString().Should().Be("simulator.faults");
+    }
+
+    [Fact]
+    public async Task ErrorRate_IsRiddenOutByRetries_AndIsDeterministicForTheSeed()
+    {
+        using var admin = await ClientAsync("admin");
+        // The probe job would roll the same dice; keep it out of the way while the sequence is compared.
+        (await admin.PostAsync("/api/scheduler/jobs/shared.upstream-probe/pause", null)).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/machines/faults", new { errorRate = 0.3, latencyMs = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        using var raw = new HttpClient { BaseAddress = new Uri(_base) };
+        var first = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            first.Add((int)(await raw.GetAsync("/sim/machines/health")).StatusCode);
+        }
+        first.Should().Contain(500).And.Contain(200);
+
+        (await admin.PutAsJsonAsync("/api/simulators/machines/faults", new { errorRate = 0.3, latencyMs = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        var second = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            second.Add((int)(await raw.GetAsync("/sim/machines/health")).StatusCode);
+        }
+        second.Should().Equal(first, "setting the faults restarts the simulator's dice from the seed");
+
+        _since = DateTime.UtcNow;
+        (await ProbeAsync(admin, "machines")).GetProperty("state").GetString().Should().Be("Up", "two retries ride out a 30% error rate here");
+    }
+
+    [Fact]
+    public async Task MalformedAndLatencySwitches_ChangeWhatTheSimulatorServes()
+    {
+        using var admin = await ClientAsync("admin");
+        using var raw = new HttpClient { BaseAddress = new Uri(_base) };
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0, latencyMs = 300, malformed = true, outage = false })).EnsureSuccessStatusCode();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var body = await raw.GetStringAsync("/sim/etl/health");
+        watch.ElapsedMilliseconds.Should().BeGreaterThanOrEqualTo(290);
+        var parse = () => JsonDocument.Parse(body);
+        parse.Should().Throw<JsonException>();
+    }
+
+    [Theory]
+    [InlineData("{\"errorRate\": 1.5}", "errorRate")]
+    [InlineData("{\"latencyMs\": -1}", "latencyMs")]
+    [InlineData("{\"errorRate\": \"high\"}", "errorRate")]
+    public async Task BadFaults_Are400NamingTheField(string json, string field)
+    {
+        using var admin = await ClientAsync("admin");
+        var response = await admin.PutAsync("/api/simulators/yard/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task UnknownSimulator_Is404()
+    {
+        using var admin = await ClientAsync("admin");
+        (await admin.PutAsJsonAsync("/api/simulators/mainframe/faults", new { outage = true })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Infrastructure.Database;
+
+namespace OpsConsole.Tests.TestSupport;
+
+/// <summary>
+/// The whole console in-process on its own database, with the demo users and the simulators, a scheduler of its
+/// own name, and upstreams pointed at a closed port unless a real Kestrel listener is asked for.
+/// </summary>
+public class OpsAppFactory : WebApplicationFactory<Program>
+{
+    public const string Password = DatabaseInitialiser.DefaultDemoPassword;
+
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private readonly Dictionary<string, string?> _settings;
+    private Action<IServiceCollection>? _services;
+
+    public OpsAppFactory(DatabaseOptions? database = null, IDictionary<string, string?>? settings = null)
+    {
+        Database = database ?? TestDatabases.NewSqlite();
+        _settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Database.Provider.ToString(),
+            ["ConnectionStrings:OpsConsole"] = Database.ConnectionString,
+            ["Demo:Enabled"] = "true",
+            ["Demo:Password"] = Password,
+            ["Simulators:Enabled"] = "true",
+            ["Simulators:SelfUrl"] = "http://127.0.0.1:9",
+            ["Scheduler:Name"] = "tests-" + Guid.NewGuid().ToString("N")[..8],
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+            ["Resilience:MaxRetryAttempts"] = "1",
+            ["Resilience:AttemptTimeoutSeconds"] = "2",
+            ["Resilience:TotalTimeoutSeconds"] = "3",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public DatabaseOptions Database { get; }
+
+    public OpsAppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services += configure;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
+    }
+
+    /// <summary>Serves on a real loopback port (for the browser and for upstream calls back into the simulators).</summary>
+    public string StartKestrel()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return address.TrimEnd('/');
+    }
+
+    public async Task<string> TokenAsync(string user)
+    {
+        if (_tokens.TryGetValue(user, out var token))
+        {
+            return token;
+        }
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { username = user, password = Password });
+        response.EnsureSuccessStatusCode();
+        token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+        return _tokens[user] = token;
+    }
+
+    public async Task<HttpClient> ClientAsAsync(string user)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(user));
+        return client;
+    }
+
+    private sealed record TokenBody(string Token);
+}
+
+/// <summary>One app shared by the tests of a class (xunit fixtures need a single parameterless constructor).</summary>
+public sealed class SharedApp : OpsAppFactory
+{
+}
