@@ -1,0 +1,87 @@
+using Bunit;
+using OpsConsole.Components.Layout;
+using OpsConsole.Components.Shared;
+using OpsConsole.Core.Shared.Identity;
+
+namespace OpsConsole.Tests.Components;
+
+public sealed class ShellComponentTests : ComponentTestContext
+{
+    public static TheoryData<string, string[]> NavigationByRole => new()
+    {
+        { OpsRoles.Viewer, ["dashboard", "audit", "scheduler", "settings", "api"] },
+        { OpsRoles.Operator, ["dashboard", "audit", "scheduler", "settings", "api"] },
+        { OpsRoles.Supervisor, ["dashboard", "audit", "scheduler", "settings", "api"] },
+        { OpsRoles.Admin, ["dashboard", "audit", "scheduler", "users", "simulators", "settings", "api"] },
+        { OpsRoles.Worker, [] },
+        { OpsRoles.MlEngine, [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NavigationByRole))]
+    public void NavMenu_ShowsExactlyWhatTheRoleMayUse(string role, string[] expected)
+    {
+        SignInAs("someone", role);
+        var nav = Render<NavMenu>();
+        nav.FindAll("[data-nav]").Select(a => a.GetAttribute("data-nav")).Should().Equal(expected);
+    }
+
+    [Theory]
+    [InlineData("Healthy", "good")]
+    [InlineData("Up", "good")]
+    [InlineData("Degraded", "warn")]
+    [InlineData("Paused", "warn")]
+    [InlineData("Down", "bad")]
+    [InlineData("Failed", "bad")]
+    [InlineData("Something else", "neutral")]
+    public void StatusChip_GivesEachStateItsTone(string status, string tone)
+    {
+        var chip = Render<StatusChip>(p => p.Add(c => c.Status, status));
+        chip.Find("span").ClassList.Should().Contain($"ops-status--{tone}");
+        chip.Find("span").TextContent.Should().Be(status);
+    }
+
+    [Fact]
+    public void DataState_ShowsLoadingThenErrorThenEmptyThenContent()
+    {
+        var state = Render<DataState>(p => p.Add(d => d.Loading, true).AddChildContent("<p id='content'>rows</p>"));
+        state.Find("[role=status]").TextContent.Should().Contain("Loading");
+
+        state.Render(p => p.Add(d => d.Loading, false).Add(d => d.Error, "The database is away."));
+        state.Find("[role=alert]").TextContent.Should().Contain("The database is away.");
+
+        state.Render(p => p.Add(d => d.Error, null).Add(d => d.Empty, true).Add(d => d.EmptyTitle, "No jobs"));
+        state.Markup.Should().Contain("No jobs");
+        state.FindAll("#content").Should().BeEmpty();
+
+        state.Render(p => p.Add(d => d.Empty, false));
+        state.Find("#content").TextContent.Should().Be("rows");
+    }
+
+    [Fact]
+    public void ConnectionIndicator_StartsLive_AndIsAnnouncedPolitely()
+    {
+        var indicator = Render<ConnectionIndicator>();
+        var el = indicator.Find("#ops-connection");
+        el.GetAttribute("role").Should().Be("status");
+        el.GetAttribute("aria-live").Should().Be("polite");
+        el.TextContent.Should().Contain("Live");
+    }
+
+    [Fact]
+    public void Ago_SaysHowLongAgo_WithTheExactTimeOnHover()
+    {
+        var at = DateTime.UtcNow.AddMinutes(-5);
+        var ago = Render<Ago>(p => p.Add(a => a.At, at));
+        ago.Find("time").TextContent.Should().Be("5 min ago");
+        ago.Find("time").GetAttribute("title").Should().EndWith("UTC");
+        Render<Ago>(p => p.Add(a => a.At, null).Add(a => a.Never, "not yet")).Markup.Should().Contain("not yet");
+    }
+
+    [Fact]
+    public void ShortcutSheet_ListsEveryDestination()
+    {
+        ShortcutSheet.Destinations.Keys.Should().OnlyContain(k => k.StartsWith("g "));
+        ShortcutSheet.Destinations.Values.Should().Contain(["/", "/audit", "/scheduler", "/admin/users", "/settings"]);
+    }
+}
