@@ -112,10 +112,9 @@ public static class OpsWeb
         {
             app.UseHsts();
         }
-        // People who open a missing page see the not-found page; API callers get a ProblemDetails body with the status.
-        app.UseWhen(ctx => HttpMethods.IsGet(ctx.Request.Method) && !OpsAuthentication.IsApiRequest(ctx.Request),
-            page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-        app.UseWhen(ctx => OpsAuthentication.IsApiRequest(ctx.Request), api => api.UseStatusCodePages());
+        // People who open a missing page see the not-found page; API callers get a ProblemDetails body instead.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseMiddleware<ApiStatusProblems>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -98,6 +98,8 @@
             };
             window.opsConsole._shortcuts = handler;
             document.addEventListener("keydown", handler);
+            // The layout calls this once its circuit is interactive; tests and people can rely on it.
+            document.documentElement.dataset.circuit = "live";
         },
     };
 

@@ -21,12 +21,14 @@ public sealed record UpstreamHealthChanged(UpstreamHealth Health) : IOpsEvent
 }
 
 /// <summary>The last probe of every upstream; the dashboard tile and /health/ready read it.</summary>
-public sealed class UpstreamHealthBoard(IOpsEventStream events)
+public sealed class UpstreamHealthBoard(IOpsEventStream events, Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> options)
 {
     private readonly ConcurrentDictionary<string, UpstreamHealth> _latest = new();
 
     public IReadOnlyList<UpstreamHealth> All =>
-        UpstreamNames.All.Select(n => _latest.GetValueOrDefault(n) ?? new UpstreamHealth(n, n, UpstreamState.Unknown, null, null, null, null, null)).ToList();
+        UpstreamNames.All.Select(n => _latest.GetValueOrDefault(n) ?? new UpstreamHealth(n, DisplayName(n), UpstreamState.Unknown, null, null, null, null, null)).ToList();
+
+    public string DisplayName(string name) => options.Get(name).DisplayName is { Length: > 0 } display ? display : name;
 
     public void Record(UpstreamHealth health)
     {
@@ -53,7 +55,7 @@ public sealed class UpstreamProbe(IHttpClientFactory clients, IUpstreamAddresses
     public async Task<UpstreamHealth> ProbeAsync(string name, CancellationToken ct = default)
     {
         var settings = options.Get(name);
-        var displayName = string.IsNullOrEmpty(settings.DisplayName) ? name : settings.DisplayName;
+        var displayName = board.DisplayName(name);
         var baseAddress = addresses.BaseAddress(name);
         var now = time.GetUtcNow().UtcDateTime;
         UpstreamHealth health;

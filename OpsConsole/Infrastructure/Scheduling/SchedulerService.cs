@@ -45,6 +45,15 @@ public sealed class SchedulerService(
         }
     }
 
+    public async Task TriggerAtStartAsync(string name, CancellationToken ct)
+    {
+        if (_definitions.FirstOrDefault(d => d.Name == name) is { } definition)
+        {
+            var scheduler = await schedulers.GetScheduler(ct);
+            await scheduler.TriggerJob(definition.JobKey, ct);
+        }
+    }
+
     public async Task<IReadOnlyList<ScheduledJobView>> ListAsync(CancellationToken ct = default)
     {
         var scheduler = await schedulers.GetScheduler(ct);
@@ -132,6 +141,8 @@ public sealed class JobScheduling(SchedulerService scheduler, Database.DatabaseS
             logger.LogError("Jobs are scheduled on their default schedules because the database is unavailable.");
         }
         await scheduler.ScheduleAllAsync(useStoredSchedules: database.Ready, cancellationToken);
+        // A first look at the upstreams right away, so the dashboard does not say "unknown" for a whole interval.
+        await scheduler.TriggerAtStartAsync(Upstreams.UpstreamProbeJob.Name, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench/run.sh NAME — builds Release, starts the console on a temporary database, runs one benchmark, prints its
+# figures and appends them to docs/benchmarks.md with the date.
+#   startup  process start to /health/ready = 200, and resident memory when idle
+#   api      requests/s and p99 latency for an authenticated list endpoint, 32 concurrent connections (wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+name=${1:-}
+case "$name" in startup|api) ;; *) echo "usage: bench/run.sh startup|api" >&2; exit 2 ;; esac
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+command -v curl >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+
+out="$root/bench/out"
+echo "bench: publishing Release (ReadyToRun) to bench/out/app…"
+dotnet publish OpsConsole/OpsConsole.csproj -c Release -r linux-x64 --self-contained false -o "$out/app" --nologo -v q >/dev/null
+
+work=$(mktemp -d /tmp/opsconsole-bench.XXXXXX)
+port=$(( 30000 + RANDOM % 20000 ))
+password="bench-pass-2026"
+export ASPNETCORE_ENVIRONMENT=Production
+export Urls="http://127.0.0.1:$port"
+export ConnectionStrings__OpsConsole="Data Source=$work/ops.db"
+export Demo__Enabled=true Demo__Password="$password" Simulators__Enabled=true Simulators__SelfUrl="http://127.0.0.1:$port"
+export Logging__LogLevel__Default=Warning
+
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+start_app() {
+  local started=$(date +%s%N)
+  (cd "$out/app" && exec ./OpsConsole >"$work/app.log" 2>&1) &
+  pid=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready" || true)" = 200 ]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/app.log"; echo "bench: the console exited" >&2; exit 1; }
+    sleep 0.02
+  done
+  ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+}
+
+rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"; }
+
+record() {
+  local line="$1"
+  echo "$line"
+  { [ -s docs/benchmarks.md ] || printf '# Benchmarks\n\nFigures appended by `bench/run.sh NAME` (2-core, 24 GiB machine).\n\n'
+    echo "- $(date -u '+%Y-%m-%d %H:%M UTC') \`bench/run.sh $name\`: $line"; } >> docs/benchmarks.md
+}
+
+case "$name" in
+  startup)
+    # The first start creates and migrates the database and the demo users; the second is an ordinary restart.
+    start_app; first=$ready_ms
+    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+    start_app; ready=$ready_ms
+    sleep 15
+    curl -s -o /dev/null "http://127.0.0.1:$port/health/ready"
+    sleep 5
+    idle=$(rss_mb)
+    record "first start (new database) ready in ${first} ms; restart ready in ${ready} ms; idle resident memory ${idle} MB (targets: < 3000 ms, < 250 MB)"
+    ;;
+  api)
+    start_app
+    token=$(curl -s -X POST "http://127.0.0.1:$port/api/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"username\":\"viewer\",\"password\":\"$password\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+    [ -n "$token" ] || { echo "bench: no token" >&2; exit 1; }
+    url="http://127.0.0.1:$port/api/audit?pageSize=20"
+    wrk -t2 -c32 -d5s -H "Authorization: Bearer $token" "$url" >/dev/null   # warm-up (JIT, pools)
+    result=$(wrk -t2 -c32 -d20s --latency -H "Authorization: Bearer $token" "$url")
+    echo "$result"
+    rps=$(echo "$result" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+    p50=$(echo "$result" | awk '$1 == "50%" { print $2 }')
+    p99=$(echo "$result" | awk '$1 == "99%" { print $2 }')
+    errors=$(echo "$result" | awk '/Non-2xx/ { print $NF }')
+    record "GET /api/audit?pageSize=20 with a bearer token, 32 connections, 20 s: ${rps} requests/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0} (target: >= 3000 requests/s)"
+    ;;
+esac
