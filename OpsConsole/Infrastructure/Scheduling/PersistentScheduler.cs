@@ -14,7 +14,7 @@ public static class PersistentScheduler
     public static void Configure(IQuartzBuilder q, IConfiguration configuration)
     {
         var database = CoreServiceCollectionExtensions.ReadDatabaseOptions(configuration);
-        q.ConfigureScheduler(s => s.InstanceId = "AUTO");
+        q.ConfigureScheduler(s => s.GenerateInstanceId = true);
         q.UsePersistentStore(store =>
         {
             switch (database.Provider)

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using OpsConsole.Core.Shared.Data;
+
+namespace OpsConsole.Tests.TestSupport;
+
+/// <summary>The built console as a separate process (for what one process cannot show: clustering, commands).</summary>
+public sealed class ConsoleProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ConsoleProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public static ProcessStartInfo StartInfo(DatabaseOptions database, IDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OpsConsole.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = database.Provider.ToString();
+        start.Environment["ConnectionStrings__OpsConsole"] = database.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        return start;
+    }
+
+    public static async Task<ConsoleProcess> StartAsync(DatabaseOptions database, IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Demo__Enabled"] = "true",
+            ["Demo__Password"] = OpsAppFactory.Password,
+        };
+        var process = Process.Start(StartInfo(database, env))!;
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var console = new ConsoleProcess(process, $"http://127.0.0.1:{port}");
+        using var client = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await client.GetAsync(console.BaseUrl + "/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return console;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (process.HasExited)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        await console.DisposeAsync();
+        throw new InvalidOperationException("The console process did not become ready.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
