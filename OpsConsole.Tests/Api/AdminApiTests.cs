@@ -35,8 +35,7 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
     {
         using var admin = await app.ClientAsAsync("admin");
         var response = await admin.PostAsync("/api/users", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+        await response.ShouldBeValidationProblemAsync(field);
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
         (await db.Users.AnyAsync(u => u.UserName!.StartsWith("x") && u.UserName.Length == 2)).Should().BeFalse();

@@ -97,10 +97,7 @@ public sealed class AuthApiTests(SharedApp app) : IClassFixture<SharedApp>
     {
         using var client = app.CreateClient();
         var response = await client.PostAsync("/api/auth/login", new StringContent(json, Encoding.UTF8, "application/json"));
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Contain(field);
+        await response.ShouldBeValidationProblemAsync(field);
     }
 
     [Fact]
@@ -108,8 +105,7 @@ public sealed class AuthApiTests(SharedApp app) : IClassFixture<SharedApp>
     {
         using var client = app.CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { username = new string('a', 5000), password = "x" });
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("username", out _).Should().BeTrue();
+        await response.ShouldBeValidationProblemAsync("username");
     }
 
     [Fact]

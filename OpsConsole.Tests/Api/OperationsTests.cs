@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpsConsole.Tests.TestSupport;
 
 namespace OpsConsole.Tests.Api;
@@ -60,6 +63,15 @@ public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
         lines.Skip(1).Should().ContainSingle().Which.Should().Contain("user.create").And.Contain("mlengine");
     }
 
+    [Fact]
+    public async Task JsonLogs_AreOnWhenLoggingJsonIsTrue()
+    {
+        await using var json = new OpsAppFactory(null, new Dictionary<string, string?> { ["Logging:Json"] = "true" });
+        _ = json.Services;
+        json.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().Be(ConsoleFormatterNames.Json);
+        app.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName.Should().NotBe(ConsoleFormatterNames.Json);
+    }
+
     [Theory]
     [InlineData("/api/audit?module=nonsense", "module")]
     [InlineData("/api/audit?pageSize=100000", "pageSize")]
@@ -68,8 +80,6 @@ public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
     public async Task AuditQuery_WithBadFilters_Is400NamingTheField(string url, string field)
     {
         using var viewer = await app.ClientAsAsync("viewer");
-        var response = await viewer.GetAsync(url);
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+        await (await viewer.GetAsync(url)).ShouldBeValidationProblemAsync(field);
     }
 }

@@ -64,7 +64,8 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
         _since = DateTime.UtcNow;
         yard = await ProbeAsync(admin, "yard");
         yard.GetProperty("state").GetString().Should().Be("Down");
-        yard.GetProperty("error").GetString().Should().Contain("503");
+        // 503 from the simulator, or the breaker that opened after the retried 503s.
+        yard.GetProperty("error").GetString().Should().MatchRegex("503|circuit");
 
         using var anonymous = new HttpClient { BaseAddress = new Uri(_base) };
         var ready = await anonymous.GetAsync("/health/ready");
@@ -123,8 +124,7 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
     {
         using var admin = await ClientAsync("admin");
         var response = await admin.PutAsync("/api/simulators/yard/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue();
+        await response.ShouldBeValidationProblemAsync(field);
     }
 
     [Fact]

@@ -97,10 +97,12 @@ public sealed class ShellE2ETests(BrowserFixture browser) : IAsyncLifetime
         await console.ScreenshotAsync("shortcut-sheet");
         await console.Page.Keyboard.PressAsync("Escape");
         await sheet.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await console.Page.Locator(".mud-dialog-container").WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
         await console.Page.Keyboard.PressAsync("g");
         await console.Page.Keyboard.PressAsync("a");
-        await console.Page.WaitForURLAsync(url => url.EndsWith("/audit"));
+        // Blazor navigates inside the page (no load event), so wait for the URL to commit.
+        await console.Page.WaitForURLAsync(url => url.EndsWith("/audit"), new() { WaitUntil = WaitUntilState.Commit });
         await console.Page.WaitForSelectorAsync("[data-testid=audit-table]");
     }
 
