@@ -77,6 +77,21 @@ public sealed class AuthApiTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Fact]
+    public async Task Token_SurvivesARestart_AndIsValidOnAnotherInstance()
+    {
+        var database = TestDatabases.NewSqlite();
+        string token;
+        await using (var first = new OpsAppFactory(database))
+        {
+            token = await first.TokenAsync("viewer");
+        }
+        await using var second = new OpsAppFactory(database);
+        using var client = second.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        (await client.GetAsync("/api/me")).StatusCode.Should().Be(HttpStatusCode.OK, "the key ring is kept in the database");
+    }
+
+    [Fact]
     public async Task TokenOfADisabledUser_StopsWorking()
     {
         await using var own = new OpsAppFactory(null, settings: new Dictionary<string, string?> { ["Auth:AccountCheckSeconds"] = "0.5" });

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
+using OpsConsole.Core.Shared.Data;
 using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using OpsConsole.Components;
@@ -40,6 +42,7 @@ public static class OpsWeb
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHttpContextAccessor();
+        services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>();
         services.AddMemoryCache();
         services.AddOpsAuthentication(configuration);
         services.AddAntiforgery();

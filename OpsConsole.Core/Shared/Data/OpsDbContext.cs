@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -9,12 +10,14 @@ namespace OpsConsole.Core.Shared.Data;
 
 /// <summary>
 /// The one model of OpsConsole. Each database provider has a derived context (Sqlite/PostgreSql/SqlServer) that
-/// owns its migrations; code always asks for this base type.
+/// owns its migrations; code always asks for this base type. It also keeps the Data Protection key ring, so that
+/// cookies and API tokens survive restarts and are valid on every instance.
 /// </summary>
-public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext<OpsUser>(options)
+public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext<OpsUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -22,6 +25,7 @@ public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(OpsDbContext).Assembly);
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
