@@ -45,7 +45,7 @@ public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
         var doc = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         paths.Should().Contain(["/api/auth/login", "/api/audit", "/api/users", "/api/scheduler/jobs"]);
-        paths.Should().NotContain(p => p.StartsWith("/sim/"));
+        paths.Should().NotContain(p => p.StartsWith("/sim/") || p.StartsWith("/account/"));
         var page = await client.GetAsync("/api-docs");
         page.StatusCode.Should().Be(HttpStatusCode.OK);
         (await page.Content.ReadAsStringAsync()).Should().Contain("OpsConsole API");

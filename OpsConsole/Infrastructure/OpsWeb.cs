@@ -126,7 +126,8 @@ public static class OpsWeb
         app.MapOpsHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         app.MapOpenApi();
-        app.MapScalarApiReference("/api-docs", o => o.WithTitle("OpsConsole API"));
+        // Offline-friendly: no web fonts, no hosted AI agent or client generator buttons.
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("OpsConsole API").DisableDefaultFonts().DisableAgent().HideClientButton().HideDeveloperTools());
 
         var api = app.MapGroup("/api").DisableAntiforgery();
         api.MapAuthApi();

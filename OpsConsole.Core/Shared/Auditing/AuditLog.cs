@@ -27,6 +27,11 @@ public sealed class AuditLog(IDbContextFactory<OpsDbContext> contexts, TimeProvi
 
     public const int MaxPageSize = 500;
 
+    /// <summary>An account locked by failed sign-ins: a security event an admin should find.</summary>
+    public Task RecordLockoutAsync(string userName, string where, CancellationToken ct = default) =>
+        RecordAsync(new Actor(userName, []), OpsModules.Shared, "auth.lockout", "User", userName, null,
+            $"locked after repeated failed sign-ins ({where})", ct);
+
     public async Task<Page<AuditEntry>> QueryAsync(AuditFilter filter, int pageIndex, int pageSize, CancellationToken ct = default)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);

@@ -12,6 +12,6 @@ public static class AccountEndpoints
         {
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
-        });
+        }).ExcludeFromDescription();
     }
 }

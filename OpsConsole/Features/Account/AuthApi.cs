@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Telemetry;
 using OpsConsole.Infrastructure.Api;
@@ -22,7 +23,7 @@ public static class AuthApi
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, UserManager<OpsUser> users, SignInManager<OpsUser> signIn,
-        ApiTokenIssuer tokens, OpsMetrics metrics)
+        ApiTokenIssuer tokens, OpsMetrics metrics, AuditLog audit)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > UserAdministration.MaxUserNameLength)
         {
@@ -38,10 +39,15 @@ public static class AuthApi
             metrics.SignInFailures.Add(1);
             return Refused("Wrong user name or password.");
         }
+        var wasLocked = await users.IsLockedOutAsync(user);
         var check = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
         if (check.IsLockedOut)
         {
             metrics.SignInFailures.Add(1);
+            if (!wasLocked)
+            {
+                await audit.RecordLockoutAsync(user.UserName!, "api");
+            }
             return Refused("This account is locked after too many failed sign-ins. Try again later or ask an admin to reset it.");
         }
         if (check.IsNotAllowed)
