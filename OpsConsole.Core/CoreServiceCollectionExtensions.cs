@@ -48,6 +48,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<JobScheduleStore>();
         services.AddSingleton<UpstreamHealthBoard>();
         services.AddSingleton<UpstreamProbe>();
+        services.AddSingleton<Dispatch.DispatchClaimer>();
+        services.AddSingleton<Dispatch.DispatchService>();
         AddUpstreamClients(services, configuration);
         return services;
     }

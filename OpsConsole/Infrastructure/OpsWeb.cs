@@ -9,6 +9,7 @@ using OpsConsole.Core.Shared.Telemetry;
 using OpsConsole.Core.Shared.Upstreams;
 using OpsConsole.Features.Account;
 using OpsConsole.Features.Audit;
+using OpsConsole.Features.Dispatch;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Simulators;
 using OpsConsole.Features.Users;
@@ -135,6 +136,7 @@ public static class OpsWeb
         api.MapUsersApi();
         api.MapSchedulerApi();
         api.MapSimulatorsApi();
+        api.MapDispatchApi();
         // Unknown API routes answer a ProblemDetails 404, not the not-found page.
         api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
 

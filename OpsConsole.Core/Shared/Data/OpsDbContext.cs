@@ -18,6 +18,9 @@ public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Dispatch.Suggestion> Suggestions => Set<Dispatch.Suggestion>();
+    public DbSet<Dispatch.DispatchTask> DispatchTasks => Set<Dispatch.DispatchTask>();
+    public DbSet<Dispatch.Station> Stations => Set<Dispatch.Station>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -1,0 +1,294 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Results;
+
+namespace OpsConsole.Core.Dispatch;
+
+public sealed record NewSuggestion(int? FromStationId, int? ToStationId, int? Qty, string? Reason);
+
+public sealed record DispatchChanged(string What, long Id, string Status) : IOpsEvent
+{
+    public string Topic => "dispatch";
+}
+
+public sealed record DecisionOutcome(IReadOnlyList<long> Decided, IReadOnlyDictionary<long, string> Refused);
+
+/// <summary>Suggestions in, decisions by supervisors, tasks out to workers: every command audited, every move checked.</summary>
+public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, DispatchClaimer claimer, IOpsEventStream events, TimeProvider time)
+{
+    public const int MaxWorkerIdLength = 128;
+    public const int MaxBatch = 10_000;
+
+    public async Task<IReadOnlyList<Suggestion>> PendingSuggestionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Suggestions.AsNoTracking().Where(s => s.Status == SuggestionStatus.Pending)
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Validates every suggestion first; stores all of them or none.</summary>
+    public async Task<OpsResult<IReadOnlyList<Suggestion>>> SubmitAsync(Actor actor, IReadOnlyList<NewSuggestion> batch, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        if (batch.Count == 0 || batch.Count > MaxBatch)
+        {
+            errors.Add("body", $"Send between 1 and {MaxBatch} suggestions.");
+        }
+        for (var i = 0; i < batch.Count && i < MaxBatch; i++)
+        {
+            Validate(errors, batch.Count == 1 ? "" : $"[{i}].", batch[i]);
+        }
+        if (errors.Any)
+        {
+            return errors.ToResult<IReadOnlyList<Suggestion>>();
+        }
+        var now = time.GetUtcNow();
+        var rows = batch.Select(s => new Suggestion
+        {
+            FromStationId = s.FromStationId!.Value,
+            ToStationId = s.ToStationId!.Value,
+            Qty = s.Qty!.Value,
+            Reason = string.IsNullOrWhiteSpace(s.Reason) ? null : s.Reason.Trim(),
+            CreatedAt = now.UtcDateTime,
+            Status = SuggestionStatus.Pending,
+        }).ToList();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.Suggestions.AddRange(rows);
+        db.Audit(actor, now, OpsModules.Dispatch, "suggestion.create", "Suggestion", rows.Count == 1 ? null : $"{rows.Count} suggestions", null,
+            rows.Count == 1 ? new { rows[0].FromStationId, rows[0].ToStationId, rows[0].Qty } : new { Count = rows.Count });
+        await db.SaveChangesAsync(ct);
+        foreach (var row in rows.Take(100))
+        {
+            events.Publish(new DispatchChanged("suggestion", row.Id, "pending"));
+        }
+        return OpsResult<IReadOnlyList<Suggestion>>.Ok(rows);
+    }
+
+    public static void Validate(FieldErrors errors, string prefix, NewSuggestion s)
+    {
+        if (s.FromStationId is not > 0)
+        {
+            errors.Add(prefix + "from_station_id", "from_station_id must be a positive station id.");
+        }
+        if (s.ToStationId is not > 0)
+        {
+            errors.Add(prefix + "to_station_id", "to_station_id must be a positive station id.");
+        }
+        if (s.FromStationId is > 0 && s.FromStationId == s.ToStationId)
+        {
+            errors.Add(prefix + "to_station_id", "to_station_id must differ from from_station_id.");
+        }
+        if (s.Qty is not > 0)
+        {
+            errors.Add(prefix + "qty", "qty must be at least 1.");
+        }
+        else if (s.Qty > 1000)
+        {
+            errors.Add(prefix + "qty", "qty must be at most 1000.");
+        }
+        errors.MaxLength(prefix + "reason", s.Reason, Suggestion.MaxReasonLength);
+    }
+
+    /// <summary>Approve: the suggestion becomes a ready task, in one transaction.</summary>
+    public async Task<OpsResult<DispatchTask>> ApproveAsync(Actor actor, long suggestionId, CancellationToken ct = default)
+    {
+        var outcome = await DecideAsync(actor, [suggestionId], approve: true, reason: null, ct);
+        return await SingleAsync(outcome, suggestionId, () => LoadTaskForSuggestionAsync(suggestionId, ct));
+    }
+
+    public async Task<OpsResult<Suggestion>> RejectAsync(Actor actor, long suggestionId, string? reason, CancellationToken ct = default)
+    {
+        if (ReasonError(reason) is { } error)
+        {
+            return OpsResult<Suggestion>.Invalid("reason", error);
+        }
+        var outcome = await DecideAsync(actor, [suggestionId], approve: false, reason, ct);
+        return await SingleAsync(outcome, suggestionId, async () =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            return await db.Suggestions.AsNoTracking().SingleAsync(s => s.Id == suggestionId, ct);
+        });
+    }
+
+    public static string? ReasonError(string? reason) =>
+        string.IsNullOrWhiteSpace(reason) ? "reason is required when rejecting."
+        : reason.Length > Suggestion.MaxReasonLength ? $"reason must be at most {Suggestion.MaxReasonLength} characters." : null;
+
+    /// <summary>
+    /// Decides many suggestions in one transaction: the pending ones are decided, the others are reported with their
+    /// state. A suggestion someone else decided meanwhile is reported, not decided twice.
+    /// </summary>
+    public async Task<DecisionOutcome> DecideAsync(Actor actor, IReadOnlyCollection<long> ids, bool approve, string? reason, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var found = new List<Suggestion>(ids.Count);
+            foreach (var chunk in ids.Distinct().Chunk(500))
+            {
+                found.AddRange(await db.Suggestions.Where(s => chunk.Contains(s.Id)).ToListAsync(ct));
+            }
+            var refused = ids.Distinct().Where(id => found.All(s => s.Id != id)).ToDictionary(id => id, _ => "not found");
+            foreach (var s in found.Where(s => s.Status != SuggestionStatus.Pending))
+            {
+                refused[s.Id] = $"already {s.Status.ToString().ToLowerInvariant()}";
+            }
+            var pending = found.Where(s => s.Status == SuggestionStatus.Pending).ToList();
+            var tasks = new List<DispatchTask>();
+            foreach (var s in pending)
+            {
+                s.Status = approve ? SuggestionStatus.Approved : SuggestionStatus.Rejected;
+                s.DecidedBy = actor.Name;
+                s.DecidedAt = now.UtcDateTime;
+                s.RejectReason = approve ? null : reason!.Trim();
+                if (approve)
+                {
+                    tasks.Add(new DispatchTask
+                    {
+                        FromStationId = s.FromStationId, ToStationId = s.ToStationId, Qty = s.Qty, Reason = s.Reason,
+                        Status = DispatchTaskStatus.Ready, CreatedAt = now.UtcDateTime, ApprovedBy = actor.Name, SuggestionId = s.Id,
+                    });
+                }
+            }
+            db.DispatchTasks.AddRange(tasks);
+            if (pending.Count > 0)
+            {
+                var action = approve ? "suggestion.approve" : "suggestion.reject";
+                db.Audit(actor, now, OpsModules.Dispatch, action, "Suggestion", pending.Count == 1 ? pending[0].Id.ToString() : $"{pending.Count} suggestions",
+                    new { Status = "pending" }, pending.Count == 1 ? new { Status = approve ? "approved" : "rejected", Reason = reason } : new { Count = pending.Count, Reason = reason });
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                foreach (var s in pending.Where(_ => approve))
+                {
+                    s.TaskId = tasks.First(t => t.SuggestionId == s.Id).Id;
+                }
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                await tx.RollbackAsync(ct);
+                // Someone decided some of these meanwhile: report them all as conflicting rather than half-decide.
+                return new DecisionOutcome([], pending.Select(s => s.Id).Concat(refused.Keys).Distinct()
+                    .ToDictionary(id => id, id => refused.GetValueOrDefault(id) ?? "decided by someone else meanwhile"));
+            }
+            foreach (var s in pending.Take(100))
+            {
+                events.Publish(new DispatchChanged("suggestion", s.Id, s.Status.ToString().ToLowerInvariant()));
+            }
+            return new DecisionOutcome(pending.Select(s => s.Id).ToList(), refused);
+        });
+    }
+
+    public async Task<DispatchTask?> NextAsync(Actor actor, string workerId, CancellationToken ct = default)
+    {
+        var task = await claimer.ClaimAsync(workerId.Trim(), ct);
+        if (task is not null)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, "task.assign", "DispatchTask", task.Id.ToString(),
+                new { Status = "ready" }, new { Status = "assigned", WorkerId = task.WorkerId });
+            await db.SaveChangesAsync(ct);
+            events.Publish(new DispatchChanged("task", task.Id, "assigned"));
+        }
+        return task;
+    }
+
+    public Task<OpsResult<DispatchTask>> CompleteAsync(Actor actor, long taskId, string? workerId, CancellationToken ct = default) =>
+        MoveTaskAsync(actor, taskId, "task.complete", t =>
+        {
+            if (!DispatchTaskTransitions.CanComplete(t.Status))
+            {
+                return $"Task {t.Id} is {t.Status.Name()}; only an assigned task can be completed.";
+            }
+            if (!string.IsNullOrWhiteSpace(workerId) && !string.Equals(workerId.Trim(), t.WorkerId, StringComparison.Ordinal))
+            {
+                return $"Task {t.Id} is assigned to {t.WorkerId}, not {workerId.Trim()}.";
+            }
+            t.Status = DispatchTaskStatus.Completed;
+            t.CompletedAt = time.GetUtcNow().UtcDateTime;
+            return null;
+        }, ct);
+
+    public Task<OpsResult<DispatchTask>> UnassignAsync(Actor actor, long taskId, CancellationToken ct = default) =>
+        MoveTaskAsync(actor, taskId, "task.unassign", t =>
+        {
+            if (!DispatchTaskTransitions.CanUnassign(t.Status))
+            {
+                return $"Task {t.Id} is {t.Status.Name()}; only an assigned task can be unassigned.";
+            }
+            t.Status = DispatchTaskStatus.Ready;
+            t.WorkerId = null;
+            t.AssignedAt = null;
+            return null;
+        }, ct);
+
+    public async Task<Page<DispatchTask>> TasksAsync(DispatchTaskStatus? status, string? workerId, int pageIndex, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.DispatchTasks.AsNoTracking();
+        if (status is { } s)
+        {
+            query = query.Where(t => t.Status == s);
+        }
+        if (!string.IsNullOrWhiteSpace(workerId))
+        {
+            query = query.Where(t => t.WorkerId == workerId.Trim());
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
+            .Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Page<DispatchTask>(items, total, pageIndex, pageSize);
+    }
+
+    private async Task<OpsResult<DispatchTask>> MoveTaskAsync(Actor actor, long taskId, string action, Func<DispatchTask, string?> move, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var task = await db.DispatchTasks.SingleOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null)
+        {
+            return OpsResult<DispatchTask>.NotFound($"No task {taskId}.");
+        }
+        var before = new { Status = task.Status.Name(), task.WorkerId };
+        if (move(task) is { } refusal)
+        {
+            return OpsResult<DispatchTask>.Conflict(refusal);
+        }
+        db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, action, "DispatchTask", task.Id.ToString(), before,
+            new { Status = task.Status.Name(), task.WorkerId });
+        try
+        {
+            // The status is a concurrency token: this saves only if nobody moved the task since it was read.
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return OpsResult<DispatchTask>.Conflict($"Task {taskId} changed meanwhile; look again.");
+        }
+        events.Publish(new DispatchChanged("task", task.Id, task.Status.Name()));
+        return OpsResult<DispatchTask>.Ok(task);
+    }
+
+    private async Task<DispatchTask> LoadTaskForSuggestionAsync(long suggestionId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.DispatchTasks.AsNoTracking().SingleAsync(t => t.SuggestionId == suggestionId, ct);
+    }
+
+    private static async Task<OpsResult<T>> SingleAsync<T>(DecisionOutcome outcome, long id, Func<Task<T>> load)
+    {
+        if (outcome.Refused.TryGetValue(id, out var why))
+        {
+            return why == "not found" ? OpsResult<T>.NotFound($"No suggestion {id}.") : OpsResult<T>.Conflict($"Suggestion {id} is {why}.");
+        }
+        return OpsResult<T>.Ok(await load());
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpsConsole.Core;
+using OpsConsole.Core.Dispatch;
+using OpsConsole.Core.Shared.Claims;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Core.Dispatch;
+
+/// <summary>The claim never gives one task to two callers, on each provider, under real concurrency.</summary>
+public sealed class DispatchClaimerTests
+{
+    public static TheoryData<string> Providers => new("Sqlite", "PostgreSql");
+
+    private static ServiceProvider Services(DatabaseOptions database)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = database.Provider.ToString(),
+            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
+        }).Build();
+        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddOpsCore(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Claim_WhenThirtyTwoWorkersRace_GivesEveryTaskExactlyOnce_OldestFirst(string provider)
+    {
+        await using var services = Services(TestDatabases.For(provider));
+        var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        const int tasks = 400;
+        var start = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            db.DispatchTasks.AddRange(Enumerable.Range(0, tasks).Select(i => new DispatchTask
+            {
+                FromStationId = 1 + (i % 7), ToStationId = 100 + (i % 5), Qty = 1 + (i % 9), Status = DispatchTaskStatus.Ready,
+                CreatedAt = start.AddSeconds(i),
+            }));
+            await db.SaveChangesAsync();
+        }
+        ThreadPool.SetMinThreads(64, 64);
+        var claimer = services.GetRequiredService<DispatchClaimer>();
+        var claims = new ConcurrentBag<(string Worker, long Task)>();
+        var firstClaims = new ConcurrentBag<DateTime>();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
+        {
+            var worker = $"worker-{w}";
+            while (await claimer.ClaimAsync(worker) is { } task)
+            {
+                task.Status.Should().Be(DispatchTaskStatus.Assigned);
+                task.WorkerId.Should().Be(worker);
+                claims.Add((worker, task.Id));
+            }
+        })));
+
+        claims.Select(c => c.Task).Should().OnlyHaveUniqueItems().And.HaveCount(tasks);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            (await db.DispatchTasks.CountAsync(t => t.Status == DispatchTaskStatus.Assigned)).Should().Be(tasks);
+            var rows = await db.DispatchTasks.AsNoTracking().ToListAsync();
+            rows.Should().OnlyContain(t => claims.Contains(ValueTuple.Create(t.WorkerId!, t.Id)), "each row names the worker who got it");
+        }
+        (await claimer.ClaimAsync("late")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Claim_TakesTheOldestReadyTask()
+    {
+        await using var services = Services(TestDatabases.NewSqlite());
+        var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            var t0 = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+            db.DispatchTasks.AddRange(
+                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(5), Reason = "newer" },
+                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Completed, CreatedAt = t0, Reason = "done" },
+                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(1), Reason = "older" });
+            await db.SaveChangesAsync();
+        }
+        var claimer = services.GetRequiredService<DispatchClaimer>();
+        (await claimer.ClaimAsync("w"))!.Reason.Should().Be("older");
+        (await claimer.ClaimAsync("w"))!.Reason.Should().Be("newer");
+        (await claimer.ClaimAsync("w")).Should().BeNull();
+    }
+
+    [Fact]
+    public void ClaimStatement_HasEachProvidersLockingForm()
+    {
+        var spec = new ClaimSpec("t", "Status", "ready", "assigned", ["CreatedAt", "Id"], ["WorkerId"]);
+        ClaimStatement.For(DatabaseProvider.PostgreSql, spec).Should().Contain("FOR UPDATE SKIP LOCKED").And.Contain("RETURNING *");
+        ClaimStatement.For(DatabaseProvider.SqlServer, spec).Should().Contain("WITH (UPDLOCK, READPAST, ROWLOCK)").And.Contain("OUTPUT inserted.*");
+        ClaimStatement.For(DatabaseProvider.Sqlite, spec).Should().Contain("AND \"Status\" = 'ready'").And.Contain("LIMIT 1");
+    }
+
+    [Theory]
+    [InlineData(DispatchTaskStatus.Ready, true, false, false)]
+    [InlineData(DispatchTaskStatus.Assigned, false, true, true)]
+    [InlineData(DispatchTaskStatus.Completed, false, false, false)]
+    public void Transitions_AllowOnlyTheSeedsMoves(DispatchTaskStatus from, bool assign, bool complete, bool unassign)
+    {
+        DispatchTaskTransitions.CanAssign(from).Should().Be(assign);
+        DispatchTaskTransitions.CanComplete(from).Should().Be(complete);
+        DispatchTaskTransitions.CanUnassign(from).Should().Be(unassign);
+    }
+}

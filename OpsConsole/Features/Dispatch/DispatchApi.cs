@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OpsConsole.Core.Dispatch;
+using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
+using OpsConsole.Infrastructure.Api;
+using OpsConsole.Infrastructure.Auth;
+
+namespace OpsConsole.Features.Dispatch;
+
+/// <summary>The seed's shapes (snake_case) for suggestions and tasks.</summary>
+public sealed record SuggestionBody(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("from_station_id")] int FromStationId,
+    [property: JsonPropertyName("to_station_id")] int ToStationId,
+    [property: JsonPropertyName("qty")] int Qty,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("created_at")] DateTime CreatedAt)
+{
+    public static SuggestionBody From(Suggestion s) =>
+        new(s.Id, s.FromStationId, s.ToStationId, s.Qty, s.Reason, s.Status.ToString().ToLowerInvariant(), s.CreatedAt);
+}
+
+public sealed record TaskBody(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("from_station_id")] int FromStationId,
+    [property: JsonPropertyName("to_station_id")] int ToStationId,
+    [property: JsonPropertyName("qty")] int Qty,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("worker_id")] string? WorkerId,
+    [property: JsonPropertyName("created_at")] DateTime CreatedAt,
+    [property: JsonPropertyName("assigned_at")] DateTime? AssignedAt,
+    [property: JsonPropertyName("completed_at")] DateTime? CompletedAt,
+    [property: JsonPropertyName("approved_by")] string? ApprovedBy)
+{
+    public static TaskBody From(DispatchTask t) =>
+        new(t.Id, t.FromStationId, t.ToStationId, t.Qty, t.Reason, t.Status.Name(), t.WorkerId, t.CreatedAt, t.AssignedAt, t.CompletedAt, t.ApprovedBy);
+}
+
+public sealed record NewSuggestionBody(
+    [property: JsonPropertyName("from_station_id")] int? FromStationId,
+    [property: JsonPropertyName("to_station_id")] int? ToStationId,
+    [property: JsonPropertyName("qty")] int? Qty,
+    [property: JsonPropertyName("reason")] string? Reason);
+
+public sealed record ApproveBody([property: JsonPropertyName("suggestion_id")] long? SuggestionId);
+public sealed record WorkerBody([property: JsonPropertyName("worker_id")] string? WorkerId);
+public sealed record RejectBody([property: JsonPropertyName("reason")] string? Reason);
+public sealed record BulkBody([property: JsonPropertyName("ids")] long[]? Ids, [property: JsonPropertyName("reason")] string? Reason);
+
+public static class DispatchApi
+{
+    public static void MapDispatchApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("").WithTags("Dispatch");
+        group.MapGet("/suggestions", async (DispatchService dispatch, CancellationToken ct) =>
+            TypedResults.Ok((await dispatch.PendingSuggestionsAsync(ct)).Select(SuggestionBody.From)))
+            .RequireAuthorization(OpsPolicies.Read).WithSummary("Pending suggestions, oldest first");
+        group.MapPost("/suggestions", SubmitAsync).RequireAuthorization(OpsPolicies.PostSuggestions)
+            .WithSummary("Post one suggestion or an array of them (all or nothing)");
+        group.MapPost("/task/approve", async (ApproveBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+            body.SuggestionId is not { } id
+                ? ApiResults.Invalid("suggestion_id", "suggestion_id is required.")
+                : (await dispatch.ApproveAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t))))
+            .RequireAuthorization(OpsPolicies.Supervise).WithSummary("Approve a suggestion: it becomes a ready task");
+        group.MapPost("/suggestions/{id:long}/reject", async (long id, RejectBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+            (await dispatch.RejectAsync(http.User.ToActor(), id, body.Reason, ct)).ToHttp(s => TypedResults.Ok(SuggestionBody.From(s))))
+            .RequireAuthorization(OpsPolicies.Supervise);
+        group.MapPost("/suggestions/bulk-approve", (BulkBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+            BulkAsync(body, approve: true, dispatch, http, ct)).RequireAuthorization(OpsPolicies.Supervise);
+        group.MapPost("/suggestions/bulk-reject", (BulkBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+            BulkAsync(body, approve: false, dispatch, http, ct)).RequireAuthorization(OpsPolicies.Supervise);
+        group.MapPost("/dispatch/next", NextAsync).RequireAuthorization(OpsPolicies.Dispatch)
+            .WithSummary("The oldest ready task, assigned to this worker (404 when none is ready)");
+        group.MapPost("/task/{id:long}/complete", async (long id, HttpContext http, DispatchService dispatch, CancellationToken ct) =>
+            {
+                var body = await OptionalBodyAsync<WorkerBody>(http, ct);
+                return (await dispatch.CompleteAsync(http.User.ToActor(), id, body?.WorkerId, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t)));
+            })
+            .RequireAuthorization(OpsPolicies.Dispatch);
+        group.MapPost("/task/{id:long}/unassign", async (long id, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+            (await dispatch.UnassignAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t))))
+            .RequireAuthorization(OpsPolicies.Supervise);
+        group.MapGet("/tasks", TasksAsync).RequireAuthorization(OpsPolicies.Read);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, DispatchService dispatch, CancellationToken ct)
+    {
+        // One object or an array of them, as the ML engine prefers.
+        JsonElement json;
+        try
+        {
+            json = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: ct);
+        }
+        catch (JsonException ex)
+        {
+            return ApiResults.Invalid("body", $"The body is not valid JSON: {ex.Message.Split(" Path:")[0]}");
+        }
+        List<NewSuggestion> batch;
+        try
+        {
+            batch = json.ValueKind == JsonValueKind.Array
+                ? json.Deserialize<List<NewSuggestionBody>>()!.Select(ToNew).ToList()
+                : json.ValueKind == JsonValueKind.Object ? [ToNew(json.Deserialize<NewSuggestionBody>()!)] : throw new JsonException("Send an object or an array.");
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return ApiResults.Invalid(field, $"{field} has the wrong type or format.");
+        }
+        var result = await dispatch.SubmitAsync(http.User.ToActor(), batch, ct);
+        return result.ToHttp(rows => json.ValueKind == JsonValueKind.Array
+            ? TypedResults.Created("/api/suggestions", rows.Select(SuggestionBody.From))
+            : TypedResults.Created("/api/suggestions", SuggestionBody.From(rows[0])));
+    }
+
+    private static NewSuggestion ToNew(NewSuggestionBody b) => new(b.FromStationId, b.ToStationId, b.Qty, b.Reason);
+
+    private static async Task<IResult> NextAsync(WorkerBody body, DispatchService dispatch, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.WorkerId) || body.WorkerId.Length > DispatchService.MaxWorkerIdLength)
+        {
+            return ApiResults.Invalid("worker_id", $"worker_id is required (at most {DispatchService.MaxWorkerIdLength} characters).");
+        }
+        var task = await dispatch.NextAsync(http.User.ToActor(), body.WorkerId, ct);
+        return task is null
+            ? TypedResults.Problem("No task is ready.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
+            : TypedResults.Ok(TaskBody.From(task));
+    }
+
+    private static async Task<IResult> BulkAsync(BulkBody body, bool approve, DispatchService dispatch, HttpContext http, CancellationToken ct)
+    {
+        if (body.Ids is not { Length: > 0 and <= DispatchService.MaxBatch })
+        {
+            return ApiResults.Invalid("ids", $"ids must list between 1 and {DispatchService.MaxBatch} suggestion ids.");
+        }
+        if (!approve && DispatchService.ReasonError(body.Reason) is { } error)
+        {
+            return ApiResults.Invalid("reason", error);
+        }
+        var outcome = await dispatch.DecideAsync(http.User.ToActor(), body.Ids, approve, body.Reason, ct);
+        return TypedResults.Ok(new { decided = outcome.Decided, refused = outcome.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value) });
+    }
+
+    private static async Task<IResult> TasksAsync(DispatchService dispatch, string? status, string? worker_id, int? page, int? pageSize, CancellationToken ct)
+    {
+        DispatchTaskStatus? parsed = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<DispatchTaskStatus>(status, true, out var s) || int.TryParse(status, out _))
+            {
+                return ApiResults.Invalid("status", "status must be ready, assigned or completed.");
+            }
+            parsed = s;
+        }
+        if (pageSize is < 1 or > 500)
+        {
+            return ApiResults.Invalid("pageSize", "pageSize must be between 1 and 500.");
+        }
+        if (page is < 0)
+        {
+            return ApiResults.Invalid("page", "page starts at 0.");
+        }
+        var result = await dispatch.TasksAsync(parsed, worker_id, page ?? 0, pageSize ?? 50, ct);
+        return TypedResults.Ok(new { items = result.Items.Select(TaskBody.From), total = result.Total, page = result.PageIndex, pageSize = result.PageSize });
+    }
+
+    private static async Task<T?> OptionalBodyAsync<T>(HttpContext http, CancellationToken ct) where T : class
+    {
+        if (http.Request.ContentLength is 0 or null && !http.Request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            return null;
+        }
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, cancellationToken: ct);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
