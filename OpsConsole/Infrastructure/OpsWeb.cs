@@ -107,6 +107,8 @@ public static class OpsWeb
         services.AddHostedService<JobScheduling>();
         services.AddOpsJob<UpstreamProbeJob>(OpsModules.Shared, UpstreamProbeJob.Name,
             "Probes every upstream through its client for the dashboard and /health/ready", "0/15 * * * * ?");
+        services.AddOpsJob<DispatchLeaseJob>(OpsModules.Dispatch, DispatchLeaseJob.Name,
+            "Returns tasks assigned longer than Dispatch:LeaseMinutes to ready (off when 0)", "0/30 * * * * ?");
     }
 
     public static WebApplication MapOpsEndpoints(this WebApplication app)

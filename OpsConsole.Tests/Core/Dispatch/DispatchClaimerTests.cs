@@ -112,3 +112,44 @@ public sealed class DispatchClaimerTests
         DispatchTaskTransitions.CanUnassign(from).Should().Be(unassign);
     }
 }
+
+public sealed class DispatchLeaseTests
+{
+    [Fact]
+    public async Task Reclaim_ReturnsOnlyTasksAssignedLongerThanTheLease_AndAuditsEach()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        var database = TestDatabases.NewSqlite();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
+        }).Build();
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddOpsCore(configuration);
+        collection.AddSingleton<TimeProvider>(clock);
+        await using var services = collection.BuildServiceProvider();
+        var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            db.DispatchTasks.AddRange(
+                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = clock.GetUtcNow().UtcDateTime },
+                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = clock.GetUtcNow().UtcDateTime.AddSeconds(1) });
+            await db.SaveChangesAsync();
+        }
+        var dispatch = services.GetRequiredService<DispatchService>();
+        var abandoned = await dispatch.NextAsync(new("phone-that-died", []), "w-old");
+        clock.Advance(TimeSpan.FromMinutes(25));
+        var fresh = await dispatch.NextAsync(new("phone-ok", []), "w-new");
+
+        var reclaimed = await dispatch.ReclaimExpiredAsync(TimeSpan.FromMinutes(20));
+        reclaimed.Should().Equal(abandoned!.Id);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            (await db.DispatchTasks.SingleAsync(t => t.Id == abandoned.Id)).Status.Should().Be(DispatchTaskStatus.Ready);
+            (await db.DispatchTasks.SingleAsync(t => t.Id == fresh!.Id)).WorkerId.Should().Be("w-new");
+            (await db.AuditEntries.CountAsync(a => a.Action == "task.reclaim")).Should().Be(1);
+        }
+        (await dispatch.NextAsync(new("phone-ok", []), "w-new"))!.Id.Should().Be(abandoned.Id, "the reclaimed task is the oldest ready one again");
+    }
+}
