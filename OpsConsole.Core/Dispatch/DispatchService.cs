@@ -13,6 +13,12 @@ public sealed record DispatchChanged(string What, long Id, string Status) : IOps
     public string Topic => "dispatch";
 }
 
+public sealed record WorkerThroughput(string WorkerId, int CompletedToday, int Assigned);
+
+public sealed record DispatchBoard(int Ready, int Assigned, int CompletedToday, int PendingSuggestions,
+    IReadOnlyList<DispatchTask> ReadyTasks, IReadOnlyList<DispatchTask> AssignedTasks, IReadOnlyList<DispatchTask> CompletedTasks,
+    IReadOnlyList<WorkerThroughput> Workers);
+
 public sealed record DecisionOutcome(IReadOnlyList<long> Decided, IReadOnlyDictionary<long, string> Refused);
 
 /// <summary>Suggestions in, decisions by supervisors, tasks out to workers: every command audited, every move checked.</summary>
@@ -230,6 +236,30 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             t.AssignedAt = null;
             return null;
         }, ct);
+
+    /// <summary>The task board: counts per state, the lists (capped), completed today (UTC) and per-worker throughput.</summary>
+    public async Task<DispatchBoard> BoardAsync(int listLimit = 200, CancellationToken ct = default)
+    {
+        var today = time.GetUtcNow().UtcDateTime.Date;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tasks = db.DispatchTasks.AsNoTracking();
+        var ready = await tasks.CountAsync(t => t.Status == DispatchTaskStatus.Ready, ct);
+        var assigned = await tasks.CountAsync(t => t.Status == DispatchTaskStatus.Assigned, ct);
+        var completedToday = await tasks.CountAsync(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today, ct);
+        var pending = await db.Suggestions.CountAsync(s => s.Status == SuggestionStatus.Pending, ct);
+        var readyList = await tasks.Where(t => t.Status == DispatchTaskStatus.Ready).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
+        var assignedList = await tasks.Where(t => t.Status == DispatchTaskStatus.Assigned).OrderBy(t => t.AssignedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
+        var completedList = await tasks.Where(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today)
+            .OrderByDescending(t => t.CompletedAt).Take(listLimit).ToListAsync(ct);
+        var done = await tasks.Where(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today && t.WorkerId != null)
+            .GroupBy(t => t.WorkerId!).Select(g => new { Worker = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var holding = await tasks.Where(t => t.Status == DispatchTaskStatus.Assigned && t.WorkerId != null)
+            .GroupBy(t => t.WorkerId!).Select(g => new { Worker = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var workers = done.Select(d => d.Worker).Union(holding.Select(h => h.Worker))
+            .Select(w => new WorkerThroughput(w, done.FirstOrDefault(d => d.Worker == w)?.Count ?? 0, holding.FirstOrDefault(h => h.Worker == w)?.Count ?? 0))
+            .OrderByDescending(w => w.CompletedToday).ThenBy(w => w.WorkerId).ToList();
+        return new DispatchBoard(ready, assigned, completedToday, pending, readyList, assignedList, completedList, workers);
+    }
 
     public async Task<Page<DispatchTask>> TasksAsync(DispatchTaskStatus? status, string? workerId, int pageIndex, int pageSize, CancellationToken ct = default)
     {

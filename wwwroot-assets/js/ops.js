@@ -71,7 +71,25 @@
         return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
     }
 
+    let pageKeys = null;
+
+    document.addEventListener("keydown", e => {
+        if (!pageKeys || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || pending === "g") return;
+        if (document.querySelector(".mud-dialog-container")) return;
+        if (pageKeys.keys.includes(e.key)) {
+            e.preventDefault();
+            pageKeys.dotnet.invokeMethodAsync("OnPageKey", e.key).catch(() => { });
+        }
+    });
+
     window.opsConsole = {
+        // A page's own single-key shortcuts (j/k/a/r on the approval page); one page at a time.
+        registerPageKeys(dotnet, keys) { pageKeys = { dotnet, keys }; },
+        unregisterPageKeys() { pageKeys = null; },
+        scrollIntoView(selector) {
+            const el = document.querySelector(selector);
+            if (el) el.scrollIntoView({ block: "nearest" });
+        },
         registerShortcuts(dotnet) {
             if (window.opsConsole._shortcuts) {
                 document.removeEventListener("keydown", window.opsConsole._shortcuts);

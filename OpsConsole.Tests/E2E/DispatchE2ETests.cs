@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.E2E;
+
+/// <summary>A supervisor's approval page and task board in a real browser, fed live through the API.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly OpsAppFactory _app = new();
+    private string _base = "";
+
+    public ValueTask InitializeAsync()
+    {
+        _base = _app.StartKestrel();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task<HttpClient> ApiAsync(string user)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(_base) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await _app.TokenAsync(user));
+        return client;
+    }
+
+    private async Task<long[]> SuggestAsync(params (int From, int To, int Qty)[] moves)
+    {
+        using var ml = await ApiAsync("mlengine");
+        var response = await ml.PostAsJsonAsync("/api/suggestions", moves.Select(m => new { from_station_id = m.From, to_station_id = m.To, qty = m.Qty, reason = $"{m.From} is full" }));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(e => e.GetProperty("id").GetInt64()).ToArray();
+    }
+
+    [Fact]
+    public async Task Supervisor_SeesSuggestionsArriveLive_ApprovesWithTheKeyboard_AndRejectsWithAReason()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("supervisor", OpsAppFactory.Password);
+        await console.GotoAsync("/dispatch/suggestions");
+        await console.WaitUntilLiveAsync();
+        await console.Page.GetByText("No suggestions waiting").WaitForAsync();
+
+        var ids = await SuggestAsync((11, 21, 3), (12, 22, 4), (13, 23, 5));
+        await console.Page.Locator($"[data-suggestion='{ids[2]}']").WaitForAsync();
+        await console.ScreenshotAsync("suggestions-live");
+
+        // The cursor starts on the oldest: "a" approves it.
+        await console.Page.Keyboard.PressAsync("a");
+        await console.Page.GetByText("1 suggestion approved").WaitForAsync();
+        await console.Page.Locator($"[data-suggestion='{ids[0]}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+        // "r" asks for a reason and refuses an empty one.
+        await console.Page.Keyboard.PressAsync("r");
+        await console.Page.ClickAsync("[data-testid=reject-confirm]");
+        await console.Page.GetByText("reason is required when rejecting.").WaitForAsync();
+        await console.Page.Locator("[data-testid=reject-reason] textarea, textarea[data-testid=reject-reason]").First.FillAsync("dock closed for works");
+        await console.Page.ClickAsync("[data-testid=reject-confirm]");
+        await console.Page.GetByText("1 suggestion rejected").WaitForAsync();
+
+        using var viewer = await ApiAsync("viewer");
+        var pending = await viewer.GetFromJsonAsync<JsonElement>("/api/suggestions");
+        pending.EnumerateArray().Select(s => s.GetProperty("id").GetInt64()).Should().Equal(ids[2]);
+        var log = await viewer.GetFromJsonAsync<JsonElement>("/api/audit?module=dispatch&text=dock%20closed");
+        log.GetProperty("total").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task BulkApproval_AsksWithTheCount_ThenTheBoardShowsWorkersLive()
+    {
+        var ids = await SuggestAsync((31, 41, 2), (32, 42, 2), (33, 43, 2), (34, 44, 9));
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("supervisor", OpsAppFactory.Password);
+        await console.GotoAsync("/dispatch/suggestions");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator($"[data-suggestion='{ids[3]}']").WaitForAsync();
+        await console.Page.ClickAsync("[data-testid=approve-matching]");
+        await console.Page.GetByText("Approve 4 suggestions?").WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Approve 4" }).ClickAsync();
+        await console.Page.GetByText("4 suggestions approved").WaitForAsync();
+
+        await console.GotoAsync("/dispatch/tasks");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("[data-count=ready]").Filter(new() { HasText = "4" }).WaitForAsync();
+
+        using var worker = await ApiAsync("worker");
+        var next = await worker.PostAsJsonAsync("/api/dispatch/next", new { worker_id = "rider-7" });
+        next.EnsureSuccessStatusCode();
+        await console.Page.Locator("[data-testid=assigned-tasks]").GetByText("rider-7").WaitForAsync();
+        await console.Page.Locator("[data-count=ready]").Filter(new() { HasText = "3" }).WaitForAsync();
+        await console.ScreenshotAsync("task-board-live");
+
+        await console.Page.Locator("[data-testid=assigned-tasks]").GetByRole(AriaRole.Button, new() { Name = "Unassign" }).ClickAsync();
+        await console.Page.Locator("[data-count=ready]").Filter(new() { HasText = "4" }).WaitForAsync();
+    }
+
+    [Fact]
+    public async Task Viewer_SeesSuggestionsButCannotDecide()
+    {
+        await SuggestAsync((51, 61, 1));
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("viewer", OpsAppFactory.Password);
+        await console.GotoAsync("/dispatch/suggestions");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("[data-testid=suggestions-table]").WaitForAsync();
+        (await console.Page.Locator("[data-testid=approve-selected]").CountAsync()).Should().Be(0);
+        (await console.Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).CountAsync()).Should().Be(0);
+    }
+}
