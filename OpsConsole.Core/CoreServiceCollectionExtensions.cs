@@ -50,6 +50,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<UpstreamProbe>();
         services.AddSingleton<Dispatch.DispatchClaimer>();
         services.AddSingleton<Dispatch.DispatchService>();
+        services.AddSingleton<Dispatch.SuggestionCsvImport>();
         AddUpstreamClients(services, configuration);
         return services;
     }

@@ -98,6 +98,33 @@ public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CsvImport_ShowsBadRowsByLine_ThenImportsAGoodFile()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("supervisor", OpsAppFactory.Password);
+        await console.GotoAsync("/dispatch/suggestions");
+        await console.WaitUntilLiveAsync();
+        var input = console.Page.Locator("[data-testid=import-csv] input[type=file]");
+        await input.SetInputFilesAsync(new FilePayload
+        {
+            Name = "bad.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("from_station_id,to_station_id,qty,reason\n1,2,3,ok\n9,9,1,loop\n"),
+        });
+        var report = console.Page.Locator("[data-testid=import-report]");
+        await report.WaitForAsync();
+        (await report.TextContentAsync()).Should().Contain("Nothing was imported from bad.csv").And.Contain("to_station_id must differ");
+        await console.ScreenshotAsync("suggestions-import-report");
+
+        await input.SetInputFilesAsync(new FilePayload
+        {
+            Name = "good.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("from_station_id,to_station_id,qty,reason\n71,81,3,ok\n72,82,4,also ok\n"),
+        });
+        await console.Page.GetByText("2 suggestions imported from good.csv").WaitForAsync();
+        await console.Page.Locator("[data-testid=pending-count]").Filter(new() { HasText = "2 pending" }).WaitForAsync();
+    }
+
+    [Fact]
     public async Task Viewer_SeesSuggestionsButCannotDecide()
     {
         await SuggestAsync((51, 61, 1));

@@ -84,6 +84,8 @@ public static class DispatchApi
             (await dispatch.UnassignAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t))))
             .RequireAuthorization(OpsPolicies.Supervise);
         group.MapGet("/tasks", TasksAsync).RequireAuthorization(OpsPolicies.Read);
+        group.MapPost("/suggestions/import", ImportAsync).RequireAuthorization(OpsPolicies.Supervise).DisableAntiforgery()
+            .WithSummary("Import suggestions from CSV (text/csv body or a multipart 'file'); all or nothing, with a report of bad rows");
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext http, DispatchService dispatch, CancellationToken ct)
@@ -114,6 +116,49 @@ public static class DispatchApi
         return result.ToHttp(rows => json.ValueKind == JsonValueKind.Array
             ? TypedResults.Created("/api/suggestions", rows.Select(SuggestionBody.From))
             : TypedResults.Created("/api/suggestions", SuggestionBody.From(rows[0])));
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, SuggestionCsvImport import, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > SuggestionCsvImport.MaxBytes)
+        {
+            return TypedResults.Problem($"The file is larger than {SuggestionCsvImport.MaxBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        Stream body;
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(ct);
+            if (form.Files.GetFile("file") is not { } file)
+            {
+                return ApiResults.Invalid("file", "Send the CSV as a multipart field named 'file'.");
+            }
+            if (file.Length > SuggestionCsvImport.MaxBytes)
+            {
+                return TypedResults.Problem("The file is larger than 10 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+            body = file.OpenReadStream();
+        }
+        else if (http.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true
+            || http.Request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            body = http.Request.Body;
+        }
+        else
+        {
+            return ApiResults.Invalid("Content-Type", "Send text/csv, or multipart/form-data with a 'file' field.");
+        }
+        await using (body)
+        {
+            var result = await import.ImportAsync(http.User.ToActor(), body, ct);
+            if (result.Succeeded)
+            {
+                return TypedResults.Created("/api/suggestions", new { imported = result.Imported });
+            }
+            var errors = result.Problems.GroupBy(p => p.Line > 0 ? $"line {p.Line}: {p.Field}" : p.Field)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+            return TypedResults.ValidationProblem(errors, title: "Nothing was imported: fix these rows and send the file again.",
+                extensions: new Dictionary<string, object?> { ["report"] = result.Problems });
+        }
     }
 
     private static NewSuggestion ToNew(NewSuggestionBody b) => new(b.FromStationId, b.ToStationId, b.Qty, b.Reason);

@@ -1,0 +1,104 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Results;
+
+namespace OpsConsole.Core.Dispatch;
+
+public sealed record CsvProblem(int Line, string Field, string Message);
+
+public sealed record CsvImportResult(int Imported, IReadOnlyList<CsvProblem> Problems)
+{
+    public bool Succeeded => Problems.Count == 0;
+}
+
+/// <summary>
+/// Suggestions from a CSV file with the header `from_station_id,to_station_id,qty,reason`. Every row is checked
+/// first; one bad row means nothing is stored, and the report names each row's line, field and problem.
+/// </summary>
+public sealed class SuggestionCsvImport(DispatchService dispatch)
+{
+    public const long MaxBytes = 10 * 1024 * 1024;
+    private static readonly string[] Header = ["from_station_id", "to_station_id", "qty", "reason"];
+
+    public async Task<CsvImportResult> ImportAsync(Actor actor, Stream csvStream, CancellationToken ct = default)
+    {
+        var problems = new List<CsvProblem>();
+        var rows = new List<NewSuggestion>();
+        using var reader = new StreamReader(csvStream, detectEncodingFromByteOrderMarks: true);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            TrimOptions = TrimOptions.Trim,
+            MissingFieldFound = null,
+            BadDataFound = null,
+            DetectColumnCountChanges = false,
+        };
+        using var csv = new CsvReader(reader, config);
+        if (!await csv.ReadAsync() || !csv.ReadHeader())
+        {
+            return new CsvImportResult(0, [new CsvProblem(1, "header", "The file is empty; the first line must be the header " + string.Join(",", Header) + ".")]);
+        }
+        var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        foreach (var missing in Header.Take(3).Where(h => !header.Contains(h)))
+        {
+            problems.Add(new CsvProblem(1, "header", $"The header has no '{missing}' column (expected {string.Join(",", Header)})."));
+        }
+        if (problems.Count > 0)
+        {
+            return new CsvImportResult(0, problems);
+        }
+        while (await csv.ReadAsync())
+        {
+            ct.ThrowIfCancellationRequested();
+            var line = csv.Parser.RawRow;
+            if (rows.Count >= DispatchService.MaxBatch)
+            {
+                problems.Add(new CsvProblem(line, "file", $"At most {DispatchService.MaxBatch} suggestions per file."));
+                break;
+            }
+            var before = problems.Count;
+            var from = Number(csv, "from_station_id", line, problems);
+            var to = Number(csv, "to_station_id", line, problems);
+            var qty = Number(csv, "qty", line, problems);
+            var reason = header.Contains("reason") ? csv.GetField("reason") : null;
+            var suggestion = new NewSuggestion(from, to, qty, string.IsNullOrWhiteSpace(reason) ? null : reason);
+            if (problems.Count == before)
+            {
+                var errors = new FieldErrors();
+                DispatchService.Validate(errors, "", suggestion);
+                var result = errors.ToResult<int>();
+                problems.AddRange(result.Errors.SelectMany(e => e.Value.Select(m => new CsvProblem(line, e.Key, m))));
+            }
+            rows.Add(suggestion);
+        }
+        if (problems.Count == 0 && rows.Count == 0)
+        {
+            problems.Add(new CsvProblem(2, "file", "The file has a header but no suggestions."));
+        }
+        if (problems.Count > 0)
+        {
+            return new CsvImportResult(0, problems);
+        }
+        var stored = await dispatch.SubmitAsync(actor, rows, ct);
+        return stored.Succeeded
+            ? new CsvImportResult(stored.Value!.Count, [])
+            : new CsvImportResult(0, stored.Errors.SelectMany(e => e.Value.Select(m => new CsvProblem(0, e.Key, m))).ToList());
+    }
+
+    private static int? Number(CsvReader csv, string field, int line, List<CsvProblem> problems)
+    {
+        var raw = csv.GetField(field);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            problems.Add(new CsvProblem(line, field, $"{field} is missing."));
+            return null;
+        }
+        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            problems.Add(new CsvProblem(line, field, $"{field} '{raw}' is not a whole number."));
+            return null;
+        }
+        return value;
+    }
+}
