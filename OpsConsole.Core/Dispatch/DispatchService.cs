@@ -8,7 +8,8 @@ namespace OpsConsole.Core.Dispatch;
 
 public sealed record NewSuggestion(int? FromStationId, int? ToStationId, int? Qty, string? Reason);
 
-public sealed record DispatchChanged(string What, long Id, string Status) : IOpsEvent
+/// <summary>One event per command, however many rows it touched, so a bulk decision is one reload for each page.</summary>
+public sealed record DispatchChanged(string What, IReadOnlyList<long> Ids, string Status) : IOpsEvent
 {
     public string Topic => "dispatch";
 }
@@ -65,10 +66,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         db.Audit(actor, now, OpsModules.Dispatch, "suggestion.create", "Suggestion", rows.Count == 1 ? null : $"{rows.Count} suggestions", null,
             rows.Count == 1 ? new { rows[0].FromStationId, rows[0].ToStationId, rows[0].Qty } : new { Count = rows.Count });
         await db.SaveChangesAsync(ct);
-        foreach (var row in rows.Take(100))
-        {
-            events.Publish(new DispatchChanged("suggestion", row.Id, "pending"));
-        }
+        events.Publish(new DispatchChanged("suggestion", rows.Select(r => r.Id).ToList(), "pending"));
         return OpsResult<IReadOnlyList<Suggestion>>.Ok(rows);
     }
 
@@ -186,9 +184,9 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
                 return new DecisionOutcome([], pending.Select(s => s.Id).Concat(refused.Keys).Distinct()
                     .ToDictionary(id => id, id => refused.GetValueOrDefault(id) ?? "decided by someone else meanwhile"));
             }
-            foreach (var s in pending.Take(100))
+            if (pending.Count > 0)
             {
-                events.Publish(new DispatchChanged("suggestion", s.Id, s.Status.ToString().ToLowerInvariant()));
+                events.Publish(new DispatchChanged("suggestion", pending.Select(s => s.Id).ToList(), approve ? "approved" : "rejected"));
             }
             return new DecisionOutcome(pending.Select(s => s.Id).ToList(), refused);
         });
@@ -203,7 +201,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, "task.assign", "DispatchTask", task.Id.ToString(),
                 new { Status = "ready" }, new { Status = "assigned", WorkerId = task.WorkerId });
             await db.SaveChangesAsync(ct);
-            events.Publish(new DispatchChanged("task", task.Id, "assigned"));
+            events.Publish(new DispatchChanged("task", [task.Id], "assigned"));
         }
         return task;
     }
@@ -247,6 +245,10 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         var assigned = await tasks.CountAsync(t => t.Status == DispatchTaskStatus.Assigned, ct);
         var completedToday = await tasks.CountAsync(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today, ct);
         var pending = await db.Suggestions.CountAsync(s => s.Status == SuggestionStatus.Pending, ct);
+        if (listLimit <= 0)
+        {
+            return new DispatchBoard(ready, assigned, completedToday, pending, [], [], [], []);
+        }
         var readyList = await tasks.Where(t => t.Status == DispatchTaskStatus.Ready).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
         var assignedList = await tasks.Where(t => t.Status == DispatchTaskStatus.Assigned).OrderBy(t => t.AssignedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
         var completedList = await tasks.Where(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today)
@@ -306,9 +308,9 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             // Completed or unassigned meanwhile: the next pass looks again.
             return [];
         }
-        foreach (var task in expired)
+        if (expired.Count > 0)
         {
-            events.Publish(new DispatchChanged("reclaimed", task.Id, "ready"));
+            events.Publish(new DispatchChanged("reclaimed", expired.Select(t => t.Id).ToList(), "ready"));
         }
         return expired.Select(t => t.Id).ToList();
     }
@@ -337,7 +339,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         {
             return OpsResult<DispatchTask>.Conflict($"Task {taskId} changed meanwhile; look again.");
         }
-        events.Publish(new DispatchChanged("task", task.Id, task.Status.Name()));
+        events.Publish(new DispatchChanged("task", [task.Id], task.Status.Name()));
         return OpsResult<DispatchTask>.Ok(task);
     }
 

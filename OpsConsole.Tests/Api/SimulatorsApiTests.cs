@@ -19,18 +19,7 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private async Task<HttpClient> ClientAsync(string user)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(_base) };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(client, user));
-        return client;
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string user)
-    {
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { username = user, password = OpsAppFactory.Password });
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
+    private Task<HttpClient> ClientAsync(string user) => ApiClients.SignedInAsync(_base, user);
 
     private async Task<JsonElement> ProbeAsync(HttpClient admin, string name)
     {
@@ -82,6 +71,16 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
         using var admin = await ClientAsync("admin");
         // The probe job would roll the same dice; keep it out of the way while the sequence is compared.
         (await admin.PostAsync("/api/scheduler/jobs/shared.upstream-probe/pause", null)).EnsureSuccessStatusCode();
+        // ...and let the probe fired at start-up finish first, or it rolls the dice mid-sequence.
+        for (var i = 0; i < 100; i++)
+        {
+            var all = await admin.GetFromJsonAsync<JsonElement>("/api/upstreams");
+            if (all.EnumerateArray().Single(u => u.GetProperty("name").GetString() == "machines").GetProperty("checkedAt").ValueKind != JsonValueKind.Null)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
         (await admin.PutAsJsonAsync("/api/simulators/machines/faults", new { errorRate = 0.3, latencyMs = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
         using var raw = new HttpClient { BaseAddress = new Uri(_base) };
         var first = new List<int>();

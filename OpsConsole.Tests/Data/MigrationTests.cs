@@ -17,7 +17,7 @@ public sealed class MigrationTests
     {
         using var db = OpsDatabase.Create(new DatabaseOptions { Provider = provider, ConnectionString = DesignConnection(provider) });
         db.Database.HasPendingModelChanges().Should().BeFalse(
-            $"the {provider} model changed without a migration: run `dotnet ef migrations add NAME --project OpsConsole.Core --startup-project OpsConsole.Core --context {provider}OpsDbContext --output-dir Shared/Data/Migrations/{provider} --namespace OpsConsole.Core.Shared.Data.Migrations.{provider}`");
+            $"the {provider} model changed without a migration: run `dotnet ef migrations add NAME --project OpsConsole.Core --startup-project OpsConsole.Core --context {provider}OpsDbContext --output-dir Shared/Data/Migrations/{provider}`");
         db.Database.GetMigrations().Should().NotBeEmpty();
     }
 

@@ -16,8 +16,8 @@ public sealed class PersistentSchedulerTests
         await using var first = await ConsoleProcess.StartAsync(database, settings);
         await using var second = await ConsoleProcess.StartAsync(database, settings);
 
-        using var a = await SignedInAsync(first.BaseUrl);
-        using var b = await SignedInAsync(second.BaseUrl);
+        using var a = await ApiClients.SignedInAsync(first.BaseUrl, "admin");
+        using var b = await ApiClients.SignedInAsync(second.BaseUrl, "admin");
         (await a.PutAsJsonAsync("/api/scheduler/jobs/shared.upstream-probe/schedule", new { cron = "0 0 4 * * ?" })).EnsureSuccessStatusCode();
         var seenByOther = await b.GetFromJsonAsync<JsonElement>("/api/scheduler/jobs");
         seenByOther.EnumerateArray().Single(j => j.GetProperty("key").GetString() == "shared.upstream-probe")
@@ -29,12 +29,4 @@ public sealed class PersistentSchedulerTests
         ((long)(await command.ExecuteScalarAsync())!).Should().Be(2, "each instance checks in to the cluster");
     }
 
-    private static async Task<HttpClient> SignedInAsync(string baseUrl)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = OpsAppFactory.Password });
-        login.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
-        return client;
-    }
 }

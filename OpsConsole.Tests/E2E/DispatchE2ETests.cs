@@ -20,12 +20,7 @@ public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    private async Task<HttpClient> ApiAsync(string user)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(_base) };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await _app.TokenAsync(user));
-        return client;
-    }
+    private Task<HttpClient> ApiAsync(string user) => ApiClients.SignedInAsync(_base, user);
 
     private async Task<long[]> SuggestAsync(params (int From, int To, int Qty)[] moves)
     {

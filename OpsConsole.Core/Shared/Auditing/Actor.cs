@@ -4,6 +4,4 @@ namespace OpsConsole.Core.Shared.Auditing;
 public sealed record Actor(string Name, IReadOnlyList<string> Roles)
 {
     public static readonly Actor System = new("system", []);
-
-    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

@@ -19,7 +19,6 @@ public sealed class OpsMetrics : IDisposable
         SignInFailures = _meter.CreateCounter<long>("opsconsole.auth.signin.failures", description: "Failed sign-ins");
     }
 
-    public Meter Meter => _meter;
     public Counter<long> AuditEntries { get; }
     public Counter<long> JobRuns { get; }
     public Histogram<double> JobDuration { get; }

@@ -26,7 +26,9 @@ public sealed class SimulatorControl(SimulatorRegistry registry, AuditLog audit,
         registry.Set(name, faults);
         await audit.RecordAsync(actor, OpsModules.Shared, "simulator.faults", "Simulator", name, before, faults, ct);
         events.Publish(new SimulatorFaultsChanged(name, faults));
-        _ = probe.ProbeAsync(name, CancellationToken.None);
+        // Probe now, and finish before answering: the dashboard shows the new state at once, and no probe rolls the
+        // simulator's dice behind the caller's back (which would break the seeded sequence).
+        await probe.ProbeAsync(name, ct);
         return errors;
     }
 }

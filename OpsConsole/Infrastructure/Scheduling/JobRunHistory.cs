@@ -26,7 +26,6 @@ public sealed class JobRunHistory
     private readonly ConcurrentDictionary<string, byte> _running = new();
 
     public JobRun? Last(string jobKey) => _runs.TryGetValue(jobKey, out var q) ? q.LastOrDefault() : null;
-    public IReadOnlyList<JobRun> Recent(string jobKey) => _runs.TryGetValue(jobKey, out var q) ? q.Reverse().ToList() : [];
     public bool IsRunning(string jobKey) => _running.ContainsKey(jobKey);
 
     internal void Started(string jobKey) => _running[jobKey] = 0;
