@@ -48,6 +48,7 @@ public sealed class DispatchApiTests(SharedApp app) : IClassFixture<SharedApp>
         assigned.GetProperty("worker_id").GetString().Should().Be("worker_123");
 
         (await worker.PostAsync($"/api/task/{taskId}/complete", Json("{\"worker_id\": \"someone_else\"}"))).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        await (await worker.PostAsync($"/api/task/{taskId}/complete", Json("{\"worker_id\": "))).ShouldBeValidationProblemAsync("body");
         var done = await worker.PostAsync($"/api/task/{taskId}/complete", null);
         done.StatusCode.Should().Be(HttpStatusCode.OK);
         (await done.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("completed");

@@ -76,7 +76,19 @@ public static class DispatchApi
             .WithSummary("The oldest ready task, assigned to this worker (404 when none is ready)");
         group.MapPost("/task/{id:long}/complete", async (long id, HttpContext http, DispatchService dispatch, CancellationToken ct) =>
             {
-                var body = await OptionalBodyAsync<WorkerBody>(http, ct);
+                // The seed completes with no body; a body may name the worker, and a malformed one is refused.
+                WorkerBody? body = null;
+                if (http.Request.ContentLength is > 0 || http.Request.Headers.ContainsKey("Transfer-Encoding"))
+                {
+                    try
+                    {
+                        body = await JsonSerializer.DeserializeAsync<WorkerBody>(http.Request.Body, cancellationToken: ct);
+                    }
+                    catch (JsonException)
+                    {
+                        return ApiResults.Invalid("body", "The body must be JSON like {\"worker_id\": \"...\"}, or empty.");
+                    }
+                }
                 return (await dispatch.CompleteAsync(http.User.ToActor(), id, body?.WorkerId, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t)));
             })
             .RequireAuthorization(OpsPolicies.Dispatch);
@@ -210,21 +222,5 @@ public static class DispatchApi
         }
         var result = await dispatch.TasksAsync(parsed, worker_id, page ?? 0, pageSize ?? 50, ct);
         return TypedResults.Ok(new { items = result.Items.Select(TaskBody.From), total = result.Total, page = result.PageIndex, pageSize = result.PageSize });
-    }
-
-    private static async Task<T?> OptionalBodyAsync<T>(HttpContext http, CancellationToken ct) where T : class
-    {
-        if (http.Request.ContentLength is 0 or null && !http.Request.Headers.ContainsKey("Transfer-Encoding"))
-        {
-            return null;
-        }
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, cancellationToken: ct);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
