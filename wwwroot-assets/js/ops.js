@@ -104,7 +104,7 @@
                 } else if (e.key === "g") {
                     pending = "g";
                     clearTimeout(pendingTimer);
-                    pendingTimer = setTimeout(() => pending = "", 1200);
+                    pendingTimer = setTimeout(() => pending = "", 2000);
                     return;
                 } else if (e.key === "?" || e.key === "t") {
                     shortcut = e.key;
