@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Dispatch.DispatchClaimer>();
         services.AddSingleton<Dispatch.DispatchService>();
         services.AddSingleton<Dispatch.SuggestionCsvImport>();
+        services.AddSingleton<Dispatch.StationDirectory>();
         AddUpstreamClients(services, configuration);
         return services;
     }

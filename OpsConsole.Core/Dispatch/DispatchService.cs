@@ -28,11 +28,36 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     public const int MaxWorkerIdLength = 128;
     public const int MaxBatch = 10_000;
 
-    public async Task<IReadOnlyList<Suggestion>> PendingSuggestionsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<Suggestion>> PendingSuggestionsAsync(CancellationToken ct = default) =>
+        await PendingSuggestionsAsync(new SuggestionFilter(), int.MaxValue, ct);
+
+    public async Task<IReadOnlyList<Suggestion>> PendingSuggestionsAsync(SuggestionFilter filter, int limit, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Suggestions.AsNoTracking().Where(s => s.Status == SuggestionStatus.Pending)
-            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct);
+        return await db.Suggestions.AsNoTracking().Where(filter.Predicate(time.GetUtcNow().UtcDateTime))
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Decides every pending suggestion the filter matches (up to <see cref="MaxBatch"/>, oldest first), resolved on
+    /// the server at the moment of the decision.
+    /// </summary>
+    public async Task<OpsResult<DecisionOutcome>> DecideMatchingAsync(Actor actor, SuggestionFilter filter, bool approve, string? reason, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        filter.Validate(errors);
+        if (!approve && ReasonError(reason) is { } reasonError)
+        {
+            errors.Add("reason", reasonError);
+        }
+        if (errors.Any)
+        {
+            return errors.ToResult<DecisionOutcome>();
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var ids = await db.Suggestions.AsNoTracking().Where(filter.Predicate(time.GetUtcNow().UtcDateTime))
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Select(s => s.Id).Take(MaxBatch).ToListAsync(ct);
+        return OpsResult<DecisionOutcome>.Ok(ids.Count == 0 ? new DecisionOutcome([], new Dictionary<long, string>()) : await DecideAsync(actor, ids, approve, reason, ct));
     }
 
     /// <summary>Validates every suggestion first; stores all of them or none.</summary>
@@ -138,7 +163,8 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             {
                 found.AddRange(await db.Suggestions.Where(s => chunk.Contains(s.Id)).ToListAsync(ct));
             }
-            var refused = ids.Distinct().Where(id => found.All(s => s.Id != id)).ToDictionary(id => id, _ => "not found");
+            var foundIds = found.Select(s => s.Id).ToHashSet();
+            var refused = ids.Distinct().Where(id => !foundIds.Contains(id)).ToDictionary(id => id, _ => "not found");
             foreach (var s in found.Where(s => s.Status != SuggestionStatus.Pending))
             {
                 refused[s.Id] = $"already {s.Status.ToString().ToLowerInvariant()}";
@@ -170,9 +196,10 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             try
             {
                 await db.SaveChangesAsync(ct);
+                var taskBySuggestion = tasks.ToDictionary(t => t.SuggestionId!.Value, t => t.Id);
                 foreach (var s in pending.Where(_ => approve))
                 {
-                    s.TaskId = tasks.First(t => t.SuggestionId == s.Id).Id;
+                    s.TaskId = taskBySuggestion[s.Id];
                 }
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
@@ -192,15 +219,30 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         });
     }
 
+    /// <summary>
+    /// Claims the oldest ready task for a worker and writes the audit entry in the same transaction, so a crash can
+    /// never leave an assignment nobody recorded (or a record of an assignment that did not happen).
+    /// </summary>
     public async Task<DispatchTask?> NextAsync(Actor actor, string workerId, CancellationToken ct = default)
     {
-        var task = await claimer.ClaimAsync(workerId.Trim(), ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var task = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var claimed = await claimer.ClaimAsync(db, workerId.Trim(), ct);
+            if (claimed is null)
+            {
+                return null;
+            }
+            db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, "task.assign", "DispatchTask", claimed.Id.ToString(),
+                new { Status = "ready" }, new { Status = "assigned", WorkerId = claimed.WorkerId });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return claimed;
+        });
         if (task is not null)
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, "task.assign", "DispatchTask", task.Id.ToString(),
-                new { Status = "ready" }, new { Status = "assigned", WorkerId = task.WorkerId });
-            await db.SaveChangesAsync(ct);
             events.Publish(new DispatchChanged("task", [task.Id], "assigned"));
         }
         return task;

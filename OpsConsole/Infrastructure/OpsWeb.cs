@@ -10,6 +10,7 @@ using OpsConsole.Core.Shared.Upstreams;
 using OpsConsole.Features.Account;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Dispatch;
+using OpsConsole.Features.Dispatch.Simulation;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Simulators;
 using OpsConsole.Features.Users;
@@ -72,9 +73,11 @@ public static class OpsWeb
         services.AddSingleton(simulators);
         services.AddSingleton<SimulatorRegistry>();
         services.AddSingleton<SimulatorControl>();
-        services.AddSingleton<IUpstreamAddresses, SelfUpstreamAddresses>();
+        services.AddSingleton<SelfUpstreamAddresses>();
+        services.AddSingleton<IUpstreamAddresses>(sp => sp.GetRequiredService<SelfUpstreamAddresses>());
 
         AddScheduler(services, configuration);
+        services.AddDispatchSimulation(configuration, defaultOn: simulators.Enabled && builder.Environment.IsDevelopment());
         services.AddOpsHealthChecks();
 
         services.AddOpenTelemetry().WithMetrics(m => m

@@ -163,4 +163,48 @@ public sealed class DispatchApiTests(SharedApp app) : IClassFixture<SharedApp>
         log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).Should()
             .Contain(["suggestion.create", "suggestion.approve", "task.assign", "task.unassign"]);
     }
+
+    [Fact]
+    public async Task BulkDecisions_OnAFilter_DecideOnlyWhatMatches_OnTheServer()
+    {
+        await using var own = new OpsAppFactory();
+        using var ml = await own.ClientAsAsync("mlengine");
+        (await ml.PostAsync("/api/suggestions", Json("""
+            [{"from_station_id": 11, "to_station_id": 12, "qty": 2}, {"from_station_id": 11, "to_station_id": 13, "qty": 9},
+             {"from_station_id": 14, "to_station_id": 11, "qty": 8}, {"from_station_id": 15, "to_station_id": 16, "qty": 8}]
+            """))).EnsureSuccessStatusCode();
+        using var supervisor = await own.ClientAsAsync("supervisor");
+
+        var approved = await supervisor.PostAsync("/api/suggestions/bulk-approve", Json("{\"filter\": {\"station_id\": 11, \"min_qty\": 5}}"));
+        approved.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decided").GetArrayLength().Should().Be(2);
+        await (await supervisor.PostAsync("/api/suggestions/bulk-reject", Json("{\"filter\": {\"station_id\": 11}}"))).ShouldBeValidationProblemAsync("reason");
+        var rejected = await supervisor.PostAsync("/api/suggestions/bulk-reject", Json("{\"filter\": {\"older_than_minutes\": 0}, \"reason\": \"stale model\"}"));
+        (await rejected.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decided").GetArrayLength().Should().Be(2);
+        (await supervisor.GetFromJsonAsync<JsonElement>("/api/suggestions")).GetArrayLength().Should().Be(0);
+        var tasks = await supervisor.GetFromJsonAsync<JsonElement>("/api/tasks?status=ready");
+        tasks.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("qty").GetInt32()).Should().BeEquivalentTo([9, 8]);
+
+        await (await supervisor.PostAsync("/api/suggestions/bulk-approve", Json("{\"filter\": {\"min_qty\": 5, \"max_qty\": 2}}"))).ShouldBeValidationProblemAsync("filter.max_qty");
+        await (await supervisor.PostAsync("/api/suggestions/bulk-approve", Json("{\"filter\": {\"station_id\": -1}}"))).ShouldBeValidationProblemAsync("filter.station_id");
+        await (await supervisor.PostAsync("/api/suggestions/bulk-approve", Json("{\"ids\": [1], \"filter\": {}}"))).ShouldBeValidationProblemAsync("ids");
+        await (await supervisor.PostAsync("/api/suggestions/bulk-approve", Json("{\"filter\": {\"min_qty\": \"lots\"}}"))).ShouldBeValidationProblemAsync("filter.min_qty");
+    }
+
+    [Fact]
+    public async Task Stations_AreNamedBySupervisors_AllOrNothing_AndListedForReaders()
+    {
+        await using var own = new OpsAppFactory();
+        using var supervisor = await own.ClientAsAsync("supervisor");
+        (await supervisor.PutAsync("/api/stations", Json("""[{"id": 3, "name": "Ferry Building"}, {"id": 4, "name": " Oracle Park "}]"""))).EnsureSuccessStatusCode();
+        await (await supervisor.PutAsync("/api/stations", Json("""[{"id": 5, "name": "Fine"}, {"id": 0, "name": ""}]"""))).ShouldBeValidationProblemAsync("[1].id");
+        await (await supervisor.PutAsync("/api/stations", Json("""[{"id": 5, "name": "A"}, {"id": 5, "name": "B"}]"""))).ShouldBeValidationProblemAsync("id");
+        (await supervisor.PutAsync("/api/stations", Json("""[{"id": 3, "name": "Ferry Building Plaza"}]"""))).EnsureSuccessStatusCode();
+
+        using var viewer = await own.ClientAsAsync("viewer");
+        var listed = await viewer.GetFromJsonAsync<JsonElement>("/api/stations");
+        listed.EnumerateArray().Select(s => $"{s.GetProperty("id").GetInt32()}={s.GetProperty("name").GetString()}").Should()
+            .Equal("3=Ferry Building Plaza", "4=Oracle Park");
+        (await viewer.PutAsync("/api/stations", Json("""[{"id": 6, "name": "x"}]"""))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
 }

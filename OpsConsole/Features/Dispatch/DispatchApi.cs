@@ -48,7 +48,25 @@ public sealed record NewSuggestionBody(
 public sealed record ApproveBody([property: JsonPropertyName("suggestion_id")] long? SuggestionId);
 public sealed record WorkerBody([property: JsonPropertyName("worker_id")] string? WorkerId);
 public sealed record RejectBody([property: JsonPropertyName("reason")] string? Reason);
-public sealed record BulkBody([property: JsonPropertyName("ids")] long[]? Ids, [property: JsonPropertyName("reason")] string? Reason);
+public sealed record BulkBody(
+    [property: JsonPropertyName("ids")] long[]? Ids,
+    [property: JsonPropertyName("filter")] FilterBody? Filter,
+    [property: JsonPropertyName("reason")] string? Reason);
+
+/// <summary>"Everything matching": every field optional; an empty filter matches every pending suggestion.</summary>
+public sealed record FilterBody(
+    [property: JsonPropertyName("station_id")] int? StationId,
+    [property: JsonPropertyName("from_station_id")] int? FromStationId,
+    [property: JsonPropertyName("to_station_id")] int? ToStationId,
+    [property: JsonPropertyName("min_qty")] int? MinQty,
+    [property: JsonPropertyName("max_qty")] int? MaxQty,
+    [property: JsonPropertyName("older_than_minutes")] int? OlderThanMinutes,
+    [property: JsonPropertyName("newer_than_minutes")] int? NewerThanMinutes)
+{
+    public SuggestionFilter ToFilter() => new(StationId, FromStationId, ToStationId, MinQty, MaxQty, OlderThanMinutes, NewerThanMinutes);
+}
+
+public sealed record StationBody([property: JsonPropertyName("id")] int Id, [property: JsonPropertyName("name")] string? Name);
 
 public static class DispatchApi
 {
@@ -95,6 +113,13 @@ public static class DispatchApi
         group.MapPost("/task/{id:long}/unassign", async (long id, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
             (await dispatch.UnassignAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t))))
             .RequireAuthorization(OpsPolicies.Supervise);
+        group.MapGet("/stations", async (StationDirectory stations, CancellationToken ct) =>
+            TypedResults.Ok((await stations.NamesAsync(ct)).OrderBy(s => s.Key).Select(s => new StationBody(s.Key, s.Value))))
+            .RequireAuthorization(OpsPolicies.Read).WithSummary("Known station names");
+        group.MapPut("/stations", async (StationBody[] body, StationDirectory stations, HttpContext http, CancellationToken ct) =>
+            (await stations.UpsertAsync(http.User.ToActor(), body.Select(b => new Station { Id = b.Id, Name = b.Name ?? "" }).ToList(), ct))
+                .ToHttp(count => TypedResults.Ok(new { upserted = count })))
+            .RequireAuthorization(OpsPolicies.Supervise).WithSummary("Add or rename stations (an array of {id, name})");
         group.MapGet("/tasks", TasksAsync).RequireAuthorization(OpsPolicies.Read);
         group.MapPost("/suggestions/import", ImportAsync).RequireAuthorization(OpsPolicies.Supervise).DisableAntiforgery()
             .WithSummary("Import suggestions from CSV (text/csv body or a multipart 'file'); all or nothing, with a report of bad rows");
@@ -189,17 +214,29 @@ public static class DispatchApi
 
     private static async Task<IResult> BulkAsync(BulkBody body, bool approve, DispatchService dispatch, HttpContext http, CancellationToken ct)
     {
+        if (body.Filter is { } filter)
+        {
+            if (body.Ids is not null)
+            {
+                return ApiResults.Invalid("ids", "Send either ids or filter, not both.");
+            }
+            var matching = await dispatch.DecideMatchingAsync(http.User.ToActor(), filter.ToFilter(), approve, body.Reason, ct);
+            return matching.ToHttp(outcome => TypedResults.Ok(DecisionBody(outcome)));
+        }
         if (body.Ids is not { Length: > 0 and <= DispatchService.MaxBatch })
         {
-            return ApiResults.Invalid("ids", $"ids must list between 1 and {DispatchService.MaxBatch} suggestion ids.");
+            return ApiResults.Invalid("ids", $"ids must list between 1 and {DispatchService.MaxBatch} suggestion ids (or send a filter).");
         }
         if (!approve && DispatchService.ReasonError(body.Reason) is { } error)
         {
             return ApiResults.Invalid("reason", error);
         }
         var outcome = await dispatch.DecideAsync(http.User.ToActor(), body.Ids, approve, body.Reason, ct);
-        return TypedResults.Ok(new { decided = outcome.Decided, refused = outcome.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value) });
+        return TypedResults.Ok(DecisionBody(outcome));
     }
+
+    private static object DecisionBody(DecisionOutcome outcome) =>
+        new { decided = outcome.Decided, refused = outcome.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value) };
 
     private static async Task<IResult> TasksAsync(DispatchService dispatch, string? status, string? worker_id, int? page, int? pageSize, CancellationToken ct)
     {

@@ -27,7 +27,8 @@ public sealed class SelfUpstreamAddresses(IServer server, IOptionsMonitor<Upstre
         return new Uri(SelfAddress(), $"sim/{upstream}/");
     }
 
-    private Uri SelfAddress()
+    /// <summary>This console's own base address, for in-process callers of its public API (the dispatch simulation).</summary>
+    public Uri SelfAddress()
     {
         var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
             ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
