@@ -10,31 +10,17 @@ root=$(pwd)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]} (apt-get)…"
+[ -x /usr/bin/chromium ] || {
+  echo "test.sh: installing chromium (apt-get)…"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+}
 
-# PostgreSQL: a cluster of our own in a temp folder, on a free loopback port, fsync off (it is thrown away).
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-pgdir=$(mktemp -d /tmp/opsconsole-pg.XXXXXX)
-pgport=$(( 20000 + RANDOM % 20000 ))
-while (echo > /dev/tcp/127.0.0.1/$pgport) 2>/dev/null; do pgport=$(( pgport + 1 )); done
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$pgdir"
-stop_pg() { as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pgdir"; }
+# PostgreSQL: a throwaway cluster of our own on loopback (installed through apt-get when missing).
+. scripts/throwaway-postgres.sh
 trap stop_pg EXIT
-as_pg "$pgbin/initdb" -D "$pgdir/data" -U postgres --auth=trust >/dev/null
-as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -w -l "$pgdir/log" \
-  -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-  start >/dev/null
-echo "test.sh: PostgreSQL $(basename "$(dirname "$pgbin")") on 127.0.0.1:$pgport"
 
-export OPSCONSOLE_TEST_POSTGRES="Host=127.0.0.1;Port=$pgport;Username=postgres;Timeout=15;Command Timeout=60"
+export OPSCONSOLE_TEST_POSTGRES="$pg_connection"
 export OPSCONSOLE_REQUIRE_POSTGRES=1
 export OPSCONSOLE_TEST_ARTIFACTS="$root/TestResults/artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
