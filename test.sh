@@ -17,7 +17,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 }
 
 # PostgreSQL: a throwaway cluster of our own on loopback (installed through apt-get when missing).
-. scripts/throwaway-postgres.sh
+. .ci/throwaway-postgres.sh
 trap stop_pg EXIT
 
 export OPSCONSOLE_TEST_POSTGRES="$pg_connection"

@@ -49,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<UpstreamHealthBoard>();
         services.AddSingleton<UpstreamProbe>();
         services.AddSingleton<Dispatch.DispatchClaimer>();
+        services.AddSingleton<Dispatch.DispatchClaimQueue>();
         services.AddSingleton<Dispatch.DispatchService>();
         services.AddSingleton<Dispatch.SuggestionCsvImport>();
         services.AddSingleton<Dispatch.StationDirectory>();

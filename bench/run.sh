@@ -3,11 +3,13 @@
 # figures and appends them to docs/benchmarks.md with the date.
 #   startup  process start to /health/ready = 200, and resident memory when idle
 #   api      requests/s and p99 latency for an authenticated list endpoint, 32 concurrent connections (wrk)
+#   dispatch 64 HTTP workers drain 20,000 ready tasks via /api/dispatch/next, beside the raw ceiling (the same claim
+#            SQL on 64 direct connections), then a bulk approval of 10,000 suggestions; on SQLite and on PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 name=${1:-}
-case "$name" in startup|api) ;; *) echo "usage: bench/run.sh startup|api" >&2; exit 2 ;; esac
+case "$name" in startup|api|dispatch) ;; *) echo "usage: bench/run.sh startup|api|dispatch" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
@@ -27,7 +29,8 @@ export Demo__Enabled=true Demo__Password="$password" Simulators__Enabled=true Si
 export Logging__LogLevel__Default=Warning
 
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+stop_app() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
+cleanup() { stop_app; rm -rf "$work"; [ "$(type -t stop_pg)" = function ] && stop_pg; true; }
 trap cleanup EXIT
 
 start_app() {
@@ -76,5 +79,21 @@ case "$name" in
     p99=$(echo "$result" | awk '$1 == "99%" { print $2 }')
     errors=$(echo "$result" | awk '/Non-2xx/ { print $NF }')
     record "GET /api/audit?pageSize=20 with a bearer token, 32 connections, 20 s: ${rps} requests/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0} (target: >= 3000 requests/s)"
+    ;;
+  dispatch)
+    echo "bench: building the load generator…"
+    dotnet build bench/OpsConsole.Bench/OpsConsole.Bench.csproj -c Release -o "$out/bench" --nologo -v q >/dev/null
+    . .ci/throwaway-postgres.sh
+    status=0
+    for provider in ${BENCH_PROVIDERS:-Sqlite PostgreSql}; do
+      if [ "$provider" = Sqlite ]; then conn="Data Source=$work/dispatch.db"; else conn="$pg_connection;Database=bench_dispatch"; fi
+      export Database__Provider=$provider ConnectionStrings__OpsConsole="$conn"
+      start_app
+      line=$("$out/bench/OpsConsole.Bench" dispatch --url "http://127.0.0.1:$port" --provider "$provider" --connection "$conn" --password "$password") || status=1
+      record "$line"
+      [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$work/app.log" "/tmp/bench-$provider.log"
+      stop_app
+    done
+    exit $status
     ;;
 esac

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using OpsConsole.Core.Shared.Claims;
 using OpsConsole.Core.Shared.Data;
 
@@ -26,6 +27,61 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
         var now = time.GetUtcNow().UtcDateTime;
         var claimed = await db.DispatchTasks.FromSqlRaw(_sql[db.Provider], workerId, now).AsNoTracking().ToListAsync(ct);
         return claimed.SingleOrDefault();
+    }
+
+    /// <summary>
+    /// Claims for each worker in turn on the caller's open connection and transaction, with one prepared command, and
+    /// stops at the first worker for whom nothing is ready. The claim statement is the same as <see cref="ClaimAsync(string, CancellationToken)"/>;
+    /// this path only skips EF's query pipeline, which costs more than the statement when claims are batched.
+    /// </summary>
+    public async Task<List<DispatchTask>> ClaimEachAsync(OpsDbContext db, IReadOnlyList<string> workerIds, CancellationToken ct = default)
+    {
+        var claimed = new List<DispatchTask>(workerIds.Count);
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = string.Format(_sql[db.Provider], "@p0", "@p1");
+        var worker = command.CreateParameter();
+        worker.ParameterName = "@p0";
+        worker.Value = "";
+        var at = command.CreateParameter();
+        at.ParameterName = "@p1";
+        at.Value = DateTime.UtcNow;
+        command.Parameters.Add(worker);
+        command.Parameters.Add(at);
+        foreach (var workerId in workerIds)
+        {
+            worker.Value = workerId;
+            at.Value = time.GetUtcNow().UtcDateTime;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                break;
+            }
+            claimed.Add(Read(reader));
+        }
+        return claimed;
+    }
+
+    private static DispatchTask Read(System.Data.Common.DbDataReader r)
+    {
+        DateTime? Utc(string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : DateTime.SpecifyKind(r.GetDateTime(r.GetOrdinal(column)), DateTimeKind.Utc);
+        string? Text(string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
+        return new DispatchTask
+        {
+            Id = r.GetInt64(r.GetOrdinal(nameof(DispatchTask.Id))),
+            FromStationId = r.GetInt32(r.GetOrdinal(nameof(DispatchTask.FromStationId))),
+            ToStationId = r.GetInt32(r.GetOrdinal(nameof(DispatchTask.ToStationId))),
+            Qty = r.GetInt32(r.GetOrdinal(nameof(DispatchTask.Qty))),
+            Reason = Text(nameof(DispatchTask.Reason)),
+            Status = Enum.Parse<DispatchTaskStatus>(r.GetString(r.GetOrdinal(nameof(DispatchTask.Status))), ignoreCase: true),
+            WorkerId = Text(nameof(DispatchTask.WorkerId)),
+            CreatedAt = Utc(nameof(DispatchTask.CreatedAt))!.Value,
+            AssignedAt = Utc(nameof(DispatchTask.AssignedAt)),
+            CompletedAt = Utc(nameof(DispatchTask.CompletedAt)),
+            ApprovedBy = Text(nameof(DispatchTask.ApprovedBy)),
+            SuggestionId = r.IsDBNull(r.GetOrdinal(nameof(DispatchTask.SuggestionId))) ? null : r.GetInt64(r.GetOrdinal(nameof(DispatchTask.SuggestionId))),
+        };
     }
 
     /// <summary>The claim statement for a provider, for benchmarks that measure it without the console around it.</summary>

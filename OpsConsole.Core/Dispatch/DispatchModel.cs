@@ -32,7 +32,6 @@ public sealed class Suggestion
     public string? DecidedBy { get; set; }
     public DateTime? DecidedAt { get; set; }
     public string? RejectReason { get; set; }
-    public long? TaskId { get; set; }
 }
 
 /// <summary>An approved move of bikes: ready → assigned (to one worker) → completed.</summary>
@@ -97,6 +96,8 @@ internal sealed class DispatchTaskConfiguration : IEntityTypeConfiguration<Dispa
         // The claim reads the oldest ready task: this index is what makes it cheap.
         builder.HasIndex(t => new { t.Status, t.CreatedAt, t.Id });
         builder.HasIndex(t => new { t.WorkerId, t.Status });
+        // One task per approved suggestion, whatever races: the database refuses a second.
+        builder.HasIndex(t => t.SuggestionId).IsUnique();
     }
 }
 

@@ -69,6 +69,12 @@ public sealed class AuditPublisher(IOpsEventStream events, OpsConsole.Core.Share
             return;
         }
         _pending.Remove(context);
+        PublishWritten(written);
+    }
+
+    /// <summary>For entries written outside SaveChanges (<see cref="AuditTrail.AppendBatchAsync"/>), once committed.</summary>
+    public void PublishWritten(IEnumerable<AuditEntry> written)
+    {
         foreach (var e in written)
         {
             metrics.AuditEntries.Add(1, new KeyValuePair<string, object?>("module", e.Module));

@@ -16,6 +16,12 @@ public sealed class DispatchClaimerTests
 {
     public static TheoryData<string> Providers => new("Sqlite", "PostgreSql");
 
+    /// <summary>The bare claim statement, and the service's group-committed path with its audit entries.</summary>
+    public static TheoryData<string, bool> ProvidersAndPaths => new()
+    {
+        { "Sqlite", false }, { "Sqlite", true }, { "PostgreSql", false }, { "PostgreSql", true },
+    };
+
     private static ServiceProvider Services(DatabaseOptions database)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,8 +35,8 @@ public sealed class DispatchClaimerTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers))]
-    public async Task Claim_WhenThirtyTwoWorkersRace_GivesEveryTaskExactlyOnce_OldestFirst(string provider)
+    [MemberData(nameof(ProvidersAndPaths))]
+    public async Task Claim_WhenThirtyTwoWorkersRace_GivesEveryTaskExactlyOnce_OldestFirst(string provider, bool throughService)
     {
         await using var services = Services(TestDatabases.For(provider));
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
@@ -48,12 +54,16 @@ public sealed class DispatchClaimerTests
         }
         ThreadPool.SetMinThreads(64, 64);
         var claimer = services.GetRequiredService<DispatchClaimer>();
+        var dispatch = services.GetRequiredService<DispatchService>();
+        Func<string, Task<DispatchTask?>> claim = throughService
+            ? worker => dispatch.NextAsync(new OpsConsole.Core.Shared.Auditing.Actor("worker", ["worker"]), worker)
+            : worker => claimer.ClaimAsync(worker);
         var claims = new ConcurrentBag<(string Worker, long Task)>();
         var firstClaims = new ConcurrentBag<DateTime>();
         await Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
         {
             var worker = $"worker-{w}";
-            while (await claimer.ClaimAsync(worker) is { } task)
+            while (await claim(worker) is { } task)
             {
                 task.Status.Should().Be(DispatchTaskStatus.Assigned);
                 task.WorkerId.Should().Be(worker);
@@ -67,8 +77,14 @@ public sealed class DispatchClaimerTests
             (await db.DispatchTasks.CountAsync(t => t.Status == DispatchTaskStatus.Assigned)).Should().Be(tasks);
             var rows = await db.DispatchTasks.AsNoTracking().ToListAsync();
             rows.Should().OnlyContain(t => claims.Contains(ValueTuple.Create(t.WorkerId!, t.Id)), "each row names the worker who got it");
+            if (throughService)
+            {
+                var audits = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "task.assign").ToListAsync();
+                audits.Select(e => e.EntityId).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(rows.Select(t => t.Id.ToString()), "one audit entry per claim");
+                audits.Should().OnlyContain(e => e.After!.Contains(rows.Single(t => t.Id.ToString() == e.EntityId).WorkerId!));
+            }
         }
-        (await claimer.ClaimAsync("late")).Should().BeNull();
+        (await claim("late")).Should().BeNull();
     }
 
     [Fact]

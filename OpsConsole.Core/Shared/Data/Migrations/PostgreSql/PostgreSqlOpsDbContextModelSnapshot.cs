@@ -222,6 +222,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SuggestionId")
+                        .IsUnique();
+
                     b.HasIndex("WorkerId", "Status");
 
                     b.HasIndex("Status", "CreatedAt", "Id");
@@ -281,9 +284,6 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
-
-                    b.Property<long?>("TaskId")
-                        .HasColumnType("bigint");
 
                     b.Property<int>("ToStationId")
                         .HasColumnType("integer");

@@ -223,6 +223,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SuggestionId")
+                        .IsUnique()
+                        .HasFilter("[SuggestionId] IS NOT NULL");
+
                     b.HasIndex("WorkerId", "Status");
 
                     b.HasIndex("Status", "CreatedAt", "Id");
@@ -282,9 +286,6 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
-
-                    b.Property<long?>("TaskId")
-                        .HasColumnType("bigint");
 
                     b.Property<int>("ToStationId")
                         .HasColumnType("int");

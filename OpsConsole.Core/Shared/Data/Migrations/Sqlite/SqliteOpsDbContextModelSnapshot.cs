@@ -209,6 +209,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SuggestionId")
+                        .IsUnique();
+
                     b.HasIndex("WorkerId", "Status");
 
                     b.HasIndex("Status", "CreatedAt", "Id");
@@ -266,9 +269,6 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("TaskId")
-                        .HasColumnType("INTEGER");
 
                     b.Property<int>("ToStationId")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,124 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+
+namespace OpsConsole.Core.Dispatch;
+
+/// <summary>
+/// Group commit for claims. Workers' requests that arrive together are claimed together: a writer loop takes every
+/// waiting request, runs the claim statement once per request inside one transaction with their audit entries, and
+/// commits once. Each request still gets the oldest ready task at its turn and no task goes to two callers (the
+/// statement is the same atomic claim); what is saved is a transaction, a lock hand-over and a commit per claim,
+/// which is what limits a busy database. SQLite has one writer, so one loop; server databases get a few.
+/// </summary>
+public sealed class DispatchClaimQueue : IAsyncDisposable
+{
+    public const int MaxBatch = 128;
+
+    private readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly IDbContextFactory<OpsDbContext> _contexts;
+    private readonly DispatchClaimer _claimer;
+    private readonly IOpsEventStream _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DispatchClaimQueue> _logger;
+    private readonly AuditPublisher _audit;
+    private readonly Lazy<Task[]> _loops;
+
+    public DispatchClaimQueue(IDbContextFactory<OpsDbContext> contexts, DispatchClaimer claimer, IOpsEventStream events, TimeProvider time,
+        DatabaseOptions database, AuditPublisher audit, ILogger<DispatchClaimQueue> logger)
+    {
+        _audit = audit;
+        (_contexts, _claimer, _events, _time, _logger) = (contexts, claimer, events, time, logger);
+        var writers = database.Provider == DatabaseProvider.Sqlite ? 1 : 4;
+        _loops = new Lazy<Task[]>(() => Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync)).ToArray());
+    }
+
+    private sealed record Pending(Actor Actor, string WorkerId, TaskCompletionSource<DispatchTask?> Done, CancellationToken Ct);
+
+    public Task<DispatchTask?> ClaimAsync(Actor actor, string workerId, CancellationToken ct)
+    {
+        _ = _loops.Value;
+        var pending = new Pending(actor, workerId, new TaskCompletionSource<DispatchTask?>(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        if (!_waiting.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(DispatchClaimQueue));
+        }
+        return pending.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _waiting.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var next))
+            {
+                if (next.Ct.IsCancellationRequested)
+                {
+                    next.Done.TrySetCanceled(next.Ct);
+                }
+                else
+                {
+                    batch.Add(next);
+                }
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                var claimed = await ClaimBatchAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(i < claimed.Count ? claimed[i] : null);
+                }
+                if (claimed.Count > 0)
+                {
+                    _events.Publish(new DispatchChanged("task", claimed.Select(t => t.Id).ToList(), "assigned"));
+                }
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "A batch of {Count} dispatch claims failed; nothing of it was committed", batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims for each request in turn until the ready tasks run out; one transaction, one commit.</summary>
+    private async Task<List<DispatchTask>> ClaimBatchAsync(List<Pending> batch)
+    {
+        await using var db = await _contexts.CreateDbContextAsync();
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            var claimed = new List<DispatchTask>(batch.Count);
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var now = _time.GetUtcNow();
+            claimed.AddRange(await _claimer.ClaimEachAsync(db, batch.Select(p => p.WorkerId).ToList()));
+            var entries = claimed.Select((task, i) => AuditTrail.Entry(batch[i].Actor, now, OpsModules.Dispatch, "task.assign", "DispatchTask",
+                task.Id.ToString(), new { Status = "ready" }, new { Status = "assigned", task.WorkerId })).ToList();
+            await db.AppendBatchAsync(entries);
+            await tx.CommitAsync();
+            _audit.PublishWritten(entries);
+            return claimed;
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _waiting.Writer.TryComplete();
+        if (_loops.IsValueCreated)
+        {
+            await Task.WhenAll(_loops.Value);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using OpsConsole.Core.Dispatch;
+using OpsConsole.Core.Shared.Data;
+
+namespace OpsConsole.Bench;
+
+/// <summary>
+/// Issue 4's dispatch benchmark against a running console: 64 HTTP workers drain 20,000 ready tasks through
+/// /api/dispatch/next; then the same claim statement in a tight loop on 64 direct connections (the raw ceiling) on
+/// the same rows; then a bulk approval of 10,000 suggestions through the API.
+/// </summary>
+public static class DispatchBench
+{
+    private const int Warmup = 20_000;
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var url = args["url"].TrimEnd('/');
+        var database = new DatabaseOptions { Provider = Enum.Parse<DatabaseProvider>(args["provider"]), ConnectionString = args["connection"] };
+        var tasks = args.Int("tasks", 20_000);
+        var workers = args.Int("workers", 64);
+        var password = args["password"];
+        ThreadPool.SetMinThreads(workers * 2, workers * 2);
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = new Uri(url),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        var workerToken = await TokenAsync(http, "worker", password);
+        var supervisorToken = await TokenAsync(http, "supervisor", password);
+
+        // Warm-up, not counted: long enough for the tiered JIT to replace the ReadyToRun code on the hot path.
+        await SeedReadyAsync(database, Warmup);
+        await DrainOverHttpAsync(http, workerToken, workers);
+
+        await SeedReadyAsync(database, tasks);
+        var viaHttp = await DrainOverHttpAsync(http, workerToken, workers);
+        var duplicates = viaHttp.Ids.Count - viaHttp.Ids.Distinct().Count();
+        var missed = tasks - viaHttp.Ids.Distinct().Count();
+        Console.Error.WriteLine($"http: {viaHttp.Ids.Count} claims in {viaHttp.Elapsed.TotalSeconds:F2} s, {viaHttp.ServerErrors} 5xx, {viaHttp.OtherErrors} other errors");
+
+        await ResetToReadyAsync(database);
+        var raw = await DrainRawAsync(database, workers);
+        Console.Error.WriteLine($"raw: {raw.Claims} claims in {raw.Elapsed.TotalSeconds:F2} s");
+
+        var approval = await BulkApproveAsync(http, database, supervisorToken, 10_000);
+
+        var httpRate = viaHttp.Ids.Count / viaHttp.Elapsed.TotalSeconds;
+        var rawRate = raw.Claims / raw.Elapsed.TotalSeconds;
+        var latencies = viaHttp.LatenciesMs.OrderBy(x => x).ToList();
+        Console.WriteLine($"{database.Provider}: {tasks} tasks, {workers} HTTP workers: {httpRate:F0} claims/s, p50 {Percentiles.Of(latencies, 50):F1} ms, " +
+            $"p99 {Percentiles.Of(latencies, 99):F1} ms, duplicates {duplicates}, unclaimed {missed}, 5xx {viaHttp.ServerErrors}, other errors {viaHttp.OtherErrors}; " +
+            $"raw ceiling (same claim SQL, {workers} direct connections) {rawRate:F0} claims/s; ratio {httpRate / rawRate:P0} (target >= 70%); " +
+            $"bulk approval of 10000 suggestions {approval.TotalMilliseconds:F0} ms (target < 3000 ms)");
+        return duplicates == 0 && viaHttp.ServerErrors == 0 && missed == 0 ? 0 : 1;
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, string user, string password)
+    {
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { username = user, password });
+        login.EnsureSuccessStatusCode();
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    private static async Task SeedReadyAsync(DatabaseOptions database, int count)
+    {
+        await using var db = OpsDatabase.Create(database);
+        var start = DateTime.UtcNow.AddHours(-1);
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(5000))
+        {
+            db.DispatchTasks.AddRange(chunk.Select(i => new DispatchTask
+            {
+                FromStationId = 1 + (i % 50), ToStationId = 51 + (i % 50), Qty = 1 + (i % 12), Status = DispatchTaskStatus.Ready,
+                CreatedAt = start.AddMilliseconds(i), ApprovedBy = "bench",
+            }));
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static async Task ResetToReadyAsync(DatabaseOptions database)
+    {
+        await using var db = OpsDatabase.Create(database);
+        await db.DispatchTasks.Where(t => t.ApprovedBy == "bench" && t.Status == DispatchTaskStatus.Assigned)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, DispatchTaskStatus.Ready).SetProperty(t => t.WorkerId, (string?)null)
+                .SetProperty(t => t.AssignedAt, (DateTime?)null));
+    }
+
+    private sealed record HttpRun(List<long> Ids, List<double> LatenciesMs, int ServerErrors, int OtherErrors, TimeSpan Elapsed);
+
+    private static async Task<HttpRun> DrainOverHttpAsync(HttpClient http, string token, int workers)
+    {
+        var ids = new ConcurrentBag<long>();
+        var latencies = new ConcurrentBag<double>();
+        var serverErrors = 0;
+        var otherErrors = 0;
+        var connections = await Task.WhenAll(Enumerable.Range(0, workers).Select(w =>
+            LeanHttpConnection.OpenAsync(http.BaseAddress!, "POST", "/api/dispatch/next", token, $"{{\"worker_id\":\"bench-{w}\"}}")));
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
+        {
+            await using var _ = connection;
+            while (true)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var (status, body) = await connection.SendAsync();
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (status == 404)
+                {
+                    return;
+                }
+                if (status >= 500)
+                {
+                    Interlocked.Increment(ref serverErrors);
+                    continue;
+                }
+                if (status != 200)
+                {
+                    Interlocked.Increment(ref otherErrors);
+                    Console.Error.WriteLine($"unexpected {status}: {System.Text.Encoding.UTF8.GetString(body.Span)}");
+                    return;
+                }
+                ids.Add(JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64());
+            }
+        })));
+        return new HttpRun(ids.ToList(), latencies.ToList(), serverErrors, otherErrors, clock.Elapsed);
+    }
+
+    private static async Task<(int Claims, TimeSpan Elapsed)> DrainRawAsync(DatabaseOptions database, int workers)
+    {
+        var sql = string.Format(new DispatchClaimer(null!, TimeProvider.System).Sql(database.Provider), "@p0", "@p1");
+        var claims = 0;
+        var connections = new List<DbConnection>();
+        for (var i = 0; i < workers; i++)
+        {
+            DbConnection connection = database.Provider == DatabaseProvider.Sqlite ? new SqliteConnection(database.ConnectionString) : new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            if (connection is SqliteConnection)
+            {
+                // The console's own per-connection settings (SqlitePragmas), so both sides wait and sync alike.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+                await pragma.ExecuteNonQueryAsync();
+            }
+            connections.Add(connection);
+        }
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(connections.Select((connection, w) => Task.Run(async () =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            var worker = command.CreateParameter();
+            worker.ParameterName = "@p0";
+            worker.Value = $"raw-{w}";
+            var at = command.CreateParameter();
+            at.ParameterName = "@p1";
+            command.Parameters.Add(worker);
+            command.Parameters.Add(at);
+            while (true)
+            {
+                at.Value = DateTime.UtcNow;
+                await using var reader = await command.ExecuteReaderAsync();
+                if (!await reader.ReadAsync())
+                {
+                    return;
+                }
+                Interlocked.Increment(ref claims);
+            }
+        })));
+        var elapsed = clock.Elapsed;
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+        return (claims, elapsed);
+    }
+
+    private static async Task<TimeSpan> BulkApproveAsync(HttpClient http, DatabaseOptions database, string token, int count)
+    {
+        await using (var db = OpsDatabase.Create(database))
+        {
+            var now = DateTime.UtcNow.AddMinutes(-5);
+            db.Suggestions.AddRange(Enumerable.Range(0, count).Select(i => new Suggestion
+            {
+                FromStationId = 1 + (i % 50), ToStationId = 51 + (i % 50), Qty = 1 + (i % 12), Reason = "bench", CreatedAt = now.AddMilliseconds(i),
+                Status = SuggestionStatus.Pending,
+            }));
+            await db.SaveChangesAsync();
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/suggestions/bulk-approve") { Content = JsonContent.Create(new { filter = new { } }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request);
+        var elapsed = clock.Elapsed;
+        response.EnsureSuccessStatusCode();
+        var decided = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decided").GetArrayLength();
+        if (decided != count)
+        {
+            throw new InvalidOperationException($"bulk approval decided {decided} of {count}");
+        }
+        return elapsed;
+    }
+}

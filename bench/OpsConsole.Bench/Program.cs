@@ -1,0 +1,14 @@
+using OpsConsole.Bench;
+
+// bench/run.sh drives these; each prints one line of figures on stdout (details on stderr).
+return args.FirstOrDefault() switch
+{
+    "dispatch" => await DispatchBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: OpsConsole.Bench dispatch --url URL --provider Sqlite|PostgreSql --connection CS --password P");
+    return 2;
+}
