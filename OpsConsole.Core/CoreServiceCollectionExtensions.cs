@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -53,6 +54,16 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Dispatch.DispatchService>();
         services.AddSingleton<Dispatch.SuggestionCsvImport>();
         services.AddSingleton<Dispatch.StationDirectory>();
+        services.AddSingleton(configuration.GetSection("Etl").Get<Etl.EtlOptions>() ?? new Etl.EtlOptions());
+        services.AddSingleton<Etl.EtlFileStore>();
+        services.AddSingleton<Etl.EtlJobClaimer>();
+        services.TryAddSingleton<Etl.IEtlWake, Etl.NoEtlWake>();
+        services.AddSingleton<Etl.EtlService>();
+        services.AddSingleton<Etl.EtlPipeline>();
+        services.AddSingleton<Etl.EtlRunnerPool>();
+        services.AddSingleton<Etl.EtlMissingData>();
+        services.AddSingleton<Etl.EtlRecords>();
+        services.AddSingleton<Etl.EtlFilesQuery>();
         AddUpstreamClients(services, configuration);
         return services;
     }

@@ -10,6 +10,8 @@ using OpsConsole.Core.Shared.Upstreams;
 using OpsConsole.Features.Account;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Dispatch;
+using OpsConsole.Features.Etl;
+using OpsConsole.Features.Etl.Simulation;
 using OpsConsole.Features.Dispatch.Simulation;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Simulators;
@@ -78,6 +80,7 @@ public static class OpsWeb
 
         AddScheduler(services, configuration);
         services.AddDispatchSimulation(configuration, defaultOn: simulators.Enabled && builder.Environment.IsDevelopment());
+        services.AddEtl();
         services.AddOpsHealthChecks();
 
         services.AddOpenTelemetry().WithMetrics(m => m
@@ -142,11 +145,13 @@ public static class OpsWeb
         api.MapSchedulerApi();
         api.MapSimulatorsApi();
         api.MapDispatchApi();
+        api.MapEtlApi();
         // Unknown API routes answer a ProblemDetails 404, not the not-found page.
         api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
 
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapSimulators();
+        app.MapEtlFileHost();
         app.MapAccountEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -13,7 +13,8 @@ public sealed record ClaimSpec(
     string ClaimedValue,
     IReadOnlyList<string> OrderBy,
     IReadOnlyList<string> SetColumns,
-    string IdColumn = "Id");
+    string IdColumn = "Id",
+    string? IncrementColumn = null);
 
 /// <summary>
 /// The atomic "take the oldest ready row" statement in each provider's form (TOOLCHAIN.md): SQLite's single-statement
@@ -46,7 +47,8 @@ public static class ClaimStatement
     };
 
     private static string Sets(ClaimSpec spec, char open, char close) =>
-        string.Concat(spec.SetColumns.Select((c, i) => $", {open}{c}{close} = {{{i}}}"));
+        string.Concat(spec.SetColumns.Select((c, i) => $", {open}{c}{close} = {{{i}}}"))
+        + (spec.IncrementColumn is { } counter ? $", {open}{counter}{close} = {open}{counter}{close} + 1" : "");
 
     private static string Order(ClaimSpec spec, char open, char close) =>
         string.Join(", ", spec.OrderBy.Select(c => $"{open}{c}{close}"));

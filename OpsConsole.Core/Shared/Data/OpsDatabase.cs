@@ -12,8 +12,11 @@ public static class OpsDatabase
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
+                // Dropping a column makes SQLite rebuild the table outside the migration's transaction; EF warns
+                // about it on every new database. The rebuild is EF's own and runs once.
                 builder.UseSqlite(options.ConnectionString, o => o.CommandTimeout(30))
-                    .AddInterceptors(SqlitePragmas.Instance);
+                    .AddInterceptors(SqlitePragmas.Instance)
+                    .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning));
                 break;
             case DatabaseProvider.PostgreSql:
                 builder.UseNpgsql(options.ConnectionString, o => o.EnableRetryOnFailure(3));

@@ -21,6 +21,11 @@ public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Dispatch.Suggestion> Suggestions => Set<Dispatch.Suggestion>();
     public DbSet<Dispatch.DispatchTask> DispatchTasks => Set<Dispatch.DispatchTask>();
     public DbSet<Dispatch.Station> Stations => Set<Dispatch.Station>();
+    public DbSet<Etl.Branch> Branches => Set<Etl.Branch>();
+    public DbSet<Etl.EtlJob> EtlJobs => Set<Etl.EtlJob>();
+    public DbSet<Etl.EtlJobEvent> EtlJobEvents => Set<Etl.EtlJobEvent>();
+    public DbSet<Etl.EtlFile> EtlFiles => Set<Etl.EtlFile>();
+    public DbSet<Etl.EtlRecord> EtlRecords => Set<Etl.EtlRecord>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -17,6 +17,10 @@ public sealed class OpsMetrics : IDisposable
         JobDuration = _meter.CreateHistogram<double>("opsconsole.scheduler.job.duration", unit: "s", description: "Scheduled job duration");
         UpstreamProbes = _meter.CreateCounter<long>("opsconsole.upstream.probes", description: "Upstream health probes by upstream and state");
         SignInFailures = _meter.CreateCounter<long>("opsconsole.auth.signin.failures", description: "Failed sign-ins");
+        EtlJobs = _meter.CreateCounter<long>("opsconsole.etl.jobs", description: "ETL job runs by outcome");
+        EtlFetchFailures = _meter.CreateCounter<long>("opsconsole.etl.fetch.failures", description: "ETL list or download failures from the file host");
+        EtlRows = _meter.CreateCounter<long>("opsconsole.etl.rows", description: "ETL records ingested");
+        EtlJobDuration = _meter.CreateHistogram<double>("opsconsole.etl.job.duration", unit: "s", description: "ETL job duration");
     }
 
     public Counter<long> AuditEntries { get; }
@@ -24,6 +28,10 @@ public sealed class OpsMetrics : IDisposable
     public Histogram<double> JobDuration { get; }
     public Counter<long> UpstreamProbes { get; }
     public Counter<long> SignInFailures { get; }
+    public Counter<long> EtlJobs { get; }
+    public Counter<long> EtlFetchFailures { get; }
+    public Counter<long> EtlRows { get; }
+    public Histogram<double> EtlJobDuration { get; }
 
     public void Dispose() => _meter.Dispose();
 }

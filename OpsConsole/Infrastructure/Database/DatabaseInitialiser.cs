@@ -28,6 +28,8 @@ public sealed class DatabaseInitialiser(
     UserAdministration users,
     IConfiguration configuration,
     IHostEnvironment environment,
+    OpsConsole.Core.Etl.EtlService etl,
+    OpsConsole.Simulators.SimulatorOptions simulators,
     ILogger<DatabaseInitialiser> logger)
 {
     public static readonly string[] DemoUsers = ["admin", "supervisor", "operator", "viewer", "worker", "mlengine"];
@@ -51,6 +53,10 @@ public sealed class DatabaseInitialiser(
             if (DemoUsersEnabled)
             {
                 await SeedDemoUsersAsync(ct);
+            }
+            if (configuration.GetValue("Etl:DemoBranches", environment.IsDevelopment()))
+            {
+                await Features.Etl.EtlRegistration.EnsureDemoBranchesAsync(etl, simulators, ct);
             }
             status.MarkReady();
         }

@@ -1,0 +1,27 @@
+using OpsConsole.Core.Shared.Events;
+
+namespace OpsConsole.Core.Etl;
+
+public sealed record EtlJobState(Guid Id, string BranchId, int Pos, DateOnly WorkDate, string Status, int? RecordCount)
+{
+    public static EtlJobState Of(EtlJob j) => new(j.Id, j.BranchId, j.Pos, j.WorkDate, j.Status.Name(), j.RecordCount);
+}
+
+/// <summary>Jobs whose state changed (one event per command or runner step), for the heatmap, lists and detail pages.</summary>
+public sealed record EtlJobsChanged(IReadOnlyList<EtlJobState> Jobs) : IOpsEvent
+{
+    public string Topic => "etl";
+}
+
+/// <summary>Lets Core ask the host to start the runners now instead of at their next scheduled run.</summary>
+public interface IEtlWake
+{
+    void Wake();
+}
+
+public sealed class NoEtlWake : IEtlWake
+{
+    public void Wake()
+    {
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Core.Shared.Claims;
+using OpsConsole.Core.Shared.Data;
+
+namespace OpsConsole.Core.Etl;
+
+/// <summary>Gives the oldest queued job to one runner with a lease, atomically, on every provider (the dispatch claim's mechanism).</summary>
+public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+{
+    public const string Table = "etl_jobs";
+
+    private static readonly ClaimSpec Spec = new(Table, nameof(EtlJob.Status), "queued", "running",
+        [nameof(EtlJob.QueuedAt), nameof(EtlJob.Id)],
+        [nameof(EtlJob.LeaseOwner), nameof(EtlJob.LeaseExpiresAt), nameof(EtlJob.StartedAt)],
+        IncrementColumn: nameof(EtlJob.Attempts));
+
+    private readonly Dictionary<DatabaseProvider, string> _sql = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));
+
+    public async Task<EtlJob?> ClaimAsync(string runner, TimeSpan lease, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var claimed = await db.EtlJobs.FromSqlRaw(_sql[db.Provider], runner, now + lease, now).AsNoTracking().ToListAsync(ct);
+        return claimed.SingleOrDefault();
+    }
+}

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Telemetry;
+using OpsConsole.Core.Shared.Upstreams;
+
+namespace OpsConsole.Core.Etl;
+
+/// <summary>What the file host lists for a (branch, pos, date): `fetch_list2.php` (docs/upstreams/etl.md).</summary>
+public sealed record RemoteFile(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("bytes")] long Bytes);
+
+/// <summary>A failure that says what went wrong in words an operator can act on; <see cref="Retriable"/> ones are tried again.</summary>
+public sealed class EtlFailure(string message, bool retriable, Exception? inner = null) : Exception(message, inner)
+{
+    public bool Retriable { get; } = retriable;
+}
+
+public sealed record ChosenFile(string Type, string Name, int Rows, string Reason);
+
+/// <summary>
+/// One job's run: list the files, download each into the file store, keep the file with the most rows per file
+/// type (and say why), parse it with the branch's parser config, and replace the job's records and mark it
+/// succeeded in one transaction. A crash, a cancel or a lost lease before the commit leaves nothing behind.
+/// </summary>
+public sealed class EtlPipeline(
+    IDbContextFactory<OpsDbContext> contexts,
+    IHttpClientFactory clients,
+    IUpstreamAddresses upstreams,
+    EtlFileStore store,
+    IOpsEventStream events,
+    OpsMetrics metrics,
+    TimeProvider time)
+{
+    public const string ProcessorVersion = "opsconsole-etl/1";
+    public const int MaxErrorsReported = 50;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task RunAsync(EtlJob job, string runner, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        Branch branch;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            branch = await db.Branches.AsNoTracking().SingleAsync(b => b.Id == job.BranchId, ct);
+        }
+        var config = branch.Parser;
+        await NoteAsync(job, "started", $"Attempt {job.Attempts} of {job.MaxAttempts} on {runner}.", ct);
+
+        var listed = await ListAsync(job, ct);
+        if (listed.Count == 0)
+        {
+            throw new EtlFailure($"The file host lists no files for {job.BranchId} POS {job.Pos} on {job.WorkDate:yyyy-MM-dd} (yet).", retriable: false);
+        }
+        await NoteAsync(job, "listed", $"{listed.Count} file(s): {string.Join(", ", listed.Select(f => $"{f.Name} ({f.Type})"))}.", ct);
+
+        var files = new List<EtlFile>();
+        foreach (var remote in listed)
+        {
+            ct.ThrowIfCancellationRequested();
+            files.Add(await DownloadAsync(job, remote, config, ct));
+        }
+        var chosen = Choose(files);
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            db.EtlFiles.AddRange(files);
+            await db.EtlJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(j => j.FileListJson, JsonSerializer.Serialize(files.Select(f => new { name = f.FileName, type = f.FileType, rows = f.RowCount, bytes = f.SizeBytes, sha256 = f.Sha256 }), Json))
+                .SetProperty(j => j.ChosenFilesJson, JsonSerializer.Serialize(chosen, Json)), ct);
+            db.EtlJobEvents.Add(EtlService.Event(job, time.GetUtcNow(), "chosen", string.Join(" ", chosen.Select(c => $"{c.Type}: {c.Name} — {c.Reason}."))));
+            await db.SaveChangesAsync(ct);
+        }
+
+        // Parse and store in one transaction, streaming: memory stays flat whatever the file size.
+        var bad = new List<string>();
+        var badCount = 0;
+        int stored;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            stored = await strategy.ExecuteAsync(async () =>
+            {
+                bad.Clear();
+                badCount = 0;
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                var count = await EtlRecordWriter.ReplaceAsync(db, job.Id, Records(), ct);
+                ct.ThrowIfCancellationRequested();
+                var now = time.GetUtcNow().UtcDateTime;
+                var moved = await db.EtlJobs
+                    .Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner && !j.CancelRequested)
+                    .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, EtlJobStatus.Succeeded).SetProperty(j => j.RecordCount, count)
+                        .SetProperty(j => j.BadRowCount, badCount).SetProperty(j => j.FinishedAt, now).SetProperty(j => j.Error, (string?)null)
+                        .SetProperty(j => j.ProcessorVersion, ProcessorVersion).SetProperty(j => j.LeaseOwner, (string?)null)
+                        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.Force, false), ct);
+                if (moved == 0)
+                {
+                    // Cancelled, or the lease went to another runner: this run stores nothing.
+                    await tx.RollbackAsync(ct);
+                    throw new OperationCanceledException("The job was cancelled or its lease was lost before the records were stored.");
+                }
+                db.EtlJobEvents.Add(EtlService.Event(job, time.GetUtcNow(), "succeeded",
+                    $"Stored {count:N0} records{(badCount > 0 ? $"; skipped {badCount:N0} bad rows" : "")} in {clock.Elapsed.TotalSeconds:F1} s."));
+                if (bad.Count > 0)
+                {
+                    db.EtlJobEvents.Add(EtlService.Event(job, time.GetUtcNow(), "bad-rows", string.Join("\n", bad)));
+                }
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return count;
+            });
+        }
+        metrics.EtlRows.Add(stored);
+        metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
+        metrics.EtlJobDuration.Record(clock.Elapsed.TotalSeconds);
+        events.Publish(new EtlJobsChanged([new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, "succeeded", stored)]));
+
+        IEnumerable<EtlRecord> Records()
+        {
+            foreach (var file in files.Where(f => f.Chosen))
+            {
+                using var content = store.OpenRead(file.Sha256) ?? throw new EtlFailure($"The stored copy of {file.FileName} is missing.", retriable: true);
+                foreach (var row in PosFileParser.Read(content, config, file.FileType))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (!row.Ok)
+                    {
+                        var where = $"{file.FileName} line {row.Line}: {string.Join("; ", row.Errors.Select(e => $"{e.Field}: {e.Message}"))}";
+                        if (config.BadRows == BadRowPolicy.Fail)
+                        {
+                            throw new EtlFailure($"Bad row (the branch's policy is to fail the job): {where}", retriable: false);
+                        }
+                        badCount++;
+                        if (bad.Count < MaxErrorsReported)
+                        {
+                            bad.Add(where);
+                        }
+                        continue;
+                    }
+                    var record = row.Record!;
+                    record.JobId = job.Id;
+                    record.BranchId = job.BranchId;
+                    record.Pos = job.Pos;
+                    yield return record;
+                }
+            }
+        }
+    }
+
+    /// <summary>Per file type, the file with the most rows; ties go to the larger file, then the name.</summary>
+    public static IReadOnlyList<ChosenFile> Choose(List<EtlFile> files)
+    {
+        var chosen = new List<ChosenFile>();
+        foreach (var group in files.GroupBy(f => f.FileType).OrderBy(g => g.Key))
+        {
+            var ordered = group.OrderByDescending(f => f.RowCount).ThenByDescending(f => f.SizeBytes).ThenBy(f => f.FileName, StringComparer.Ordinal).ToList();
+            var best = ordered[0];
+            var reason = ordered.Count == 1
+                ? $"the only {group.Key} file ({best.RowCount:N0} rows)"
+                : $"most rows ({best.RowCount:N0}) of {ordered.Count} {group.Key} files; others had {string.Join(", ", ordered.Skip(1).Select(f => f.RowCount.ToString("N0")))}";
+            best.Chosen = true;
+            best.ChosenReason = reason;
+            chosen.Add(new ChosenFile(group.Key, best.FileName, best.RowCount, reason));
+        }
+        return chosen;
+    }
+
+    private async Task<IReadOnlyList<RemoteFile>> ListAsync(EtlJob job, CancellationToken ct)
+    {
+        var client = Client();
+        var url = $"fetch_list2.php?branch={Uri.EscapeDataString(job.BranchId)}&pos={job.Pos}&date={job.WorkDate:yyyy-MM-dd}";
+        try
+        {
+            using var response = await client.GetAsync(url, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new EtlFailure($"Listing files failed: the file host answered {(int)response.StatusCode} {response.ReasonPhrase}.", retriable: true);
+            }
+            var files = await response.Content.ReadFromJsonAsync<List<RemoteFile>>(Json, ct)
+                ?? throw new EtlFailure("Listing files failed: the file host sent an empty answer.", retriable: true);
+            var invalid = files.FirstOrDefault(f => string.IsNullOrWhiteSpace(f.Name) || string.IsNullOrWhiteSpace(f.Type) || f.Name.Length > 260 || f.Type.Length > 32);
+            if (invalid is not null)
+            {
+                throw new EtlFailure("Listing files failed: the file host listed a file without a usable name or type.", retriable: true);
+            }
+            return files;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
+            throw new EtlFailure($"Listing files failed: {ex.Message}", retriable: true, ex);
+        }
+        catch (EtlFailure)
+        {
+            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
+            throw;
+        }
+    }
+
+    private async Task<EtlFile> DownloadAsync(EtlJob job, RemoteFile remote, ParserConfig config, CancellationToken ct)
+    {
+        var client = Client();
+        try
+        {
+            using var response = await client.GetAsync($"download.php?file={Uri.EscapeDataString(remote.Name)}", HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new EtlFailure($"Downloading {remote.Name} failed: the file host answered {(int)response.StatusCode} {response.ReasonPhrase}.", retriable: true);
+            }
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var (sha, size) = await store.PutAsync(body, ct);
+            int rows;
+            await using (var stored = store.OpenRead(sha)!)
+            {
+                rows = PosFileParser.CountRows(stored, config);
+            }
+            return new EtlFile
+            {
+                Id = Guid.CreateVersion7(),
+                JobId = job.Id,
+                BranchId = job.BranchId,
+                Pos = job.Pos,
+                WorkDate = job.WorkDate,
+                FileName = remote.Name,
+                FileType = remote.Type,
+                Sha256 = sha,
+                SizeBytes = size,
+                RowCount = rows,
+                DownloadedAt = time.GetUtcNow().UtcDateTime,
+                Attempt = job.Attempts,
+            };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "download"));
+            throw new EtlFailure($"Downloading {remote.Name} failed: {ex.Message}", retriable: true, ex);
+        }
+    }
+
+    private HttpClient Client()
+    {
+        var client = clients.CreateClient(UpstreamNames.EtlFileHost);
+        client.BaseAddress = upstreams.BaseAddress(UpstreamNames.EtlFileHost)
+            ?? throw new EtlFailure("No ETL file host is configured (Upstreams:etl:BaseUrl) and the simulators are off.", retriable: false);
+        return client;
+    }
+
+    private async Task NoteAsync(EtlJob job, string kind, string message, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.EtlJobEvents.Add(EtlService.Event(job, time.GetUtcNow(), kind, message));
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,197 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Telemetry;
+
+namespace OpsConsole.Core.Etl;
+
+/// <summary>
+/// A bounded pool of runners (`Etl:Runners`) that claim queued jobs until none is left. Each claim carries a lease
+/// the runner renews by heartbeat; the heartbeat also notices a cancel request. A job whose runner died (its lease
+/// expired) goes back to the queue, up to its maximum attempts, then fails with the reason.
+/// </summary>
+public sealed class EtlRunnerPool(
+    IDbContextFactory<OpsDbContext> contexts,
+    EtlJobClaimer claimer,
+    EtlPipeline pipeline,
+    EtlOptions options,
+    IOpsEventStream events,
+    OpsMetrics metrics,
+    TimeProvider time,
+    ILogger<EtlRunnerPool> logger)
+{
+    private readonly string _process = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(3, options.LeaseSeconds));
+
+    /// <summary>Runs queued jobs with up to `Etl:Runners` at once; returns when the queue is empty or on shutdown.</summary>
+    public async Task<int> DrainAsync(CancellationToken ct)
+    {
+        await ReturnExpiredAsync(ct);
+        var runs = await Task.WhenAll(Enumerable.Range(1, Math.Clamp(options.Runners, 1, 16)).Select(i => RunnerAsync($"{_process}/{i}", ct)));
+        return runs.Sum();
+    }
+
+    private async Task<int> RunnerAsync(string runner, CancellationToken ct)
+    {
+        var ran = 0;
+        while (!ct.IsCancellationRequested && await claimer.ClaimAsync(runner, Lease, ct) is { } job)
+        {
+            events.Publish(new EtlJobsChanged([EtlJobState.Of(job)]));
+            await RunOneAsync(job, runner, ct);
+            ran++;
+        }
+        return ran;
+    }
+
+    private async Task RunOneAsync(EtlJob job, string runner, CancellationToken stopping)
+    {
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var why = "";
+        using var heartbeat = new CancellationTokenSource();
+        var beating = HeartbeatAsync(job, runner, run, reason => why = reason, heartbeat.Token);
+        try
+        {
+            await pipeline.RunAsync(job, runner, run.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The console is stopping: the lease expires and another runner (or this one after a restart) takes it.
+            logger.LogInformation("ETL job {Job} interrupted by shutdown; its lease will return it to the queue", job.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishCancelledAsync(job, runner, why);
+        }
+        catch (EtlFailure failure)
+        {
+            await FailAsync(job, runner, failure.Message, failure.Retriable);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or IOException or System.Data.Common.DbException)
+        {
+            logger.LogError(ex, "ETL job {Job} failed unexpectedly", job.Id);
+            await FailAsync(job, runner, $"Unexpected error: {ex.GetBaseException().Message}", retriable: true);
+        }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await beating;
+        }
+    }
+
+    /// <summary>Renews the lease every third of its length; stops the run when a cancel is requested or the lease is lost.</summary>
+    private async Task HeartbeatAsync(EtlJob job, string runner, CancellationTokenSource run, Action<string> reason, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Lease / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await using var db = await contexts.CreateDbContextAsync(stop);
+                var until = time.GetUtcNow().UtcDateTime + Lease;
+                var renewed = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner)
+                    .ExecuteUpdateAsync(u => u.SetProperty(j => j.LeaseExpiresAt, until), stop);
+                var cancel = await db.EtlJobs.Where(j => j.Id == job.Id).Select(j => j.CancelRequested).SingleAsync(stop);
+                if (renewed == 0 || cancel)
+                {
+                    reason(cancel ? "cancel requested" : "lease lost");
+                    await run.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "ETL heartbeat for job {Job} failed; the run continues and the lease may expire", job.Id);
+        }
+    }
+
+    private async Task FinishCancelledAsync(EtlJob job, string runner, string why)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync();
+        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner && j.CancelRequested)
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, EtlJobStatus.Cancelled).SetProperty(j => j.FinishedAt, now.UtcDateTime)
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
+        if (moved > 0)
+        {
+            db.EtlJobEvents.Add(EtlService.Event(job, now, "cancelled", "Cancelled during the run; no records of this run were stored."));
+            db.Audit(Actor.System, now, OpsModules.Etl, "job.cancelled", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "cancelled" });
+            await db.SaveChangesAsync();
+            metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", "cancelled"));
+            events.Publish(new EtlJobsChanged([new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, "cancelled", job.RecordCount)]));
+        }
+        else
+        {
+            logger.LogWarning("ETL job {Job} stopped ({Why}) but is no longer this runner's; left as it is", job.Id, why);
+        }
+    }
+
+    private async Task FailAsync(EtlJob job, string runner, string reason, bool retriable)
+    {
+        var now = time.GetUtcNow();
+        var again = retriable && job.Attempts < job.MaxAttempts;
+        await using var db = await contexts.CreateDbContextAsync();
+        var status = again ? EtlJobStatus.Queued : EtlJobStatus.Failed;
+        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner)
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.Error, Clip(reason))
+                .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime).SetProperty(j => j.QueuedAt, again ? now.UtcDateTime : job.QueuedAt)
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
+        if (moved == 0)
+        {
+            return;
+        }
+        db.EtlJobEvents.Add(EtlService.Event(job, now, again ? "retry" : "failed",
+            again ? $"{reason} Trying again (attempt {job.Attempts} of {job.MaxAttempts} failed)." : $"{reason}{(retriable ? $" Gave up after {job.Attempts} attempts." : "")}"));
+        if (!again)
+        {
+            db.Audit(Actor.System, now, OpsModules.Etl, "job.failed", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "failed", Error = Clip(reason) });
+        }
+        await db.SaveChangesAsync();
+        metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", again ? "retried" : "failed"));
+        events.Publish(new EtlJobsChanged([new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, status.Name(), job.RecordCount)]));
+    }
+
+    /// <summary>Jobs whose runner stopped renewing its lease: back to the queue, or failed after the last attempt.</summary>
+    public async Task<int> ReturnExpiredAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var expired = await db.EtlJobs.AsNoTracking()
+            .Where(j => j.Status == EtlJobStatus.Running && j.LeaseExpiresAt != null && j.LeaseExpiresAt < now.UtcDateTime).ToListAsync(ct);
+        var changed = new List<EtlJobState>();
+        foreach (var job in expired)
+        {
+            var again = job.Attempts < job.MaxAttempts;
+            var status = again ? EtlJobStatus.Queued : EtlJobStatus.Failed;
+            var reason = $"The runner {job.LeaseOwner} stopped renewing its lease (expired {job.LeaseExpiresAt:HH:mm:ss} UTC).";
+            var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseExpiresAt == job.LeaseExpiresAt)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.LeaseOwner, (string?)null)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.QueuedAt, now.UtcDateTime)
+                    .SetProperty(j => j.Error, again ? null : reason + $" Gave up after {job.Attempts} attempts.")
+                    .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime), ct);
+            if (moved == 0)
+            {
+                continue;
+            }
+            db.EtlJobEvents.Add(EtlService.Event(job, now, again ? "lease-expired" : "failed",
+                again ? $"{reason} Queued again (attempt {job.Attempts} of {job.MaxAttempts})." : $"{reason} Gave up after {job.Attempts} attempts."));
+            db.Audit(Actor.System, now, OpsModules.Etl, "job.lease-expired", "EtlJob", job.Id.ToString(), new { Status = "running", job.LeaseOwner },
+                new { Status = status.Name() });
+            changed.Add(new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, status.Name(), job.RecordCount));
+        }
+        await db.SaveChangesAsync(ct);
+        if (changed.Count > 0)
+        {
+            events.Publish(new EtlJobsChanged(changed));
+        }
+        return changed.Count;
+    }
+
+    private static string Clip(string text) => text.Length <= 4000 ? text : text[..3999] + "…";
+}

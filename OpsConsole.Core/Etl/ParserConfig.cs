@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OpsConsole.Core.Shared.Results;
+
+namespace OpsConsole.Core.Etl;
+
+public enum BadRowPolicy
+{
+    /// <summary>One bad row fails the job; nothing is stored.</summary>
+    Fail,
+    /// <summary>Bad rows are skipped and counted; the job succeeds with the good ones.</summary>
+    Skip,
+}
+
+/// <summary>Which column (0-based) holds each field. Optional fields may be null.</summary>
+public sealed record ParserColumns
+{
+    public int Date { get; init; }
+    public int? Time { get; init; } = 1;
+    public int Tnsc { get; init; } = 2;
+    public int ItemCode { get; init; } = 3;
+    public int? Department { get; init; } = 4;
+    public int Quantity { get; init; } = 5;
+    public int Amount { get; init; } = 6;
+    public int? PaymentMethod { get; init; } = 7;
+
+    public IEnumerable<(string Field, int? Index)> All() =>
+    [
+        ("date", Date), ("time", Time), ("tnsc", Tnsc), ("item_code", ItemCode), ("department", Department),
+        ("quantity", Quantity), ("amount", Amount), ("payment_method", PaymentMethod),
+    ];
+}
+
+/// <summary>
+/// How one branch's POS files read (docs/etl-parser-config.md): delimiter, header rows, encoding, a column per
+/// field, date and time formats, decimal separator, clean-up rules and what to do with a bad row.
+/// </summary>
+public sealed record ParserConfig
+{
+    public static readonly ParserConfig Default = new();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public string Delimiter { get; init; } = ",";
+    public int HeaderRows { get; init; } = 1;
+    public string Encoding { get; init; } = "utf-8";
+    public ParserColumns Columns { get; init; } = new();
+    public string DateFormat { get; init; } = "yyyy-MM-dd";
+    public string TimeFormat { get; init; } = "HH:mm:ss";
+    public string DecimalSeparator { get; init; } = ".";
+    public bool TrimCells { get; init; } = true;
+    /// <summary>Characters removed from numbers before parsing (currency signs, thousands separators).</summary>
+    public string StripFromNumbers { get; init; } = "";
+    public bool UppercaseItemCodes { get; init; }
+    /// <summary>Rows whose first cell starts with this are ignored (trailer or comment lines), if set.</summary>
+    public string? SkipRowsStartingWith { get; init; }
+    public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ParserConfig FromJson(string json) => JsonSerializer.Deserialize<ParserConfig>(json, Json) ?? Default;
+
+    /// <summary>Parses and validates JSON from an editor or the API; errors name the field.</summary>
+    public static OpsResult<ParserConfig> Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return OpsResult<ParserConfig>.Ok(Default);
+        }
+        ParserConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ParserConfig>(json, Json);
+        }
+        catch (JsonException ex)
+        {
+            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : "." + ex.Path.TrimStart('$', '.');
+            return OpsResult<ParserConfig>.Invalid("parser_config" + path, $"parser_config{path} is not valid: {ex.Message.Split(" Path:")[0]}");
+        }
+        if (config is null)
+        {
+            return OpsResult<ParserConfig>.Invalid("parser_config", "parser_config must be a JSON object.");
+        }
+        var errors = new FieldErrors();
+        config.Validate(errors, "parser_config.");
+        return errors.Any ? errors.ToResult<ParserConfig>() : OpsResult<ParserConfig>.Ok(config);
+    }
+
+    public void Validate(FieldErrors errors, string prefix = "")
+    {
+        if (string.IsNullOrEmpty(Delimiter) || Delimiter.Length > 3 || Delimiter.Contains('"') || Delimiter.Contains('\n') || Delimiter.Contains('\r'))
+        {
+            errors.Add(prefix + "delimiter", "delimiter must be 1 to 3 characters, not a quote or a line break.");
+        }
+        if (HeaderRows is < 0 or > 20)
+        {
+            errors.Add(prefix + "headerRows", "headerRows must be between 0 and 20.");
+        }
+        if (TryEncoding(Encoding) is null)
+        {
+            errors.Add(prefix + "encoding", $"encoding '{Encoding}' is not known (utf-8, utf-16, iso-8859-1, windows-1252 …).");
+        }
+        foreach (var (field, index) in Columns.All())
+        {
+            if (index is < 0 or > 200)
+            {
+                errors.Add(prefix + "columns." + field, $"columns.{field} must be a column index from 0 to 200.");
+            }
+        }
+        var used = Columns.All().Where(c => c.Index is not null).GroupBy(c => c.Index).FirstOrDefault(g => g.Count() > 1);
+        if (used is not null)
+        {
+            errors.Add(prefix + "columns", $"Column {used.Key} is given to {string.Join(" and ", used.Select(u => u.Field))}.");
+        }
+        if (!IsUsableFormat(DateFormat, new DateTime(2026, 11, 23)))
+        {
+            errors.Add(prefix + "dateFormat", "dateFormat must be a .NET date format such as yyyy-MM-dd or dd/MM/yyyy.");
+        }
+        if (Columns.Time is not null && !IsUsableFormat(TimeFormat, new DateTime(2026, 11, 23, 13, 45, 30)))
+        {
+            errors.Add(prefix + "timeFormat", "timeFormat must be a .NET time format such as HH:mm:ss.");
+        }
+        if (DecimalSeparator is not ("." or ","))
+        {
+            errors.Add(prefix + "decimalSeparator", "decimalSeparator must be \".\" or \",\".");
+        }
+        else if (DecimalSeparator == Delimiter)
+        {
+            errors.Add(prefix + "decimalSeparator", "decimalSeparator cannot be the delimiter.");
+        }
+        if (StripFromNumbers.Contains(DecimalSeparator, StringComparison.Ordinal) || StripFromNumbers.Length > 10)
+        {
+            errors.Add(prefix + "stripFromNumbers", "stripFromNumbers must not contain the decimal separator (at most 10 characters).");
+        }
+    }
+
+    [JsonIgnore]
+    public Encoding TextEncoding => TryEncoding(Encoding) ?? System.Text.Encoding.UTF8;
+
+    private static Encoding? TryEncoding(string name)
+    {
+        try
+        {
+            System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return System.Text.Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsUsableFormat(string format, DateTime sample)
+    {
+        if (string.IsNullOrWhiteSpace(format) || format.Length > 40)
+        {
+            return false;
+        }
+        try
+        {
+            var text = sample.ToString(format, CultureInfo.InvariantCulture);
+            return DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
