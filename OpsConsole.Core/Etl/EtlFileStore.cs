@@ -11,6 +11,8 @@ public sealed class EtlOptions
     public int Runners { get; set; } = 2;
     public int LeaseSeconds { get; set; } = 60;
     public int MaxAttempts { get; set; } = 3;
+    /// <summary>A failed attempt is tried again after this many seconds times the attempt number.</summary>
+    public int RetryDelaySeconds { get; set; } = 15;
     /// <summary>A cell is suspicious when its row count strays from the branch's trailing median by more than this factor.</summary>
     public double SuspiciousFactor { get; set; } = 3.0;
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;

@@ -4,7 +4,10 @@ using OpsConsole.Core.Shared.Data;
 
 namespace OpsConsole.Core.Etl;
 
-/// <summary>Gives the oldest queued job to one runner with a lease, atomically, on every provider (the dispatch claim's mechanism).</summary>
+/// <summary>
+/// Gives the oldest queued job that is due (a retry waits out its delay) to one runner with a lease, atomically,
+/// on every provider: the dispatch claim's mechanism.
+/// </summary>
 public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
 {
     public const string Table = "etl_jobs";
@@ -12,7 +15,7 @@ public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, Time
     private static readonly ClaimSpec Spec = new(Table, nameof(EtlJob.Status), "queued", "running",
         [nameof(EtlJob.QueuedAt), nameof(EtlJob.Id)],
         [nameof(EtlJob.LeaseOwner), nameof(EtlJob.LeaseExpiresAt), nameof(EtlJob.StartedAt)],
-        IncrementColumn: nameof(EtlJob.Attempts));
+        IncrementColumn: nameof(EtlJob.Attempts), DueColumn: nameof(EtlJob.QueuedAt));
 
     private readonly Dictionary<DatabaseProvider, string> _sql = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));
 
@@ -20,7 +23,7 @@ public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, Time
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
-        var claimed = await db.EtlJobs.FromSqlRaw(_sql[db.Provider], runner, now + lease, now).AsNoTracking().ToListAsync(ct);
+        var claimed = await db.EtlJobs.FromSqlRaw(_sql[db.Provider], runner, now + lease, now, now).AsNoTracking().ToListAsync(ct);
         return claimed.SingleOrDefault();
     }
 }

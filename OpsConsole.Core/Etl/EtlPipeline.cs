@@ -191,15 +191,16 @@ public sealed class EtlPipeline(
             }
             return files;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
-            throw new EtlFailure($"Listing files failed: {ex.Message}", retriable: true, ex);
-        }
         catch (EtlFailure)
         {
             metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
             throw;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Network errors, timeouts, an open circuit breaker, a body that is not the expected JSON.
+            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
+            throw new EtlFailure($"Listing files failed: {ex.Message}", retriable: true, ex);
         }
     }
 
@@ -236,7 +237,7 @@ public sealed class EtlPipeline(
                 Attempt = job.Attempts,
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not EtlFailure && !ct.IsCancellationRequested)
         {
             metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "download"));
             throw new EtlFailure($"Downloading {remote.Name} failed: {ex.Message}", retriable: true, ex);

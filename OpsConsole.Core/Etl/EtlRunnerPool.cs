@@ -69,8 +69,9 @@ public sealed class EtlRunnerPool(
         {
             await FailAsync(job, runner, failure.Message, failure.Retriable);
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or IOException or System.Data.Common.DbException)
+        catch (Exception ex)
         {
+            // Whatever it was, the job must not stay "running" until its lease runs out: fail it (or try again).
             logger.LogError(ex, "ETL job {Job} failed unexpectedly", job.Id);
             await FailAsync(job, runner, $"Unexpected error: {ex.GetBaseException().Message}", retriable: true);
         }
@@ -140,14 +141,15 @@ public sealed class EtlRunnerPool(
         var status = again ? EtlJobStatus.Queued : EtlJobStatus.Failed;
         var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner)
             .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.Error, Clip(reason))
-                .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime).SetProperty(j => j.QueuedAt, again ? now.UtcDateTime : job.QueuedAt)
+                .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime)
+                .SetProperty(j => j.QueuedAt, again ? now.UtcDateTime.AddSeconds(Math.Max(0, options.RetryDelaySeconds) * job.Attempts) : job.QueuedAt)
                 .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
         if (moved == 0)
         {
             return;
         }
         db.EtlJobEvents.Add(EtlService.Event(job, now, again ? "retry" : "failed",
-            again ? $"{reason} Trying again (attempt {job.Attempts} of {job.MaxAttempts} failed)." : $"{reason}{(retriable ? $" Gave up after {job.Attempts} attempts." : "")}"));
+            again ? $"{reason} Trying again in {Math.Max(0, options.RetryDelaySeconds) * job.Attempts} s (attempt {job.Attempts} of {job.MaxAttempts} failed)." : $"{reason}{(retriable ? $" Gave up after {job.Attempts} attempts." : "")}"));
         if (!again)
         {
             db.Audit(Actor.System, now, OpsModules.Etl, "job.failed", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "failed", Error = Clip(reason) });

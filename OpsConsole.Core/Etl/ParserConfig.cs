@@ -118,11 +118,12 @@ public sealed record ParserConfig
         {
             errors.Add(prefix + "columns", $"Column {used.Key} is given to {string.Join(" and ", used.Select(u => u.Field))}.");
         }
-        if (!IsUsableFormat(DateFormat, new DateTime(2026, 11, 23)))
+        if (!IsUsableFormat(DateFormat, new DateTime(2026, 11, 23)) || !(DateFormat.Contains('d') && DateFormat.Contains('M') && DateFormat.Contains('y')))
         {
             errors.Add(prefix + "dateFormat", "dateFormat must be a .NET date format such as yyyy-MM-dd or dd/MM/yyyy.");
         }
-        if (Columns.Time is not null && !IsUsableFormat(TimeFormat, new DateTime(2026, 11, 23, 13, 45, 30)))
+        if (Columns.Time is not null && (!IsUsableFormat(TimeFormat, new DateTime(2026, 11, 23, 13, 45, 30))
+            || !((TimeFormat.Contains('H') || TimeFormat.Contains('h')) && TimeFormat.Contains('m'))))
         {
             errors.Add(prefix + "timeFormat", "timeFormat must be a .NET time format such as HH:mm:ss.");
         }

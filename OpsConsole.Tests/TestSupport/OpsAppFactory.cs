@@ -77,8 +77,16 @@ public class OpsAppFactory : WebApplicationFactory<Program>
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _kestrel = new Uri(address.TrimEnd('/') + "/");
         return address.TrimEnd('/');
     }
+
+    private Uri? _kestrel;
+
+    /// <summary>A client of the in-memory server, or of Kestrel once <see cref="StartKestrel"/> ran.</summary>
+    private HttpClient NewClient() => _kestrel is { } address
+        ? new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = address }
+        : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     public async Task<string> TokenAsync(string user)
     {
@@ -86,7 +94,7 @@ public class OpsAppFactory : WebApplicationFactory<Program>
         {
             return token;
         }
-        using var client = CreateClient();
+        using var client = NewClient();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { username = user, password = Password });
         response.EnsureSuccessStatusCode();
         token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
@@ -95,7 +103,7 @@ public class OpsAppFactory : WebApplicationFactory<Program>
 
     public async Task<HttpClient> ClientAsAsync(string user)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = NewClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(user));
         return client;
     }

@@ -1,0 +1,99 @@
+using System.Text;
+using OpsConsole.Core.Etl;
+using OpsConsole.Features.Etl.Simulation;
+
+namespace OpsConsole.Tests.Core.Etl;
+
+public sealed class PosFileParserTests
+{
+    private static List<ParsedRow> Parse(string text, ParserConfig? config = null, Encoding? encoding = null, bool bom = false)
+    {
+        var bytes = (encoding ?? new UTF8Encoding(bom)).GetPreamble().Where(_ => bom).Concat((encoding ?? Encoding.UTF8).GetBytes(text)).ToArray();
+        return PosFileParser.Read(new MemoryStream(bytes), config ?? ParserConfig.Default, "rd5000").ToList();
+    }
+
+    [Fact]
+    public void DefaultLayout_ReadsEveryField_WithQuotedDelimitersCrLfAndBom()
+    {
+        var rows = Parse("date,time,tnsc,item_code,dept,qty,amount,payment\r\n" +
+                         "2026-11-20,08:15:02,T1-001,ITM-1,\"FRUIT, VEG\",2,3.50,Card\r\n" +
+                         "2026-11-20,08:16:00,T1-002,ITM-2,\"two\nlines\",1,10,cash\r\n", bom: true);
+        rows.Should().HaveCount(2).And.OnlyContain(r => r.Ok);
+        var first = rows[0].Record!;
+        (first.WorkDate, first.SoldAt.Hour, first.Tnsc, first.ItemCode, first.Department, first.Quantity, first.Amount, first.PaymentMethod)
+            .Should().Be((new DateOnly(2026, 11, 20), 8, "T1-001", "ITM-1", "FRUIT, VEG", 2m, 3.50m, "card"));
+        rows[0].Line.Should().Be(2);
+        rows[1].Record!.Department.Should().Be("two\nlines");
+        rows[1].Line.Should().Be(3, "a row's line is where it starts");
+    }
+
+    [Fact]
+    public void SemicolonLayout_ReadsRightOnlyWithItsBranchConfig()
+    {
+        var content = EtlFileHostSimulator.Content(42, "B004_1_20261120_rd5000_1.csv", 30);
+        var right = PosFileParser.Read(new MemoryStream(Encoding.UTF8.GetBytes(content)), EtlFileHostSimulator.ParserFor("B004"), "rd5000").ToList();
+        right.Should().HaveCount(30).And.OnlyContain(r => r.Ok);
+        right[0].Record!.Amount.Should().BePositive();
+        right[0].Record!.WorkDate.Should().Be(new DateOnly(2026, 11, 20));
+        right[0].Line.Should().Be(3, "two header rows");
+
+        var wrong = PosFileParser.Read(new MemoryStream(Encoding.UTF8.GetBytes(content)), ParserConfig.Default, "rd5000").ToList();
+        wrong.Should().OnlyContain(r => !r.Ok);
+    }
+
+    [Fact]
+    public void BadRows_NameTheFieldAndLine()
+    {
+        var rows = Parse("date,time,tnsc,item_code,dept,qty,amount,payment\n" +
+                         "2026-11-31,08:15:02,T1,ITM,DRY,2,3.50,card\n" +
+                         "2026-11-20,8h15,T1,ITM,DRY,two,3.50,card\n" +
+                         "2026-11-20,08:15:02,T1,ITM\n" +
+                         "2026-11-20,08:15:02,,ITM,DRY,1,1,card\n");
+        rows.Select(r => (r.Line, string.Join(",", r.Errors.Select(e => e.Field)))).Should().Equal(
+            (2, "date"), (3, "time,quantity"), (4, "row"), (5, "tnsc"));
+        rows[2].Errors[0].Message.Should().Contain("expected at least 8 columns, found 4");
+    }
+
+    [Fact]
+    public void EmptyFile_HasNoRows_AndCountsZero()
+    {
+        Parse("").Should().BeEmpty();
+        PosFileParser.CountRows(new MemoryStream([]), ParserConfig.Default).Should().Be(0);
+        PosFileParser.CountRows(new MemoryStream(Encoding.UTF8.GetBytes("h\na\nb\n\n")), ParserConfig.Default).Should().Be(2);
+    }
+
+    [Fact]
+    public void CleanUpRules_StripCurrencyAndUppercaseItems_AndReadLatin1()
+    {
+        var config = ParserConfig.Default with { StripFromNumbers = "$ ", UppercaseItemCodes = true, Encoding = "iso-8859-1", HeaderRows = 0 };
+        var rows = Parse("2026-11-20,08:15:02,T1,itm-é,DRY,1,$ 1 234.50,card\n", config, Encoding.Latin1);
+        rows.Single().Record!.Amount.Should().Be(1234.50m);
+        rows.Single().Record!.ItemCode.Should().Be("ITM-É");
+    }
+
+    [Theory]
+    [InlineData("""{"delimiter": ""}""", "parser_config.delimiter")]
+    [InlineData("""{"headerRows": 99}""", "parser_config.headerRows")]
+    [InlineData("""{"encoding": "klingon"}""", "parser_config.encoding")]
+    [InlineData("""{"columns": {"date": 0, "time": 0}}""", "parser_config.columns")]
+    [InlineData("""{"columns": {"amount": -1}}""", "parser_config.columns.amount")]
+    [InlineData("""{"dateFormat": "qqq"}""", "parser_config.dateFormat")]
+    [InlineData("""{"decimalSeparator": ";"}""", "parser_config.decimalSeparator")]
+    [InlineData("""{"badRows": "ignore"}""", "parser_config.badRows")]
+    [InlineData("""{"colour": "red"}""", "parser_config")]
+    [InlineData("""[1, 2]""", "parser_config")]
+    public void ParserConfig_RefusesBadSettings_NamingTheField(string json, string field)
+    {
+        var result = ParserConfig.Parse(json);
+        result.Succeeded.Should().BeFalse();
+        result.Errors.Keys.Should().Contain(k => k == field || k.StartsWith(field, StringComparison.Ordinal), string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+    }
+
+    [Fact]
+    public void ParserConfig_RoundTripsThroughJson()
+    {
+        var config = EtlFileHostSimulator.ParserFor("B009");
+        ParserConfig.FromJson(config.ToJson()).Should().Be(config);
+        ParserConfig.Parse(config.ToJson()).Value.Should().Be(config);
+    }
+}
