@@ -90,6 +90,45 @@
             const el = document.querySelector(selector);
             if (el) el.scrollIntoView({ block: "nearest" });
         },
+        // The missing-data heatmap: drag across cells to select a rectangle (painted here, without a round trip per
+        // cell), a plain click opens the cell. .NET gets the selection once, on mouse-up.
+        heatmap(table, dotnet) {
+            if (!table || table._opsHeatmap) return;
+            table._opsHeatmap = true;
+            let start = null, last = null;
+            const cellOf = e => e.target.closest("td[data-c]");
+            const key = td => td.dataset.c.split(":").map(Number);
+            const paint = () => {
+                table.querySelectorAll("td.is-dragging").forEach(td => td.classList.remove("is-dragging"));
+                if (!start || !last) return;
+                const [r1, d1] = key(start), [r2, d2] = key(last);
+                for (const td of table.querySelectorAll("td[data-c]")) {
+                    const [r, d] = key(td);
+                    if (r >= Math.min(r1, r2) && r <= Math.max(r1, r2) && d >= Math.min(d1, d2) && d <= Math.max(d1, d2)) td.classList.add("is-dragging");
+                }
+            };
+            table.addEventListener("mousedown", e => {
+                const td = cellOf(e);
+                if (!td || e.button !== 0) return;
+                e.preventDefault();
+                start = last = td;
+            });
+            table.addEventListener("mouseover", e => {
+                const td = cellOf(e);
+                if (!start || !td || td === last) return;
+                last = td;
+                paint();
+            });
+            document.addEventListener("mouseup", () => {
+                if (!start) return;
+                const [r1, d1] = key(start), [r2, d2] = key(last);
+                const single = start === last;
+                start = last = null;
+                paint();
+                if (single) dotnet.invokeMethodAsync("OnCellClick", r1, d1).catch(() => { });
+                else dotnet.invokeMethodAsync("OnCellsDragged", Math.min(r1, r2), Math.min(d1, d2), Math.max(r1, r2), Math.max(d1, d2)).catch(() => { });
+            });
+        },
         registerShortcuts(dotnet) {
             if (window.opsConsole._shortcuts) {
                 document.removeEventListener("keydown", window.opsConsole._shortcuts);
