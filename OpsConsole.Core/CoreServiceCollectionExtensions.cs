@@ -64,6 +64,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Etl.EtlMissingData>();
         services.AddSingleton<Etl.EtlRecords>();
         services.AddSingleton<Etl.EtlFilesQuery>();
+        services.AddSingleton<Etl.EtlOverview>();
         AddUpstreamClients(services, configuration);
         return services;
     }

@@ -16,6 +16,10 @@ public sealed class EtlOptions
     /// <summary>A cell is suspicious when its row count strays from the branch's trailing median by more than this factor.</summary>
     public double SuspiciousFactor { get; set; } = 3.0;
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+    /// <summary>Alert when more than this share of the jobs finished in the last hour failed.</summary>
+    public double AlertFailureRate { get; set; } = 0.2;
+    /// <summary>Alert when a branch × POS has had no data for this many days in a row.</summary>
+    public int AlertMissingDays { get; set; } = 3;
 }
 
 /// <summary>
