@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using OpsConsole.Features.Etl.Simulation;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.E2E;
+
+/// <summary>An admin backfills missing days from the heatmap and watches the cells turn; bad parser configs are refused in the editor.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly OpsAppFactory _app = new(settings: new Dictionary<string, string?>
+    {
+        ["Etl:FileStore"] = Path.Combine(TestDatabases.NewTempFolder(), "files"),
+    });
+    private string _base = "";
+    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    public async ValueTask InitializeAsync()
+    {
+        _base = _app.StartKestrel();
+        using var admin = await ApiClients.SignedInAsync(_base, "admin");
+        foreach (var id in new[] { "B001", "B004" })
+        {
+            (await admin.PostAsJsonAsync("/api/branches", new
+            {
+                id, name = $"Shop {id}", pos_count = 1, active_from = Today.AddDays(-6).ToString("yyyy-MM-dd"),
+                parser_config = JsonDocument.Parse(EtlFileHostSimulator.ParserFor(id).ToJson()).RootElement,
+            })).EnsureSuccessStatusCode();
+        }
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task Admin_QueuesAllMissingFromTheHeatmap_AfterAConfirmationWithTheCount_AndCellsTurnLive()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("admin", OpsAppFactory.Password);
+        await console.GotoAsync("/etl/missing");
+        await console.WaitUntilLiveAsync();
+        var cells = console.Page.Locator("[data-testid=heatmap] td.hm-cell");
+        await console.Page.Locator("td.hm-missing").First.WaitForAsync();
+        var expected = await console.Page.Locator("td.hm-missing").CountAsync();
+        expected.Should().Be(2 * 7, "two branches, one POS, seven days with no data yet");
+        (await cells.CountAsync()).Should().Be(2 * 30);
+
+        await console.Page.ClickAsync("[data-testid=select-missing]");
+        await console.Page.GetByText($"Queue {expected} selected").WaitForAsync();
+        await console.Page.ClickAsync("[data-testid=queue-selected]");
+        await console.Page.GetByText($"Missing only: {expected} jobs").WaitForAsync();
+        await console.ScreenshotAsync("heatmap-confirm");
+        await console.Page.ClickAsync("[data-testid=confirm-queue]");
+        await console.Page.GetByText($"Queued {expected} jobs").WaitForAsync();
+
+        // The runners fetch them; without a reload every cell leaves "missing" (ok, or failed on a day the host has no files).
+        await console.Page.WaitForFunctionAsync("() => document.querySelectorAll('td.hm-missing, td.hm-queued, td.hm-running').length === 0",
+            null, new() { Timeout = 60_000 });
+        (await console.Page.Locator("td.hm-ok, td.hm-suspicious").CountAsync()).Should().BeGreaterThan(expected / 2);
+        await console.ScreenshotAsync("heatmap-filled");
+
+        // A cell with a job opens it.
+        await console.Page.Locator("td.hm-ok").First.ClickAsync();
+        await console.Page.Locator("[data-testid=timeline]").WaitForAsync();
+        await console.Page.GetByText("succeeded").First.WaitForAsync();
+        await console.ScreenshotAsync("job-detail");
+    }
+
+    [Fact]
+    public async Task Viewer_SeesTheHeatmap_ButCannotQueue()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("viewer", OpsAppFactory.Password);
+        await console.GotoAsync("/etl/missing");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("td.hm-missing").First.WaitForAsync();
+        (await console.Page.Locator("[data-testid=queue-selected]").CountAsync()).Should().Be(0);
+        (await console.Page.Locator("[data-testid=select-missing]").CountAsync()).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task BranchEditor_RefusesABadParserConfig_NamingTheField_AndSavesAGoodOne()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("admin", OpsAppFactory.Password);
+        await console.GotoAsync("/etl/branches");
+        await console.WaitUntilLiveAsync();
+        await console.Page.ClickAsync("[data-testid=new-branch]");
+        await console.Page.Locator("[data-testid=branch-id] input, input[data-testid=branch-id]").First.FillAsync("B777");
+        await console.Page.Locator("[data-testid=branch-name] input, input[data-testid=branch-name]").First.FillAsync("Harbour Kiosk");
+        var config = console.Page.Locator("[data-testid=parser-config] textarea, textarea[data-testid=parser-config]").First;
+        await config.FillAsync("""{ "delimiter": ";", "decimalSeparator": ";" }""");
+        await console.Page.ClickAsync("[data-testid=save-branch]");
+        await console.Page.Locator("[data-testid=config-errors]").GetByText("parser_config.decimalSeparator").WaitForAsync();
+        await console.ScreenshotAsync("branch-editor-error");
+
+        await config.FillAsync("""{ "delimiter": ";", "decimalSeparator": "," }""");
+        await console.Page.ClickAsync("[data-testid=save-branch]");
+        await console.Page.GetByText("Branch B777 saved.").WaitForAsync();
+        await console.Page.Locator("[data-branch=B777]").WaitForAsync();
+    }
+}
