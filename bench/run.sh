@@ -5,11 +5,15 @@
 #   api      requests/s and p99 latency for an authenticated list endpoint, 32 concurrent connections (wrk)
 #   dispatch 64 HTTP workers drain 20,000 ready tasks via /api/dispatch/next, beside the raw ceiling (the same claim
 #            SQL on 64 direct connections), then a bulk approval of 10,000 suggestions; on SQLite and on PostgreSQL
+#   etl-ingest  50 jobs × 20,000 rows from the simulator end to end, beside the raw bulk path on the same rows,
+#               and the console's peak resident memory; on SQLite and on PostgreSQL
+#   etl-missing GET /api/missing for a year of 500 branches × 2 POS (95% of cells with jobs)
+#   etl-export  1,000,000 records as streamed CSV: rows/s and how much the console's memory grows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 name=${1:-}
-case "$name" in startup|api|dispatch) ;; *) echo "usage: bench/run.sh startup|api|dispatch" >&2; exit 2 ;; esac
+case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
@@ -43,6 +47,13 @@ start_app() {
   done
   ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 }
+
+build_bench() {
+  echo "bench: building the load generator…"
+  dotnet build bench/OpsConsole.Bench/OpsConsole.Bench.csproj -c Release -o "$out/bench" --nologo -v q >/dev/null
+}
+bench() { "$out/bench/OpsConsole.Bench" "$@" --url "http://127.0.0.1:$port" --password "$password"; }
+peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"; }
 
 rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"; }
 
@@ -81,8 +92,7 @@ case "$name" in
     record "GET /api/audit?pageSize=20 with a bearer token, 32 connections, 20 s: ${rps} requests/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0} (target: >= 3000 requests/s)"
     ;;
   dispatch)
-    echo "bench: building the load generator…"
-    dotnet build bench/OpsConsole.Bench/OpsConsole.Bench.csproj -c Release -o "$out/bench" --nologo -v q >/dev/null
+    build_bench
     . .ci/throwaway-postgres.sh
     status=0
     for provider in ${BENCH_PROVIDERS:-Sqlite PostgreSql}; do
@@ -95,5 +105,41 @@ case "$name" in
       stop_app
     done
     exit $status
+    ;;
+  etl-ingest)
+    build_bench
+    . .ci/throwaway-postgres.sh
+    export Simulators__EtlRows=10000 Etl__FileStore="$work/files"
+    for provider in ${BENCH_PROVIDERS:-Sqlite PostgreSql}; do
+      if [ "$provider" = Sqlite ]; then conn="Data Source=$work/ingest.db"; else conn="$pg_connection;Database=bench_ingest"; fi
+      export Database__Provider=$provider ConnectionStrings__OpsConsole="$conn"
+      start_app
+      line=$(bench etl-ingest --provider "$provider" --connection "$conn")
+      record "$line; console peak resident memory $(peak_mb) MB (target < 400 MB)"
+      stop_app
+    done
+    ;;
+  etl-missing)
+    build_bench
+    conn="Data Source=$work/missing.db"
+    export ConnectionStrings__OpsConsole="$conn"
+    start_app
+    record "$(bench etl-missing --provider Sqlite --connection "$conn")"
+    ;;
+  etl-export)
+    build_bench
+    conn="Data Source=$work/export.db"
+    export ConnectionStrings__OpsConsole="$conn"
+    start_app
+    "$out/bench/OpsConsole.Bench" etl-seed-records --connection "$conn" --rows 1000000 --url x --password x
+    stop_app
+    start_app
+    sleep 2
+    before=$(rss_mb)
+    ( peak=0; while kill -0 "$pid" 2>/dev/null; do r=$(rss_mb); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$work/peak"; sleep 0.1; done ) &
+    sampler=$!
+    line=$(bench etl-export)
+    kill "$sampler" 2>/dev/null || true
+    record "$line; console memory $before MB before, $(cat "$work/peak") MB at most during the export (target: grows < 100 MB)"
     ;;
 esac

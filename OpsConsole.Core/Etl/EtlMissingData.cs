@@ -35,7 +35,8 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
 
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    public async Task<MissingGrid> GridAsync(DateOnly start, DateOnly end, string? branchFilter = null, CancellationToken ct = default)
+    /// <summary>The grid of a range; <paramref name="withJobIds"/> also reads each cell's job id (the heatmap opens jobs, the API does not need them).</summary>
+    public async Task<MissingGrid> GridAsync(DateOnly start, DateOnly end, string? branchFilter = null, CancellationToken ct = default, bool withJobIds = true)
     {
         var dates = Enumerable.Range(0, end.DayNumber - start.DayNumber + 1).Select(start.AddDays).ToList();
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -60,30 +61,71 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
                 rows.Add(new GridRow(b.Id, b.Name, pos, cells, new int?[dates.Count], new Guid?[dates.Count]));
             }
         }
-        var jobs = db.EtlJobs.AsNoTracking().Where(j => j.WorkDate >= start && j.WorkDate <= end)
-            .Select(j => new { j.Id, j.BranchId, j.Pos, j.WorkDate, j.Status, j.RecordCount }).AsAsyncEnumerable();
-        await foreach (var j in jobs.WithCancellation(ct))
+        // One lean read of the range (a year of 500 branches is ~350k jobs): a plain data reader over five columns,
+        // without EF's per-row materialisation, is what keeps a whole-year query well under a second.
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        var q = db.Provider == DatabaseProvider.SqlServer ? ('[', ']') : ('"', '"');
+        string C(string name) => $"{q.Item1}{name}{q.Item2}";
+        command.CommandText = $"SELECT {C("BranchId")}, {C("Pos")}, {C("WorkDate")}, {C("Status")}, {C("RecordCount")}{(withJobIds ? $", {C("Id")}" : "")} FROM {C(EtlJobClaimer.Table)} " +
+                              $"WHERE {C("WorkDate")} >= @start AND {C("WorkDate")} <= @end";
+        var sqlite = db.Provider == DatabaseProvider.Sqlite;
+        AddParameter(command, "@start", sqlite ? start.ToString("yyyy-MM-dd") : db.Provider == DatabaseProvider.SqlServer ? start.ToDateTime(TimeOnly.MinValue) : start);
+        AddParameter(command, "@end", sqlite ? end.ToString("yyyy-MM-dd") : db.Provider == DatabaseProvider.SqlServer ? end.ToDateTime(TimeOnly.MinValue) : end);
+        string? lastBranch = null;
+        int lastPos = 0, lastRow = 0;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (!index.TryGetValue((j.BranchId, j.Pos), out var r))
+            while (await reader.ReadAsync(ct))
             {
-                continue;
+                // Rows arrive in index order (date, branch, POS): remember the last branch string to skip most hashing.
+                var branchId = reader.GetString(0);
+                var posNo = reader.GetInt32(1);
+                int r;
+                if (branchId == lastBranch && posNo == lastPos)
+                {
+                    r = lastRow;
+                }
+                else if (index.TryGetValue((branchId, posNo), out r))
+                {
+                    (lastBranch, lastPos, lastRow) = (branchId, posNo, r);
+                }
+                else
+                {
+                    continue;
+                }
+                var workDate = sqlite ? ParseDay(reader.GetString(2)) : reader.GetValue(2) switch
+                {
+                    string text => ParseDay(text),
+                    DateOnly date => date,
+                    DateTime time => DateOnly.FromDateTime(time),
+                    var other => DateOnly.FromDateTime(Convert.ToDateTime(other, System.Globalization.CultureInfo.InvariantCulture)),
+                };
+                var row = rows[r];
+                var d = workDate.DayNumber - start.DayNumber;
+                if (d < 0 || d >= dates.Count)
+                {
+                    continue;
+                }
+                var status = reader.GetString(3);
+                if (withJobIds)
+                {
+                    row.JobIds[d] = reader.GetValue(5) switch { Guid g => g, var v => Guid.Parse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)!) };
+                }
+                row.RecordCounts[d] = reader.IsDBNull(4) ? null : reader.GetInt32(4);
+                if (row.Cells[d] == CellState.NotExpected && status != "succeeded")
+                {
+                    continue;
+                }
+                row.Cells[d] = status switch
+                {
+                    "succeeded" => CellState.Ok,
+                    "failed" => CellState.Failed,
+                    "running" => CellState.Running,
+                    "queued" => CellState.Queued,
+                    _ => CellState.Missing,
+                };
             }
-            var row = rows[r];
-            var d = j.WorkDate.DayNumber - start.DayNumber;
-            row.JobIds[d] = j.Id;
-            row.RecordCounts[d] = j.RecordCount;
-            if (row.Cells[d] == CellState.NotExpected && j.Status != EtlJobStatus.Succeeded)
-            {
-                continue;
-            }
-            row.Cells[d] = j.Status switch
-            {
-                EtlJobStatus.Succeeded => CellState.Ok,
-                EtlJobStatus.Failed => CellState.Failed,
-                EtlJobStatus.Running => CellState.Running,
-                EtlJobStatus.Queued => CellState.Queued,
-                _ => CellState.Missing,
-            };
         }
         foreach (var row in rows)
         {
@@ -92,31 +134,47 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
         return new MissingGrid(start, end, dates, rows);
     }
 
+    /// <summary>SQLite's stored "yyyy-MM-dd", without the general parser (a year of cells is a third of a million rows).</summary>
+    private static DateOnly ParseDay(string text) =>
+        new((text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0'),
+            (text[5] - '0') * 10 + (text[6] - '0'), (text[8] - '0') * 10 + (text[9] - '0'));
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+
     /// <summary>An ok cell whose count is more than the factor above or below the median of its previous ok days.</summary>
     private void MarkSuspicious(GridRow row)
     {
         var factor = Math.Max(1.01, options.SuspiciousFactor);
-        var trailing = new List<int>(TrailingDays);
+        Span<int> trailing = stackalloc int[TrailingDays];
+        Span<int> sorted = stackalloc int[TrailingDays];
+        var count = 0;
+        var next = 0;
         for (var d = 0; d < row.Cells.Length; d++)
         {
-            if (row.Cells[d] != CellState.Ok || row.RecordCounts[d] is not { } count)
+            if (row.Cells[d] != CellState.Ok || row.RecordCounts[d] is not { } rows)
             {
                 continue;
             }
-            if (trailing.Count >= 3)
+            if (count >= 3)
             {
-                var sorted = trailing.Order().ToList();
-                var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2.0;
-                if (median > 0 && (count > median * factor || count < median / factor))
+                var window = sorted[..count];
+                trailing[..count].CopyTo(window);
+                window.Sort();
+                var median = count % 2 == 1 ? window[count / 2] : (window[count / 2 - 1] + window[count / 2]) / 2.0;
+                if (median > 0 && (rows > median * factor || rows < median / factor))
                 {
                     row.Cells[d] = CellState.Suspicious;
                 }
             }
-            trailing.Add(count);
-            if (trailing.Count > TrailingDays)
-            {
-                trailing.RemoveAt(0);
-            }
+            trailing[next] = rows;
+            next = (next + 1) % TrailingDays;
+            count = Math.Min(count + 1, TrailingDays);
         }
     }
 

@@ -143,7 +143,8 @@ internal sealed class EtlJobConfiguration : IEntityTypeConfiguration<EtlJob>
         builder.HasIndex(j => new { j.BranchId, j.Pos, j.WorkDate }).IsUnique();
         // The claim reads the oldest queued job; the missing-data scan reads a date range.
         builder.HasIndex(j => new { j.Status, j.QueuedAt, j.Id });
-        builder.HasIndex(j => new { j.WorkDate, j.BranchId, j.Pos, j.Status });
+        // Covering for the missing-data grid: a year of cells is read from the index alone.
+        builder.HasIndex(j => new { j.WorkDate, j.BranchId, j.Pos, j.Status, j.RecordCount, j.Id });
         builder.HasOne<Branch>().WithMany().HasForeignKey(j => j.BranchId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -92,6 +92,11 @@ public sealed class EtlPipeline(
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 var count = await EtlRecordWriter.ReplaceAsync(db, job.Id, Records(), ct);
                 ct.ThrowIfCancellationRequested();
+                if (count == 0 && badCount > 0)
+                {
+                    // Every row was bad: the parser config does not fit these files. Storing "0 records" would hide it.
+                    throw new EtlFailure($"None of the {badCount:N0} rows could be read with the branch's parser config; first problem: {bad.FirstOrDefault()}", retriable: false);
+                }
                 var now = time.GetUtcNow().UtcDateTime;
                 var moved = await db.EtlJobs
                     .Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner && !j.CancelRequested)

@@ -24,7 +24,10 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         return new Page<EtlRecord>(items, total, pageIndex, pageSize);
     }
 
-    /// <summary>Writes every matching row as CSV while reading it: memory stays flat for millions of rows.</summary>
+    /// <summary>
+    /// Writes every matching row as CSV while reading it: memory stays flat for millions of rows. A plain data reader
+    /// feeds CsvHelper; on SQLite the stored text forms are already what the CSV shows, so most cells pass through.
+    /// </summary>
     public async Task<long> ExportAsync(RecordFilter filter, Stream output, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -35,23 +38,56 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
             csv.WriteField(name);
         }
         await csv.NextRecordAsync();
-        long rows = 0;
-        var query = Filtered(db, filter).OrderBy(r => r.WorkDate).ThenBy(r => r.BranchId).ThenBy(r => r.Pos).ThenBy(r => r.Id).AsAsyncEnumerable();
-        await foreach (var r in query.WithCancellation(ct))
+
+        var sqlServer = db.Provider == DatabaseProvider.SqlServer;
+        var sqlite = db.Provider == DatabaseProvider.Sqlite;
+        string C(string name) => sqlServer ? $"[{name}]" : $"\"{name}\"";
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        var where = new List<string>();
+        void Where(string column, string op, object value)
         {
-            csv.WriteField(r.BranchId);
-            csv.WriteField(r.Pos);
-            csv.WriteField(r.WorkDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            csv.WriteField(r.SoldAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-            csv.WriteField(r.Tnsc);
-            csv.WriteField(r.ItemCode);
-            csv.WriteField(r.Department);
-            csv.WriteField(r.Quantity);
-            csv.WriteField(r.Amount);
-            csv.WriteField(r.PaymentMethod);
-            csv.WriteField(r.FileType);
-            csv.WriteField(r.SourceLine);
-            csv.WriteField(r.JobId);
+            var p = command.CreateParameter();
+            p.ParameterName = $"@w{where.Count}";
+            p.Value = value;
+            command.Parameters.Add(p);
+            where.Add($"{C(column)} {op} {p.ParameterName}");
+        }
+        object Day(DateOnly d) => sqlite ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : sqlServer ? d.ToDateTime(TimeOnly.MinValue) : d;
+        if (filter.Start is { } start)
+        {
+            Where(nameof(EtlRecord.WorkDate), ">=", Day(start));
+        }
+        if (filter.End is { } end)
+        {
+            Where(nameof(EtlRecord.WorkDate), "<=", Day(end));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.BranchId))
+        {
+            Where(nameof(EtlRecord.BranchId), "=", filter.BranchId);
+        }
+        if (filter.Pos is { } pos)
+        {
+            Where(nameof(EtlRecord.Pos), "=", pos);
+        }
+        if (!string.IsNullOrWhiteSpace(filter.ItemCode))
+        {
+            Where(nameof(EtlRecord.ItemCode), "=", filter.ItemCode.Trim());
+        }
+        string[] columns = [nameof(EtlRecord.BranchId), nameof(EtlRecord.Pos), nameof(EtlRecord.WorkDate), nameof(EtlRecord.SoldAt), nameof(EtlRecord.Tnsc),
+            nameof(EtlRecord.ItemCode), nameof(EtlRecord.Department), nameof(EtlRecord.Quantity), nameof(EtlRecord.Amount), nameof(EtlRecord.PaymentMethod),
+            nameof(EtlRecord.FileType), nameof(EtlRecord.SourceLine), nameof(EtlRecord.JobId)];
+        command.CommandText = $"SELECT {string.Join(", ", columns.Select(C))} FROM {C(EtlRecordConfiguration.Table)}" +
+                              (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+                              $" ORDER BY {C(nameof(EtlRecord.WorkDate))}, {C(nameof(EtlRecord.BranchId))}, {C(nameof(EtlRecord.Pos))}, {C(nameof(EtlRecord.Id))}";
+        long rows = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                csv.WriteField(Cell(reader.IsDBNull(i) ? null : reader.GetValue(i), i));
+            }
             await csv.NextRecordAsync();
             if (++rows % 10_000 == 0)
             {
@@ -61,6 +97,22 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         await csv.FlushAsync();
         return rows;
     }
+
+    /// <summary>Each column's CSV form, the same whichever provider stored it.</summary>
+    private static string? Cell(object? value, int column) => value switch
+    {
+        null => null,
+        string text when column == 3 => text.Length > 19 ? text[..19] : text,   // SQLite's stored sold-at text: drop the fraction
+        string text when column == 12 => text.ToLowerInvariant(),               // SQLite's stored job id text
+        string text => text,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t when column == 2 => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        decimal m => m.ToString(CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        var other => other.ToString(),
+    };
 
     private static IQueryable<EtlRecord> Filtered(OpsDbContext db, RecordFilter f)
     {

@@ -4,6 +4,10 @@ using OpsConsole.Bench;
 return args.FirstOrDefault() switch
 {
     "dispatch" => await DispatchBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
+    "etl-ingest" => await EtlBench.IngestAsync(BenchArgs.Parse(args.Skip(1))),
+    "etl-missing" => await EtlBench.MissingAsync(BenchArgs.Parse(args.Skip(1))),
+    "etl-seed-records" => await EtlBench.SeedRecordsAsync(BenchArgs.Parse(args.Skip(1))),
+    "etl-export" => await EtlBench.ExportAsync(BenchArgs.Parse(args.Skip(1))),
     _ => Usage(),
 };
 

@@ -285,7 +285,7 @@ public static class EtlApi
         {
             return error!;
         }
-        var grid = await missing.GridAsync(from, to, ct: ct);
+        var grid = await missing.GridAsync(from, to, ct: ct, withJobIds: false);
         return TypedResults.Ok(EtlMissingData.MissingMap(grid, include_failed == true));
     }
 

@@ -480,7 +480,7 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
-                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status");
+                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
 
                     b.ToTable("etl_jobs", (string)null);
                 });

@@ -465,7 +465,7 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
-                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status");
+                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
 
                     b.ToTable("etl_jobs", (string)null);
                 });
