@@ -46,6 +46,13 @@ public static class PosFileParser
     /// <summary>Data rows in a file (what the file choice compares), without parsing the fields.</summary>
     public static int CountRows(Stream stream, ParserConfig config)
     {
+        // Most files have no quotes: then rows are non-empty lines, counted straight from the bytes. Quoted cells may
+        // hold line breaks, so those files (and skip rules) go through the tokenizer.
+        if (config.SkipRowsStartingWith is null && stream.CanSeek && CountLinesWithoutQuotes(stream) is { } lines)
+        {
+            return Math.Max(0, lines - config.HeaderRows);
+        }
+        stream.Position = stream.CanSeek ? 0 : stream.Position;
         using var reader = new StreamReader(stream, config.TextEncoding, detectEncodingFromByteOrderMarks: true);
         using var csv = new CsvParser(reader, CsvSettings(config));
         var rows = 0;
@@ -63,6 +70,36 @@ public static class PosFileParser
             rows++;
         }
         return Math.Max(0, rows - config.HeaderRows);
+    }
+
+    private static int? CountLinesWithoutQuotes(Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        var lines = 0;
+        var inLine = false;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var span = buffer.AsSpan(0, read);
+            if (span.Contains((byte)'"'))
+            {
+                stream.Position = 0;
+                return null;
+            }
+            foreach (var b in span)
+            {
+                if (b is (byte)'\n' or (byte)'\r')
+                {
+                    lines += inLine ? 1 : 0;
+                    inLine = false;
+                }
+                else
+                {
+                    inLine = true;
+                }
+            }
+        }
+        return lines + (inLine ? 1 : 0);
     }
 
     private static CsvConfiguration CsvSettings(ParserConfig config) => new(CultureInfo.InvariantCulture)

@@ -68,7 +68,7 @@ public static class EtlBench
         }
         var rate = rows / elapsed.TotalSeconds;
         var ceiling = await RawCeilingAsync(database);
-        Console.WriteLine($"{database.Provider}: 50 jobs, {rows:N0} records end to end (list, download, choose, parse, store; {args.Int("runners", 2)} runners) in {elapsed.TotalSeconds:F1} s = {rate:N0} rows/s; " +
+        Console.WriteLine($"{database.Provider}: 50 jobs, {rows:N0} records end to end (list, download, choose, parse, store; {Environment.GetEnvironmentVariable("Etl__Runners") ?? "2"} runners) in {elapsed.TotalSeconds:F1} s = {rate:N0} rows/s; " +
                           $"raw ceiling on the same rows ({(database.Provider == DatabaseProvider.Sqlite ? "prepared insert loop" : "binary COPY")}) {ceiling:N0} rows/s; ratio {rate / ceiling:P0} (target >= 60%)");
         return 0;
     }
