@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpsConsole.Core;
+using OpsConsole.Core.Etl;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Core.Etl;
+
+/// <summary>The cell states behind the heatmap, the seed's missing map and the queueing modes.</summary>
+public sealed class EtlMissingDataTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    [Fact]
+    public async Task Grid_GivesEachCellItsState_MarksStrayCounts_AndQueuesByMode()
+    {
+        var database = TestDatabases.NewSqlite();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddOpsCore(configuration);
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero)));
+        await using var provider = services.BuildServiceProvider();
+        await using (var db = OpsDatabase.Create(database))
+        {
+            await db.Database.MigrateAsync();
+            db.Branches.Add(new Branch { Id = "B1", Name = "One", PosCount = 2, ActiveFrom = Today.AddDays(-7) });
+            db.Branches.Add(new Branch { Id = "OFF", Name = "Closed", PosCount = 1, ActiveFrom = Today.AddDays(-30), IsActive = false });
+            EtlJob Job(int pos, int daysAgo, EtlJobStatus status, int? rows) => new()
+            {
+                Id = Guid.NewGuid(), BranchId = "B1", Pos = pos, WorkDate = Today.AddDays(-daysAgo), Status = status, RecordCount = rows, CreatedBy = "t",
+            };
+            db.EtlJobs.AddRange(
+                Job(1, 7, EtlJobStatus.Succeeded, 100), Job(1, 6, EtlJobStatus.Succeeded, 110), Job(1, 5, EtlJobStatus.Succeeded, 90),
+                Job(1, 4, EtlJobStatus.Succeeded, 1000), Job(1, 3, EtlJobStatus.Failed, null), Job(1, 2, EtlJobStatus.Running, null),
+                Job(1, 1, EtlJobStatus.Queued, null), Job(2, 7, EtlJobStatus.Cancelled, null));
+            await db.SaveChangesAsync();
+        }
+        var missing = provider.GetRequiredService<EtlMissingData>();
+        var grid = await missing.GridAsync(Today.AddDays(-9), Today);
+
+        grid.Rows.Select(r => $"{r.BranchId}/{r.Pos}").Should().Equal("B1/1", "B1/2");
+        string States(int pos) => string.Concat(grid.Rows[pos - 1].Cells.Select(c => c switch
+        {
+            CellState.NotExpected => '.', CellState.Ok => 'o', CellState.Suspicious => 's', CellState.Missing => 'm', CellState.Failed => 'f',
+            CellState.Running => 'r', CellState.Queued => 'q', _ => '?',
+        }));
+        // 9..0 days ago: two days before active-from, then the jobs, then today with nothing yet.
+        States(1).Should().Be("..ooosfrqm", "1000 rows against a median of 100 is suspicious");
+        States(2).Should().Be("..mmmmmmmm", "a cancelled job is missing data");
+        grid.Rows[0].RecordCounts[2].Should().Be(100);
+        grid.Rows[0].JobIds[2].Should().NotBeNull();
+
+        var map = EtlMissingData.MissingMap(grid, includeFailed: false);
+        map["B1"]["1"].Should().Equal("2026-11-23");
+        map["B1"]["2"].Should().HaveCount(8);
+        EtlMissingData.MissingMap(grid, includeFailed: true)["B1"]["1"].Should().Equal("2026-11-20", "2026-11-23");
+
+        EtlMissingData.CellsToQueue(grid, QueueMode.Missing).Should().HaveCount(9);
+        EtlMissingData.CellsToQueue(grid, QueueMode.MissingAndFailed).Should().HaveCount(10);
+        EtlMissingData.CellsToQueue(grid, QueueMode.All).Should().HaveCount(14, "ok and suspicious days too, never running or queued ones");
+    }
+}
