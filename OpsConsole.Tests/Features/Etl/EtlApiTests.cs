@@ -54,7 +54,7 @@ public sealed class EtlApiTests
 
     internal static async Task<JsonElement> WaitForAsync(HttpClient client, string jobId, params string[] states)
     {
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 900; i++)
         {
             var detail = await client.GetFromJsonAsync<JsonElement>($"/api/jobs/{jobId}");
             if (states.Contains(detail.GetProperty("job").GetProperty("status").GetString()))
@@ -225,5 +225,36 @@ public sealed class EtlApiTests
         await WaitForAsync(admin, failing.GetProperty("job_id").GetString()!, "succeeded");
         (await admin.PostAsync($"/api/jobs/{failing.GetProperty("job_id").GetString()}/retry", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await admin.PostAsync($"/api/jobs/{Guid.NewGuid()}/retry", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task FlakySlowFileHost_JobsSucceedThroughRetries_OrFailWithAClearReason_AndNoneIsLeftHanging()
+    {
+        await using var app = await StartAsync(settings: new()
+        {
+            ["Etl:MaxAttempts"] = "3", ["Etl:RetryDelaySeconds"] = "1", ["Etl:LeaseSeconds"] = "9",
+            ["Resilience:MaxRetryAttempts"] = "2", ["Resilience:AttemptTimeoutSeconds"] = "5", ["Resilience:TotalTimeoutSeconds"] = "15",
+            ["Resilience:BaseDelayMilliseconds"] = "50", ["Resilience:BreakerMinimumThroughput"] = "1000",
+        });
+        using var admin = await app.ClientAsAsync("admin");
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0.3, latencyMs = 2000, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        var days = Enumerable.Range(3, 12).Select(d => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-d))
+            .Where(d => EtlFileHostSimulator.List(42, "B001", 1, d, 0).Count > 0).Take(4).ToList();
+        var run = await admin.PostAsJsonAsync("/api/missing/run", new { branches_missing = new Dictionary<string, Dictionary<string, string[]>> { ["B001"] = new() { ["1"] = days.Select(d => d.ToString("yyyy-MM-dd")).ToArray() } } });
+        var ids = (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_ids").EnumerateArray().Select(i => i.GetString()!).ToList();
+        ids.Should().HaveCount(4);
+
+        var outcomes = new List<JsonElement>();
+        foreach (var id in ids)
+        {
+            outcomes.Add((await WaitForAsync(admin, id, "succeeded", "failed")).GetProperty("job"));
+        }
+        outcomes.Should().Contain(j => j.GetProperty("status").GetString() == "succeeded", "retries get most jobs through a 30% error rate");
+        foreach (var failed in outcomes.Where(j => j.GetProperty("status").GetString() == "failed"))
+        {
+            failed.GetProperty("error_message").GetString().Should().Contain("failed", "the reason names the step that failed");
+            failed.GetProperty("attempt_count").GetInt32().Should().Be(3, "it failed only after the last attempt");
+        }
+        (await admin.GetFromJsonAsync<JsonElement>("/api/jobs?status=running")).GetProperty("total").GetInt32().Should().Be(0);
     }
 }
