@@ -141,7 +141,8 @@ public static class EtlBench
         {
             for (var b = 1; b <= 500; b++)
             {
-                db.Branches.Add(new Branch { Id = $"M{b:D3}", Name = $"Branch {b}", PosCount = 2, ActiveFrom = start, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
+                // The first 50 are "Harbour …": the browser part opens those, 100 rows of branch × POS.
+                db.Branches.Add(new Branch { Id = $"M{b:D3}", Name = b <= 50 ? $"Harbour {b}" : $"Branch {b}", PosCount = 2, ActiveFrom = start, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow });
             }
             await db.SaveChangesAsync();
             await db.Database.OpenConnectionAsync();
@@ -196,9 +197,43 @@ public static class EtlBench
             bytes = body.Length;
         }
         var measured = times.Skip(2).Order().ToList();
+        var browser = await HeatmapInBrowserAsync(args["url"], args["password"]);
         Console.WriteLine($"{database.Provider}: GET /api/missing for a year, 500 branches × 2 POS × 365 days (95% with jobs): median {measured[measured.Count / 2]:F0} ms, " +
-                          $"worst {measured[^1]:F0} ms after two warm-up calls, {bytes / 1024:N0} KB (target < 300 ms)");
+                          $"worst {measured[^1]:F0} ms after two warm-up calls, {bytes / 1024:N0} KB (target < 300 ms); " +
+                          $"heatmap of 100 rows × 90 days in Chromium, navigation to interactive: median {browser.Median:F0} ms, worst {browser.Worst:F0} ms (target < 2000 ms)");
         return 0;
+    }
+
+    /// <summary>
+    /// Debian's Chromium signs in, then opens /etl/missing?days=90&amp;branch=Harbour five times: from navigation to the
+    /// moment the 9,000 cells are drawn and the circuit is live (clicks work).
+    /// </summary>
+    private static async Task<(double Median, double Worst)> HeatmapInBrowserAsync(string url, string password)
+    {
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var chromium = await playwright.Chromium.LaunchAsync(new Microsoft.Playwright.BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+        var page = await chromium.NewPageAsync(new Microsoft.Playwright.BrowserNewPageOptions { ViewportSize = new() { Width = 1440, Height = 900 } });
+        await page.GotoAsync(url + "/account/login");
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(u => !u.Contains("/account/login"));
+        var times = new List<double>();
+        for (var i = 0; i < 6; i++)
+        {
+            await page.GotoAsync(url + "/");
+            await page.WaitForSelectorAsync("html[data-circuit=live]", new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync(url + "/etl/missing?days=90&branch=Harbour", new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=heatmap] td.hm-cell').length === 9000 && document.documentElement.dataset.circuit === 'live'",
+                null, new() { Timeout = 60_000, PollingInterval = 20 });
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        var measured = times.Skip(1).Order().ToList();
+        return (measured[measured.Count / 2], measured[^1]);
     }
 
     private static DbParameter Param(DbCommand command, string name)
