@@ -100,4 +100,28 @@ public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
         await console.Page.GetByText("Branch B777 saved.").WaitForAsync();
         await console.Page.Locator("[data-branch=B777]").WaitForAsync();
     }
+
+    [Fact]
+    public async Task Admin_DragSelectsARectangleOfCells_AndTheConfirmationCountsOnlyThose()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("admin", OpsAppFactory.Password);
+        await console.GotoAsync("/etl/missing?days=7");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("td.hm-missing").First.WaitForAsync();
+        // Row 0 (B001) and row 1 (B004), days 2..4 of the seven: a 2 × 3 rectangle.
+        var from = await console.Page.Locator("td[data-c='0:2']").BoundingBoxAsync();
+        var to = await console.Page.Locator("td[data-c='1:4']").BoundingBoxAsync();
+        await console.Page.Mouse.MoveAsync(from!.X + 4, from.Y + 4);
+        await console.Page.Mouse.DownAsync();
+        await console.Page.Mouse.MoveAsync(from.X + 20, from.Y + 10, new() { Steps = 3 });
+        await console.Page.Mouse.MoveAsync(to!.X + 4, to.Y + 4, new() { Steps = 5 });
+        await console.Page.Mouse.UpAsync();
+        await console.Page.GetByText("Queue 6 selected").WaitForAsync();
+        (await console.Page.Locator("td.hm-cell.is-selected").CountAsync()).Should().Be(6);
+        await console.Page.ClickAsync("[data-testid=queue-selected]");
+        await console.Page.GetByText("Missing only: 6 jobs").WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        (await console.Page.Locator("td.hm-queued, td.hm-running").CountAsync()).Should().Be(0, "cancelling the confirmation queues nothing");
+    }
 }
