@@ -20,7 +20,8 @@ public sealed class OpsMetrics : IDisposable
         EtlJobs = _meter.CreateCounter<long>("opsconsole.etl.jobs", description: "ETL job runs by outcome");
         EtlFetchFailures = _meter.CreateCounter<long>("opsconsole.etl.fetch.failures", description: "ETL list or download failures from the file host");
         EtlRows = _meter.CreateCounter<long>("opsconsole.etl.rows", description: "ETL records ingested");
-        EtlJobDuration = _meter.CreateHistogram<double>("opsconsole.etl.job.duration", unit: "s", description: "ETL job duration");
+        EtlJobDuration = _meter.CreateHistogram<double>("opsconsole.etl.job.duration", unit: "s", description: "ETL job duration",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900] });
     }
 
     public Counter<long> AuditEntries { get; }
