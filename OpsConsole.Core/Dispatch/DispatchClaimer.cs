@@ -15,24 +15,18 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
 
     private readonly Dictionary<DatabaseProvider, string> _sql = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));
 
+    /// <summary>One claim in its own (autocommit) statement.</summary>
     public async Task<DispatchTask?> ClaimAsync(string workerId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await ClaimAsync(db, workerId, ct);
-    }
-
-    /// <summary>Claims inside the caller's context (and its transaction, if one is open).</summary>
-    public async Task<DispatchTask?> ClaimAsync(OpsDbContext db, string workerId, CancellationToken ct = default)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var claimed = await db.DispatchTasks.FromSqlRaw(_sql[db.Provider], workerId, now).AsNoTracking().ToListAsync(ct);
-        return claimed.SingleOrDefault();
+        await db.Database.OpenConnectionAsync(ct);
+        return (await ClaimEachAsync(db, [workerId], ct)).SingleOrDefault();
     }
 
     /// <summary>
     /// Claims for each worker in turn on the caller's open connection and transaction, with one prepared command, and
-    /// stops at the first worker for whom nothing is ready. The claim statement is the same as <see cref="ClaimAsync(string, CancellationToken)"/>;
-    /// this path only skips EF's query pipeline, which costs more than the statement when claims are batched.
+    /// stops at the first worker for whom nothing is ready. A plain prepared command rather than EF's query pipeline,
+    /// which costs more than the statement itself when claims are batched.
     /// </summary>
     public async Task<List<DispatchTask>> ClaimEachAsync(OpsDbContext db, IReadOnlyList<string> workerIds, CancellationToken ct = default)
     {

@@ -4,7 +4,10 @@ namespace OpsConsole.Core.Etl;
 
 public sealed record EtlJobState(Guid Id, string BranchId, int Pos, DateOnly WorkDate, string Status, int? RecordCount)
 {
-    public static EtlJobState Of(EtlJob j) => new(j.Id, j.BranchId, j.Pos, j.WorkDate, j.Status.Name(), j.RecordCount);
+    public static EtlJobState Of(EtlJob j) => Of(j, j.Status, j.RecordCount);
+
+    /// <summary>The job as it is after a change the caller made in the database, not in <paramref name="j"/>.</summary>
+    public static EtlJobState Of(EtlJob j, EtlJobStatus status, int? recordCount) => new(j.Id, j.BranchId, j.Pos, j.WorkDate, status.Name(), recordCount);
 }
 
 /// <summary>Jobs whose state changed (one event per command or runner step), for the heatmap, lists and detail pages.</summary>

@@ -124,7 +124,7 @@ public sealed class EtlPipeline(
         metrics.EtlRows.Add(stored);
         metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
         metrics.EtlJobDuration.Record(clock.Elapsed.TotalSeconds);
-        events.Publish(new EtlJobsChanged([new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, "succeeded", stored)]));
+        events.Publish(new EtlJobsChanged([EtlJobState.Of(job, EtlJobStatus.Succeeded, stored)]));
 
         IEnumerable<EtlRecord> Records()
         {

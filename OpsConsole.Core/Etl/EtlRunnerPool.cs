@@ -125,7 +125,7 @@ public sealed class EtlRunnerPool(
             db.Audit(Actor.System, now, OpsModules.Etl, "job.cancelled", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "cancelled" });
             await db.SaveChangesAsync();
             metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", "cancelled"));
-            events.Publish(new EtlJobsChanged([new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, "cancelled", job.RecordCount)]));
+            events.Publish(new EtlJobsChanged([EtlJobState.Of(job, EtlJobStatus.Cancelled, job.RecordCount)]));
         }
         else
         {
@@ -156,7 +156,7 @@ public sealed class EtlRunnerPool(
         }
         await db.SaveChangesAsync();
         metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", again ? "retried" : "failed"));
-        events.Publish(new EtlJobsChanged([new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, status.Name(), job.RecordCount)]));
+        events.Publish(new EtlJobsChanged([EtlJobState.Of(job, status, job.RecordCount)]));
     }
 
     /// <summary>Jobs whose runner stopped renewing its lease: back to the queue, or failed after the last attempt.</summary>
@@ -185,7 +185,7 @@ public sealed class EtlRunnerPool(
                 again ? $"{reason} Queued again (attempt {job.Attempts} of {job.MaxAttempts})." : $"{reason} Gave up after {job.Attempts} attempts."));
             db.Audit(Actor.System, now, OpsModules.Etl, "job.lease-expired", "EtlJob", job.Id.ToString(), new { Status = "running", job.LeaseOwner },
                 new { Status = status.Name() });
-            changed.Add(new EtlJobState(job.Id, job.BranchId, job.Pos, job.WorkDate, status.Name(), job.RecordCount));
+            changed.Add(EtlJobState.Of(job, status, job.RecordCount));
         }
         await db.SaveChangesAsync(ct);
         if (changed.Count > 0)

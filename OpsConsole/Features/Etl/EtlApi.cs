@@ -137,16 +137,31 @@ public static class EtlApi
     private static bool TryDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
+    /// <summary>An optional YYYY-MM-DD field: absent is null; present but malformed is a 400 naming the field.</summary>
+    private static bool TryOptionalDate(string? text, string field, out DateOnly? date, out IResult? error)
+    {
+        (date, error) = (null, null);
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+        if (!TryDate(text, out var parsed))
+        {
+            error = ApiResults.Invalid(field, $"{field} must be YYYY-MM-DD.");
+            return false;
+        }
+        date = parsed;
+        return true;
+    }
+
+    private static IResult TooLarge(EtlOptions options) =>
+        TypedResults.Problem($"The sample is larger than {options.MaxUploadBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
     private static async Task<IResult> FetchAsync(FetchBody body, HttpContext http, EtlService etl, IAuthorizationService authorization, CancellationToken ct)
     {
-        DateOnly? date = null;
-        if (body.Date is not null)
+        if (!TryOptionalDate(body.Date, "date", out var date, out var dateError))
         {
-            if (!TryDate(body.Date, out var parsed))
-            {
-                return ApiResults.Invalid("date", "date must be YYYY-MM-DD.");
-            }
-            date = parsed;
+            return dateError!;
         }
         var force = body.Force == true;
         if (force && !(await authorization.AuthorizeAsync(http.User, OpsPolicies.Administer)).Succeeded)
@@ -173,24 +188,9 @@ public static class EtlApi
             }
             parsedStatus = s;
         }
-        DateOnly? fromDate = null, toDate = null;
-        if (!string.IsNullOrEmpty(from))
+        if (!TryOptionalDate(from, "from", out var fromDate, out error) || !TryOptionalDate(to, "to", out var toDate, out error))
         {
-            if (!TryDate(from, out var d))
-            {
-                error = ApiResults.Invalid("from", "from must be YYYY-MM-DD.");
-                return false;
-            }
-            fromDate = d;
-        }
-        if (!string.IsNullOrEmpty(to))
-        {
-            if (!TryDate(to, out var d))
-            {
-                error = ApiResults.Invalid("to", "to must be YYYY-MM-DD.");
-                return false;
-            }
-            toDate = d;
+            return false;
         }
         filter = new JobFilter(f?.Branch, f?.Pos, parsedStatus, fromDate, toDate, f?.Text);
         return true;
@@ -254,18 +254,17 @@ public static class EtlApi
     private static bool TryRange(string? start, string? end, DateOnly today, out DateOnly from, out DateOnly to, out IResult? error)
     {
         error = null;
-        to = today;
-        from = today.AddDays(-29);
-        if (!string.IsNullOrEmpty(start) && !TryDate(start, out from))
+        (from, to) = (today.AddDays(-29), today);
+        if (!TryOptionalDate(start, "start", out var given, out error))
         {
-            error = ApiResults.Invalid("start", "start must be YYYY-MM-DD.");
             return false;
         }
-        if (!string.IsNullOrEmpty(end) && !TryDate(end, out to))
+        from = given ?? from;
+        if (!TryOptionalDate(end, "end", out given, out error))
         {
-            error = ApiResults.Invalid("end", "end must be YYYY-MM-DD.");
             return false;
         }
+        to = given ?? to;
         if (to < from)
         {
             error = ApiResults.Invalid("end", "end must not be before start.");
@@ -344,7 +343,7 @@ public static class EtlApi
             {
                 return error!;
             }
-            var grid = await missing.GridAsync(from, to, ct: ct);
+            var grid = await missing.GridAsync(from, to, f.Branch, ct, withJobIds: false);
             var rows = string.IsNullOrWhiteSpace(f.Branch) ? grid : grid with { Rows = grid.Rows.Where(r => r.BranchId == f.Branch).ToList() };
             cells = EtlMissingData.CellsToQueue(rows, mode).ToList();
         }
@@ -362,14 +361,9 @@ public static class EtlApi
 
     private static async Task<IResult> UpsertBranchAsync(BranchBody body, HttpContext http, EtlService etl, CancellationToken ct)
     {
-        DateOnly? activeFrom = null;
-        if (body.ActiveFrom is not null)
+        if (!TryOptionalDate(body.ActiveFrom, "active_from", out var activeFrom, out var dateError))
         {
-            if (!TryDate(body.ActiveFrom, out var d))
-            {
-                return ApiResults.Invalid("active_from", "active_from must be YYYY-MM-DD.");
-            }
-            activeFrom = d;
+            return dateError!;
         }
         var config = body.ParserConfig is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } json
             ? json.ValueKind == JsonValueKind.String ? json.GetString() : json.GetRawText()
@@ -386,7 +380,7 @@ public static class EtlApi
         }
         if (http.Request.ContentLength > options.MaxUploadBytes)
         {
-            return TypedResults.Problem($"The sample is larger than {options.MaxUploadBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TooLarge(options);
         }
         var config = branch.Parser;
         Stream sample;
@@ -399,7 +393,7 @@ public static class EtlApi
             }
             if (file.Length > options.MaxUploadBytes)
             {
-                return TypedResults.Problem($"The sample is larger than {options.MaxUploadBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+                return TooLarge(options);
             }
             if (form.TryGetValue("parser_config", out var draft) && !string.IsNullOrWhiteSpace(draft))
             {
@@ -419,7 +413,7 @@ public static class EtlApi
             await http.Request.Body.CopyToAsync(buffer, ct);
             if (buffer.Length > options.MaxUploadBytes)
             {
-                return TypedResults.Problem($"The sample is larger than {options.MaxUploadBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+                return TooLarge(options);
             }
             buffer.Position = 0;
             sample = buffer;
@@ -490,24 +484,9 @@ public static class EtlApi
     {
         filter = new RecordFilter();
         error = null;
-        DateOnly? from = null, to = null;
-        if (!string.IsNullOrEmpty(start))
+        if (!TryOptionalDate(start, "start", out var from, out error) || !TryOptionalDate(end, "end", out var to, out error))
         {
-            if (!TryDate(start, out var d))
-            {
-                error = ApiResults.Invalid("start", "start must be YYYY-MM-DD.");
-                return false;
-            }
-            from = d;
-        }
-        if (!string.IsNullOrEmpty(end))
-        {
-            if (!TryDate(end, out var d))
-            {
-                error = ApiResults.Invalid("end", "end must be YYYY-MM-DD.");
-                return false;
-            }
-            to = d;
+            return false;
         }
         if (from > to)
         {
