@@ -65,6 +65,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Etl.EtlRecords>();
         services.AddSingleton<Etl.EtlFilesQuery>();
         services.AddSingleton<Etl.EtlOverview>();
+        services.AddHybridCache();
+        services.AddSingleton<Yard.YardClient>();
+        services.AddSingleton<Yard.YardPoller>();
+        services.AddSingleton<Yard.YardOperations>();
         AddUpstreamClients(services, configuration);
         return services;
     }

@@ -16,6 +16,8 @@ using OpsConsole.Features.Dispatch.Simulation;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Simulators;
 using OpsConsole.Features.Users;
+using OpsConsole.Features.Yard;
+using OpsConsole.Features.Yard.Simulation;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
 using OpsConsole.Infrastructure.Database;
@@ -81,6 +83,7 @@ public static class OpsWeb
         AddScheduler(services, configuration);
         services.AddDispatchSimulation(configuration, defaultOn: simulators.Enabled && builder.Environment.IsDevelopment());
         services.AddEtl();
+        services.AddYard(configuration);
         services.AddOpsHealthChecks();
 
         services.AddOpenTelemetry().WithMetrics(m => m
@@ -146,12 +149,14 @@ public static class OpsWeb
         api.MapSimulatorsApi();
         api.MapDispatchApi();
         api.MapEtlApi();
+        api.MapYardApi();
         // Unknown API routes answer a ProblemDetails 404, not the not-found page.
         api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
 
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapSimulators();
         app.MapEtlFileHost();
+        app.MapYardSimulator();
         app.MapAccountEndpoints();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -26,6 +26,9 @@ public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Etl.EtlJobEvent> EtlJobEvents => Set<Etl.EtlJobEvent>();
     public DbSet<Etl.EtlFile> EtlFiles => Set<Etl.EtlFile>();
     public DbSet<Etl.EtlRecord> EtlRecords => Set<Etl.EtlRecord>();
+    public DbSet<Yard.YardSettings> YardSettings => Set<Yard.YardSettings>();
+    public DbSet<Yard.YardRuleSetting> YardRules => Set<Yard.YardRuleSetting>();
+    public DbSet<Yard.YardSnapshot> YardSnapshots => Set<Yard.YardSnapshot>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -6,6 +6,8 @@ public enum OpsOutcome
     Invalid,
     NotFound,
     Conflict,
+    /// <summary>An upstream system failed or refused; the API answers 502.</summary>
+    Unavailable,
 }
 
 /// <summary>What a Core command returns: the value, or why not (field errors, not found, conflict).</summary>
@@ -19,6 +21,7 @@ public sealed record OpsResult<T>(OpsOutcome Outcome, T? Value, IReadOnlyDiction
         new(OpsOutcome.Invalid, default, errors, string.Join(" ", errors.SelectMany(e => e.Value)));
     public static OpsResult<T> NotFound(string message) => new(OpsOutcome.NotFound, default, Empty, message);
     public static OpsResult<T> Conflict(string message) => new(OpsOutcome.Conflict, default, Empty, message);
+    public static OpsResult<T> Unavailable(string message) => new(OpsOutcome.Unavailable, default, Empty, message);
 
     /// <summary>One line for the UI: the message, or every field error.</summary>
     public string Describe() => Message ?? string.Join(" ", Errors.SelectMany(e => e.Value));

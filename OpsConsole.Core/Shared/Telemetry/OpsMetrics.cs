@@ -22,6 +22,11 @@ public sealed class OpsMetrics : IDisposable
         EtlRows = _meter.CreateCounter<long>("opsconsole.etl.rows", description: "ETL records ingested");
         EtlJobDuration = _meter.CreateHistogram<double>("opsconsole.etl.job.duration", unit: "s", description: "ETL job duration",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900] });
+        YardCycles = _meter.CreateCounter<long>("opsconsole.yard.cycles", description: "Yard poll cycles by outcome");
+        YardCycleDuration = _meter.CreateHistogram<double>("opsconsole.yard.cycle.duration", unit: "s", description: "Yard poll cycle duration",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        YardMutations = _meter.CreateCounter<long>("opsconsole.yard.mutations", description: "Yard tasks patched or deleted by the poller, and failed attempts");
+        YardCapAlerts = _meter.CreateCounter<long>("opsconsole.yard.cap.alerts", description: "Yard cycles held because planned deletions exceeded the cap");
     }
 
     public Counter<long> AuditEntries { get; }
@@ -33,6 +38,10 @@ public sealed class OpsMetrics : IDisposable
     public Counter<long> EtlFetchFailures { get; }
     public Counter<long> EtlRows { get; }
     public Histogram<double> EtlJobDuration { get; }
+    public Counter<long> YardCycles { get; }
+    public Histogram<double> YardCycleDuration { get; }
+    public Counter<long> YardMutations { get; }
+    public Counter<long> YardCapAlerts { get; }
 
     public void Dispose() => _meter.Dispose();
 }
