@@ -31,7 +31,8 @@ public static class YardSimulator
         services.AddSingleton(sp => new YardWorld(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SimulatorOptions>().Seed,
             new YardWorldSettings(
                 Math.Clamp(configuration.GetValue("Simulators:Yard:Hostlers", 24), 0, YardWorldSettings.MaxHostlers),
-                Math.Clamp(configuration.GetValue("Simulators:Yard:WorkbasketTasks", 40), 0, YardWorldSettings.MaxTasks))));
+                Math.Clamp(configuration.GetValue("Simulators:Yard:WorkbasketTasks", 40), 0, YardWorldSettings.MaxTasks),
+                Invalid: configuration.GetValue("Simulators:Yard:Invalid", true))));
 
     public static void MapYardSimulator(this IEndpointRouteBuilder app)
     {

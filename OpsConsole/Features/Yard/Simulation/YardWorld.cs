@@ -92,7 +92,7 @@ public sealed class YardWorld
             _dice = new Random(_seed);
             _hostlers = [];
             _tasks = new Dictionary<string, SimTask>(StringComparer.Ordinal);
-            _nextTask = 0;
+            // Task ids keep counting across resets, as a real yard system's would: a cached detail never meets a new task under an old id.
             _nextTrailer = 0;
             _steps = 0;
             var now = Now;

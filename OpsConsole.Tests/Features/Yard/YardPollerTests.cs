@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Telemetry;
+using OpsConsole.Core.Yard;
+using OpsConsole.Features.Yard;
+using OpsConsole.Infrastructure.Scheduling;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Features.Yard;
+
+/// <summary>The yard poller against the real yard simulator over HTTP, a real database, and the API.</summary>
+public sealed class YardPollerTests
+{
+    public static TheoryData<string> Providers => new("Sqlite", "PostgreSql");
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A console whose scheduled poller is paused (the test polls), with a small frozen world.</summary>
+    internal static async Task<OpsAppFactory> StartAsync(string provider = "Sqlite", object? world = null)
+    {
+        // The first world has no invalid tasks, so a scheduled cycle that runs before the pause below changes nothing.
+        var app = new OpsAppFactory(TestDatabases.For(provider), new Dictionary<string, string?> { ["Simulators:Yard:Invalid"] = "false" });
+        app.StartKestrel();
+        var scheduler = app.Services.GetRequiredService<SchedulerService>();
+        await scheduler.SetPausedAsync(new Actor("admin", ["admin"]), "yard.poller", paused: true, Ct);
+        while ((await scheduler.ListAsync(Ct)).Any(j => j.Key == "yard.poller" && j.IsRunning))
+        {
+            await Task.Delay(50, Ct);
+        }
+        using var anonymous = app.CreateClient();
+        (await anonymous.PostAsJsonAsync("/sim/yard/world", world ?? new { hostlers = 6, workbasket_tasks = 10, frozen = true, invalid = false }, Ct)).EnsureSuccessStatusCode();
+        return app;
+    }
+
+    internal static async Task AddTasksAsync(OpsAppFactory app, params object[] tasks)
+    {
+        using var anonymous = app.CreateClient();
+        (await anonymous.PostAsJsonAsync("/sim/yard/world/tasks", tasks, Ct)).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<JsonElement> PollAsync(HttpClient client, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await client.PostAsync("/api/yard/poll", null, Ct);
+        response.StatusCode.Should().Be(expected, await response.Content.ReadAsStringAsync(Ct));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    private static async Task<List<AuditEntry>> AuditAsync(OpsAppFactory app, string action)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync(Ct);
+        return await db.AuditEntries.Where(e => e.Action == action).OrderBy(e => e.Id).ToListAsync(Ct);
+    }
+
+    private static async Task<int> SnapshotRowsAsync(OpsAppFactory app)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync(Ct);
+        return await db.YardSnapshots.CountAsync(Ct);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Cycle_FixesAndDeletesByRule_StoresOnlyChanges_AndAuditsEachMutation(string provider)
+    {
+        await using var app = await StartAsync(provider);
+        await AddTasksAsync(app,
+            new { id = "BAD-NODEST", trailer_id = "TRL-A", origin = "DOOR-01" },
+            new { id = "BAD-PRIO", trailer_id = "TRL-B", origin = "DOOR-02", destination = "SPOT-B01", priority = 9 },
+            new { id = "BAD-HOSTLER", trailer_id = "TRL-C", origin = "DOOR-03", destination = "SPOT-C01", hostler_id = "H002" },
+            new { id = "OLD-TRL", trailer_id = "TRL-D", origin = "DOOR-04", destination = "SPOT-D01", created_at = DateTime.UtcNow.AddMinutes(-10) },
+            new { id = "NEW-TRL", trailer_id = "TRL-D", origin = "DOOR-05", destination = "SPOT-D02" });
+        using (var anonymous = app.CreateClient())
+        {
+            (await anonymous.PostAsJsonAsync("/sim/yard/world/hostlers/H002/status", new { status = "offline" }, Ct)).EnsureSuccessStatusCode();
+        }
+        using var op = await app.ClientAsAsync("operator");
+
+        var first = await PollAsync(op);
+        first.GetProperty("deleted").GetInt32().Should().Be(2);
+        first.GetProperty("patched").GetInt32().Should().Be(2);
+        first.GetProperty("stored").GetBoolean().Should().BeTrue();
+
+        var snapshot = await op.GetFromJsonAsync<JsonElement>("/api/yard/snapshot", Ct);
+        var workbasket = snapshot.GetProperty("workbasket").EnumerateArray().ToDictionary(r => r.GetProperty("task").GetProperty("id").GetString()!);
+        workbasket.Should().NotContainKeys("BAD-NODEST", "NEW-TRL").And.ContainKeys("OLD-TRL", "BAD-PRIO", "BAD-HOSTLER");
+        workbasket["BAD-PRIO"].GetProperty("task").GetProperty("priority").GetInt32().Should().Be(5);
+        workbasket["BAD-HOSTLER"].GetProperty("task").GetProperty("hostler_id").ValueKind.Should().Be(JsonValueKind.Null);
+        workbasket["BAD-PRIO"].GetProperty("findings")[0].GetProperty("outcome").GetString().Should().Be("patched");
+
+        var deletes = await AuditAsync(app, "yard.auto-delete");
+        deletes.Select(d => d.EntityId).Should().BeEquivalentTo(["BAD-NODEST", "NEW-TRL"]);
+        deletes.Should().OnlyContain(d => d.Actor == "yard-poller" && d.After!.Contains("rule"));
+        (await AuditAsync(app, "yard.auto-patch")).Select(d => d.EntityId).Should().BeEquivalentTo(["BAD-PRIO", "BAD-HOSTLER"]);
+
+        // The patched tasks come back clean once (a change: their findings go), then nothing changes: no write.
+        (await PollAsync(op)).GetProperty("stored").GetBoolean().Should().BeTrue();
+        var rows = await SnapshotRowsAsync(app);
+        var idle = await PollAsync(op);
+        idle.GetProperty("stored").GetBoolean().Should().BeFalse();
+        idle.GetProperty("patched").GetInt32().Should().Be(0);
+        (await SnapshotRowsAsync(app)).Should().Be(rows);
+    }
+
+    [Fact]
+    public async Task Outage_KeepsTheLastView_ChangesNothing_BacksOff_ThenRecovers()
+    {
+        await using var app = await StartAsync();
+        using var op = await app.ClientAsAsync("operator");
+        using var admin = await app.ClientAsAsync("admin");
+        var good = await PollAsync(op);
+        var version = good.GetProperty("version").GetInt64();
+
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = true }, Ct)).EnsureSuccessStatusCode();
+        await AddTasksAsync(app, new { id = "WHILE-DOWN", trailer_id = "TRL-W", origin = "DOOR-01" });
+        var failed = await PollAsync(op, HttpStatusCode.BadGateway);
+        failed.GetProperty("detail").GetString().Should().Contain("503");
+        var poller = app.Services.GetRequiredService<YardPoller>();
+        poller.Status.ConsecutiveFailures.Should().Be(1);
+        (poller.Status.NextPollAt!.Value - poller.Status.LastPolledAt!.Value).Should().BeGreaterThan(TimeSpan.FromSeconds(poller.Status.Settings.IntervalSeconds));
+        poller.Status.IsStale(DateTime.UtcNow.AddSeconds(3 * poller.Status.Settings.IntervalSeconds + 1)).Should().BeTrue();
+        var snapshot = await op.GetFromJsonAsync<JsonElement>("/api/yard/snapshot", Ct);
+        snapshot.GetProperty("version").GetInt64().Should().Be(version);
+        snapshot.GetProperty("status").GetProperty("last_error").GetString().Should().Contain("outage");
+        (await AuditAsync(app, "yard.cycle-failed")).Should().HaveCount(1);
+        (await AuditAsync(app, "yard.auto-delete")).Should().BeEmpty();
+
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
+        var recovered = await PollAsync(op);
+        recovered.GetProperty("deleted").GetInt32().Should().Be(1);
+        (await AuditAsync(app, "yard.auto-delete")).Single().EntityId.Should().Be("WHILE-DOWN");
+        (await AuditAsync(app, "yard.cycle-recovered")).Should().HaveCount(1);
+        poller.Status.ConsecutiveFailures.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task MalformedJson_OrAMissingField_FailsTheCycleCleanly()
+    {
+        await using var app = await StartAsync();
+        using var op = await app.ClientAsAsync("operator");
+        using var admin = await app.ClientAsAsync("admin");
+        await AddTasksAsync(app, new { id = "BAD-1", trailer_id = "TRL-M", origin = "DOOR-01" });
+        var version = app.Services.GetRequiredService<YardPoller>().View.Version;
+
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = true, outage = false }, Ct)).EnsureSuccessStatusCode();
+        (await PollAsync(op, HttpStatusCode.BadGateway)).GetProperty("detail").GetString().Should().Contain("not the expected JSON");
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
+
+        using var anonymous = app.CreateClient();
+        (await anonymous.PostAsJsonAsync("/sim/yard/world", new { hostlers = 3, workbasket_tasks = 3, frozen = true, invalid = false, omit_field = "status" }, Ct)).EnsureSuccessStatusCode();
+        await AddTasksAsync(app, new { id = "BAD-2", trailer_id = "TRL-N", origin = "DOOR-01" });
+        (await PollAsync(op, HttpStatusCode.BadGateway)).GetProperty("detail").GetString().Should().Contain("'status'");
+
+        (await AuditAsync(app, "yard.cycle-failed")).Should().HaveCount(1, "a run of failures is audited once, when it starts");
+        (await AuditAsync(app, "yard.auto-delete")).Should().BeEmpty();
+        app.Services.GetRequiredService<YardPoller>().View.Version.Should().Be(version);
+    }
+
+    [Fact]
+    public async Task DeletionsBeyondTheCap_ChangeNothing_AndRaiseAnAlert()
+    {
+        await using var app = await StartAsync();
+        using var admin = await app.ClientAsAsync("admin");
+        (await admin.PutAsJsonAsync("/api/yard/settings", new { deletion_cap = 2 }, Ct)).EnsureSuccessStatusCode();
+        await AddTasksAsync(app, Enumerable.Range(1, 5).Select(i => (object)new { id = $"FLOOD-{i}", trailer_id = $"TRL-F{i}", origin = "DOOR-01" }).Append(
+            new { id = "FIXME", trailer_id = "TRL-FX", origin = "DOOR-01", destination = "SPOT-A01", priority = 0 }).ToArray());
+
+        var cycle = await PollAsync(admin);
+        cycle.GetProperty("cap_exceeded").GetBoolean().Should().BeTrue();
+        cycle.GetProperty("deleted").GetInt32().Should().Be(0);
+        cycle.GetProperty("patched").GetInt32().Should().Be(0, "the cap stops every mutation of the cycle");
+        cycle.GetProperty("held").GetInt32().Should().Be(6);
+        var snapshot = await admin.GetFromJsonAsync<JsonElement>("/api/yard/snapshot", Ct);
+        snapshot.GetProperty("status").GetProperty("cap_alert").GetProperty("planned").GetInt32().Should().Be(5);
+        snapshot.GetProperty("workbasket").EnumerateArray().Count(r => r.GetProperty("task").GetProperty("id").GetString()!.StartsWith("FLOOD")).Should().Be(5);
+        (await AuditAsync(app, "yard.deletion-cap-exceeded")).Should().HaveCount(1);
+        (await AuditAsync(app, "yard.auto-delete")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DryRun_ShowsWhatWouldHappen_AndChangesNothing()
+    {
+        await using var app = await StartAsync();
+        using var admin = await app.ClientAsAsync("admin");
+        (await admin.PutAsJsonAsync("/api/yard/rules/missing-destination", new { dry_run = true }, Ct)).EnsureSuccessStatusCode();
+        await AddTasksAsync(app, new { id = "DRY", trailer_id = "TRL-DRY", origin = "DOOR-01" });
+        var cycle = await PollAsync(admin);
+        cycle.GetProperty("deleted").GetInt32().Should().Be(0);
+        var row = (await admin.GetFromJsonAsync<JsonElement>("/api/yard/snapshot", Ct)).GetProperty("workbasket").EnumerateArray()
+            .Single(r => r.GetProperty("task").GetProperty("id").GetString() == "DRY");
+        row.GetProperty("findings")[0].GetProperty("outcome").GetString().Should().Be("would delete (dry run)");
+        (await AuditAsync(app, "yard.rule")).Should().ContainSingle(e => e.EntityId == "missing-destination" && e.Actor == "admin");
+    }
+
+    private sealed class ThrowingRule : IYardRule
+    {
+        public string Name => "throws";
+        public string Description => "Always throws";
+        public YardVerdict Kind => YardVerdict.Flag;
+        public YardRuleResult? Evaluate(YardTask task, YardRuleContext context) => throw new InvalidOperationException("rule bug");
+    }
+
+    [Fact]
+    public async Task ARuleThatThrows_IsRecordedAsAnError_AndTheOtherRulesStillRun()
+    {
+        await using var app = await StartAsync();
+        await AddTasksAsync(app, new { id = "NODEST", trailer_id = "TRL-T", origin = "DOOR-01" });
+        var s = app.Services;
+        var poller = new YardPoller(s.GetRequiredService<YardClient>(), s.GetRequiredService<HybridCache>(), s.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
+            s.GetRequiredService<IOpsEventStream>(), s.GetRequiredService<OpsMetrics>(), TimeProvider.System, NullLogger<YardPoller>.Instance,
+            [new ThrowingRule(), .. YardRuleSet.Default()]);
+
+        var cycle = await poller.PollAsync("test", Ct);
+        cycle.Succeeded.Should().BeTrue();
+        cycle.Deleted.Should().Be(1);
+        poller.Status.FailingRules.Should().Equal("throws");
+        poller.View.Workbasket.Should().OnlyContain(r => r.Findings.Any(f => f.Rule == "throws" && f.Verdict == YardVerdict.Error && f.Reason.Contains("rule bug")));
+        (await AuditAsync(app, "yard.rule-error")).Should().ContainSingle(e => e.EntityId == "throws");
+    }
+
+    [Fact]
+    public async Task ManualActions_AreValidated_Authorised_AndAudited()
+    {
+        await using var app = await StartAsync();
+        await AddTasksAsync(app, new { id = "MAN-1", trailer_id = "TRL-MAN", origin = "DOOR-01", destination = "SPOT-A01" });
+        using var op = await app.ClientAsAsync("operator");
+        using var viewer = await app.ClientAsAsync("viewer");
+
+        await (await op.DeleteAsync("/api/yard/tasks/MAN-1", Ct)).ShouldBeValidationProblemAsync("reason");
+        await (await op.PatchAsync("/api/yard/tasks/MAN-1", JsonContent.Create(new { colour = "red" }), Ct)).ShouldBeValidationProblemAsync("colour");
+        await (await op.PatchAsync("/api/yard/tasks/MAN-1", JsonContent.Create(new { priority = 11 }), Ct)).ShouldBeValidationProblemAsync("priority");
+        (await viewer.PatchAsync("/api/yard/tasks/MAN-1", JsonContent.Create(new { priority = 2 }), Ct)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await viewer.PostAsync("/api/yard/poll", null, Ct)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await op.PutAsJsonAsync("/api/yard/settings", new { paused = true }, Ct)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await op.PatchAsync("/api/yard/tasks/NOPE", JsonContent.Create(new { priority = 2 }), Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+
+        var patched = await op.PatchAsync("/api/yard/tasks/MAN-1", JsonContent.Create(new { priority = 2, notes = "checked" }), Ct);
+        patched.StatusCode.Should().Be(HttpStatusCode.OK, await patched.Content.ReadAsStringAsync(Ct));
+        (await patched.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("priority").GetInt32().Should().Be(2);
+        (await op.DeleteAsync("/api/yard/tasks/MAN-1?reason=duplicate%20of%20gate%20entry", Ct)).StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        (await AuditAsync(app, "yard.task.patch")).Should().ContainSingle(e => e.Actor == "operator" && e.EntityId == "MAN-1");
+        (await AuditAsync(app, "yard.task.delete")).Should().ContainSingle(e => e.Actor == "operator" && e.After!.Contains("duplicate of gate entry"));
+        using var admin = await app.ClientAsAsync("admin");
+        await (await admin.PutAsJsonAsync("/api/yard/settings", new { interval_seconds = 0 }, Ct)).ShouldBeValidationProblemAsync("interval_seconds");
+        (await admin.PutAsJsonAsync("/api/yard/rules/no-such-rule", new { enabled = false }, Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}
