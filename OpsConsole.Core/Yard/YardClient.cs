@@ -171,7 +171,24 @@ public sealed class YardClient(IHttpClientFactory clients, IUpstreamAddresses ad
 
     private static YardUpstreamException Missing(string where, string field) => new($"{where} has no '{field}'.");
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    /// <summary>A ProblemDetails body says it in "detail" (or "title"); anything else is cut to 200 characters.</summary>
+    private static string Shorten(string text)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(text);
+            if (problem.RootElement.ValueKind == JsonValueKind.Object
+                && (problem.RootElement.TryGetProperty("detail", out var said) || problem.RootElement.TryGetProperty("title", out said))
+                && said.ValueKind == JsonValueKind.String)
+            {
+                text = said.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return text.Length <= 200 ? text : text[..200] + "…";
+    }
 }
 
 internal sealed class WireTaskList
