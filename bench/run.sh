@@ -9,11 +9,13 @@
 #               and the console's peak resident memory; on SQLite and on PostgreSQL
 #   etl-missing GET /api/missing for a year of 500 branches × 2 POS (95% of cells with jobs)
 #   etl-export  1,000,000 records as streamed CSV: rows/s and how much the console's memory grows
+#   yard     the poller at 300 hostlers × 5,000 workbasket tasks: a cycle's own processing time and allocations,
+#            database writes when nothing changed, and change-to-screen latency in Chromium at a 1 s interval
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 name=${1:-}
-case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export" >&2; exit 2 ;; esac
+case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
@@ -125,6 +127,11 @@ case "$name" in
     export ConnectionStrings__OpsConsole="$conn"
     start_app
     record "$(bench etl-missing --provider Sqlite --connection "$conn")"
+    ;;
+  yard)
+    build_bench
+    start_app
+    record "$(bench yard)"
     ;;
   etl-export)
     build_bench

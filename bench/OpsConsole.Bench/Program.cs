@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "etl-missing" => await EtlBench.MissingAsync(BenchArgs.Parse(args.Skip(1))),
     "etl-seed-records" => await EtlBench.SeedRecordsAsync(BenchArgs.Parse(args.Skip(1))),
     "etl-export" => await EtlBench.ExportAsync(BenchArgs.Parse(args.Skip(1))),
+    "yard" => await YardBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     _ => Usage(),
 };
 
