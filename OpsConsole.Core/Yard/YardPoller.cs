@@ -113,7 +113,9 @@ public sealed class YardPoller(
     public async Task<YardCycleResult?> TickAsync(CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
-        if (_settings.Paused || (_status.NextPollAt is { } due && Now < due) || _cycleGate.CurrentCount == 0)
+        // Ticks come each whole second and a cycle starts a few milliseconds into one: half a second of slack keeps a
+        // 1 s interval from slipping to every other tick.
+        if (_settings.Paused || (_status.NextPollAt is { } due && Now < due.AddMilliseconds(-500)) || _cycleGate.CurrentCount == 0)
         {
             return null;
         }
