@@ -13,7 +13,7 @@ public sealed record YardSettingsInput(int? IntervalSeconds = null, bool? Paused
 public sealed record YardRuleView(string Name, string Description, YardVerdict Kind, bool Enabled, bool DryRun, bool Failing);
 
 /// <summary>What people do to the yard: patch or delete a task (operators), and the poller's settings and rules (admins). All audited.</summary>
-public sealed class YardOperations(YardPoller poller, YardClient client, IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+public sealed class YardOperations(YardPoller poller, YardClient client, IDbContextFactory<OpsDbContext> contexts, AuditLog audit, TimeProvider time)
 {
     public const int MaxReasonLength = 500;
     public const int MaxTextLength = 64;
@@ -223,10 +223,6 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
         interval_seconds = s.IntervalSeconds, paused = s.Paused, dry_run = s.DryRun, deletion_cap = s.DeletionCap, stale_task_hours = s.StaleTaskHours,
     };
 
-    private async Task AuditAsync(Actor actor, string action, string id, object? before, object? after, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Audit(actor, time.GetUtcNow(), OpsModules.Yard, action, "YardTask", id, before, after);
-        await db.SaveChangesAsync(ct);
-    }
+    private Task AuditAsync(Actor actor, string action, string id, object? before, object? after, CancellationToken ct) =>
+        audit.RecordAsync(actor, OpsModules.Yard, action, "YardTask", id, before, after, ct);
 }

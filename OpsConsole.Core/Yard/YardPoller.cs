@@ -41,6 +41,7 @@ public sealed class YardPoller(
     YardClient client,
     HybridCache cache,
     IDbContextFactory<OpsDbContext> contexts,
+    AuditLog audit,
     IOpsEventStream events,
     OpsMetrics metrics,
     TimeProvider time,
@@ -556,10 +557,6 @@ public sealed class YardPoller(
         _failingRules = [.. failing];
     }
 
-    private async Task AuditAsync(string action, string entityType, string? entityId, object? before, object? after, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Audit(PollerActor, time.GetUtcNow(), OpsModules.Yard, action, entityType, entityId, before, after);
-        await db.SaveChangesAsync(ct);
-    }
+    private Task AuditAsync(string action, string entityType, string? entityId, object? before, object? after, CancellationToken ct) =>
+        audit.RecordAsync(PollerActor, OpsModules.Yard, action, entityType, entityId, before, after, ct);
 }

@@ -212,7 +212,7 @@ public sealed class YardPollerTests
         await AddTasksAsync(app, new { id = "NODEST", trailer_id = "TRL-T", origin = "DOOR-01" });
         var s = app.Services;
         var poller = new YardPoller(s.GetRequiredService<YardClient>(), s.GetRequiredService<HybridCache>(), s.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
-            s.GetRequiredService<IOpsEventStream>(), s.GetRequiredService<OpsMetrics>(), TimeProvider.System, NullLogger<YardPoller>.Instance,
+            s.GetRequiredService<AuditLog>(), s.GetRequiredService<IOpsEventStream>(), s.GetRequiredService<OpsMetrics>(), TimeProvider.System, NullLogger<YardPoller>.Instance,
             [new ThrowingRule(), .. YardRuleSet.Default()]);
 
         var cycle = await poller.PollAsync("test", Ct);

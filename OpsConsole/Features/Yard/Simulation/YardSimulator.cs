@@ -48,18 +48,18 @@ public static class YardSimulator
                 : Results.Problem("A valid X-Api-Key header is required.", statusCode: StatusCodes.Status401Unauthorized));
 
         api.MapGet("/workbasket/tasks", (YardWorld world) => world.Read((_, tasks) =>
-            Json(world, new JsonObject { ["tasks"] = Summaries(world, tasks.Values.Where(t => t.HostlerId is null)) })));
+            Json(new JsonObject { ["tasks"] = Summaries(world, tasks.Values.Where(t => t.HostlerId is null)) })));
         api.MapGet("/hostlers", (YardWorld world) => world.Read((hostlers, _) =>
-            Json(world, new JsonObject { ["hostlers"] = new JsonArray([.. hostlers.Select(h => Omit(world, new JsonObject
+            Json(new JsonObject { ["hostlers"] = new JsonArray([.. hostlers.Select(h => Omit(world, new JsonObject
             {
                 ["id"] = h.Id, ["name"] = h.Name, ["status"] = h.Status, ["status_since"] = h.StatusSince,
             }))]) })));
         api.MapGet("/hostlers/{id}/tasks", (string id, YardWorld world) => world.Read((hostlers, tasks) =>
             hostlers.Any(h => h.Id == id)
-                ? Json(world, new JsonObject { ["tasks"] = Summaries(world, tasks.Values.Where(t => t.HostlerId == id)) })
+                ? Json(new JsonObject { ["tasks"] = Summaries(world, tasks.Values.Where(t => t.HostlerId == id)) })
                 : Results.Problem($"No hostler '{id}'.", statusCode: StatusCodes.Status404NotFound)));
         api.MapGet("/tasks/{id}", (string id, YardWorld world) => world.Read((_, tasks) =>
-            tasks.TryGetValue(id, out var t) ? Json(world, Detail(world, t)) : Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound)));
+            tasks.TryGetValue(id, out var t) ? Json(Detail(world, t)) : Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound)));
         api.MapMethods("/tasks/{id}", ["PATCH"], async (string id, HttpRequest request, YardWorld world) =>
         {
             JsonObject? body;
@@ -80,7 +80,7 @@ public static class YardSimulator
                 return Results.Problem($"Field '{unknown}' cannot be patched.", statusCode: StatusCodes.Status400BadRequest);
             }
             var task = world.Patch(id, t => Apply(t, body));
-            return task is null ? Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound) : Json(world, Detail(world, task));
+            return task is null ? Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound) : Json(Detail(world, task));
         });
         api.MapDelete("/tasks/{id}", (string id, YardWorld world) =>
             world.Delete(id) ? Results.NoContent() : Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound));
@@ -142,7 +142,7 @@ public static class YardSimulator
         return item;
     }
 
-    private static IResult Json(YardWorld world, JsonNode body) => Results.Text(body.ToJsonString(), "application/json");
+    private static IResult Json(JsonNode body) => Results.Text(body.ToJsonString(), "application/json");
 
     private static void Apply(SimTask task, JsonObject body)
     {
