@@ -27,11 +27,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rm -rf "$root/TestResults"
 mkdir -p "$OPSCONSOLE_TEST_ARTIFACTS"
 
+# A test that hangs fails the run within minutes and is named (the longest test takes under a minute), and the whole
+# run is bounded, so a hang never eats CI's time budget.
 set +e
-dotnet test OpsConsole.Tests/OpsConsole.Tests.csproj --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
-  --results-directory "$root/TestResults" "$@"
+timeout --kill-after=30s 40m dotnet test OpsConsole.Tests/OpsConsole.Tests.csproj --logger "trx;LogFileName=results.trx" \
+  --logger "console;verbosity=normal" --results-directory "$root/TestResults" \
+  --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
 status=$?
 set -e
+[ "$status" -eq 124 ] && echo "test.sh: the test run passed its 40-minute bound and was stopped" >&2
 
 trx=$(ls "$root"/TestResults/*.trx 2>/dev/null | head -1 || true)
 if [ -n "$trx" ]; then
@@ -42,6 +46,9 @@ if [ -n "$trx" ]; then
   failed=$(( ${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0} ))
   skipped=$(( ${total:-0} - ${executed:-0} ))
   echo "test.sh: screenshots and other artifacts in TestResults/artifacts"
+  # A run that was aborted (a hung test, a crashed test host) never counts as passed, whatever the counters say.
+  [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 &&
+    echo "test.sh: the test run was aborted (see 'The test running when...' above); counted as one failure" >&2
   echo "${passed:-0} passed, ${failed} failed, ${skipped} skipped"
   [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "${passed:-0}" -gt 0 ] || exit 1
 else

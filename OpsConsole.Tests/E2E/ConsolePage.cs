@@ -39,5 +39,6 @@ public sealed class ConsolePage(IPage page, string baseUrl) : IAsyncDisposable
         return file;
     }
 
-    public async ValueTask DisposeAsync() => await page.Context.CloseAsync();
+    /// <summary>Closing a context has no Playwright timeout of its own: a wedged browser fails the test instead of hanging the run.</summary>
+    public async ValueTask DisposeAsync() => await page.Context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30));
 }

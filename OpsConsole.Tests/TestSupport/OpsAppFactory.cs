@@ -109,6 +109,20 @@ public class OpsAppFactory : WebApplicationFactory<Program>
     }
 
     private sealed record TokenBody(string Token);
+
+    /// <summary>A console that does not stop (a job or a connection that never ends) fails the test by name instead of hanging the run.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        var stopping = base.DisposeAsync().AsTask();
+        if (await Task.WhenAny(stopping, Task.Delay(StopTimeout)) != stopping)
+        {
+            throw new TimeoutException($"The console did not stop within {StopTimeout.TotalSeconds:0} s.");
+        }
+        await stopping;
+        GC.SuppressFinalize(this);
+    }
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>One app shared by the tests of a class (xunit fixtures need a single parameterless constructor).</summary>

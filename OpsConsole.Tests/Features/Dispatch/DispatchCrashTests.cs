@@ -37,10 +37,8 @@ public sealed class DispatchCrashTests
             await SeedReadyTasksAsync(first.BaseUrl);
             using var stop = new CancellationTokenSource();
             var workers = Enumerable.Range(0, 16).Select(w => ClaimUntilAsync(first.BaseUrl, $"w{w}", received, stop.Token)).ToList();
-            while (received.Count < Tasks / 3)
-            {
-                await Task.Delay(5, ct);
-            }
+            await Until.TrueAsync(() => received.Count >= Tasks / 3 || workers.Any(w => w.IsFaulted), "a third of the tasks to be claimed", pollMs: 5);
+            workers.Where(w => w.IsFaulted).Should().BeEmpty("every worker claims until it is stopped");
             await first.KillAsync();
             await stop.CancelAsync();
             await Task.WhenAll(workers);

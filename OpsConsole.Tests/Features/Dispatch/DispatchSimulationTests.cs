@@ -23,10 +23,8 @@ public sealed class DispatchSimulationTests
         {
             await scheduler.SetPausedAsync(new Actor("admin", ["admin"]), key, paused: true, TestContext.Current.CancellationToken);
         }
-        while ((await scheduler.ListAsync(TestContext.Current.CancellationToken)).Any(j => DispatchSimulationRegistration.JobKeys.Contains(j.Key) && j.IsRunning))
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Until.TrueAsync(async () => !(await scheduler.ListAsync(TestContext.Current.CancellationToken)).Any(j => DispatchSimulationRegistration.JobKeys.Contains(j.Key) && j.IsRunning),
+            "the paused simulation jobs' last runs to end");
         var simulation = app.Services.GetRequiredService<DispatchSimulation>();
         simulation.TaskSeconds = (0, 0);
         await DemoStations.EnsureAsync(app.Services.GetRequiredService<StationDirectory>(), TestContext.Current.CancellationToken);

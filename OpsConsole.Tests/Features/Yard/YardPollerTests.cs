@@ -30,10 +30,7 @@ public sealed class YardPollerTests
         app.StartKestrel();
         var scheduler = app.Services.GetRequiredService<SchedulerService>();
         await scheduler.SetPausedAsync(new Actor("admin", ["admin"]), "yard.poller", paused: true, Ct);
-        while ((await scheduler.ListAsync(Ct)).Any(j => j.Key == "yard.poller" && j.IsRunning))
-        {
-            await Task.Delay(50, Ct);
-        }
+        await Until.TrueAsync(async () => !(await scheduler.ListAsync(Ct)).Any(j => j.Key == "yard.poller" && j.IsRunning), "the paused poller's last run to end");
         using var anonymous = app.CreateClient();
         (await anonymous.PostAsJsonAsync("/sim/yard/world", world ?? new { hostlers = 6, workbasket_tasks = 10, frozen = true, invalid = false }, Ct)).EnsureSuccessStatusCode();
         return app;
