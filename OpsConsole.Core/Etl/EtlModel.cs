@@ -145,6 +145,9 @@ internal sealed class EtlJobConfiguration : IEntityTypeConfiguration<EtlJob>
         builder.HasIndex(j => new { j.Status, j.QueuedAt, j.Id });
         // Covering for the missing-data grid: a year of cells is read from the index alone.
         builder.HasIndex(j => new { j.WorkDate, j.BranchId, j.Pos, j.Status, j.RecordCount, j.Id });
+        // Covering for the states-only grid of a long range on SQLite, read in (branch, POS) order and grouped in the
+        // engine (EtlMissingData.StatesSqlite): no sort of a year of jobs.
+        builder.HasIndex(j => new { j.BranchId, j.Pos, j.WorkDate, j.Status }).HasDatabaseName(EtlMissingData.StatesIndex);
         builder.HasOne<Branch>().WithMany().HasForeignKey(j => j.BranchId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -36,7 +36,7 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
         }
         var yesterday = missing.Today.AddDays(-1);
         var window = Math.Max(options.AlertMissingDays, 7);
-        var grid = await missing.GridAsync(yesterday.AddDays(-(window - 1)), yesterday, ct: ct, withJobIds: false);
+        var grid = await missing.GridAsync(yesterday.AddDays(-(window - 1)), yesterday, ct: ct, detail: GridDetail.States);
         foreach (var row in grid.Rows)
         {
             var run = 0;

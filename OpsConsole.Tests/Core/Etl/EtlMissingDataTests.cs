@@ -14,18 +14,18 @@ public sealed class EtlMissingDataTests
 {
     private static readonly DateOnly Today = new(2026, 11, 23);
 
-    [Fact]
-    public async Task Grid_GivesEachCellItsState_MarksStrayCounts_AndQueuesByMode()
+    /// <summary>Branch B1 (2 POS, active for the last 7 days) with a job in each state on POS 1, and an inactive branch.</summary>
+    private static async Task<ServiceProvider> SetUpAsync(DatabaseOptions database)
     {
-        var database = TestDatabases.NewSqlite();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Database:Provider"] = database.Provider.ToString(),
             ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddOpsCore(configuration);
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero)));
-        await using var provider = services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
         await using (var db = OpsDatabase.Create(database))
         {
             await db.Database.MigrateAsync();
@@ -41,6 +41,13 @@ public sealed class EtlMissingDataTests
                 Job(1, 1, EtlJobStatus.Queued, null), Job(2, 7, EtlJobStatus.Cancelled, null));
             await db.SaveChangesAsync();
         }
+        return provider;
+    }
+
+    [Fact]
+    public async Task Grid_GivesEachCellItsState_MarksStrayCounts_AndQueuesByMode()
+    {
+        await using var provider = await SetUpAsync(TestDatabases.NewSqlite());
         var missing = provider.GetRequiredService<EtlMissingData>();
         var grid = await missing.GridAsync(Today.AddDays(-9), Today);
 
@@ -64,5 +71,24 @@ public sealed class EtlMissingDataTests
         EtlMissingData.CellsToQueue(grid, QueueMode.Missing).Should().HaveCount(9);
         EtlMissingData.CellsToQueue(grid, QueueMode.MissingAndFailed).Should().HaveCount(10);
         EtlMissingData.CellsToQueue(grid, QueueMode.All).Should().HaveCount(14, "ok and suspicious days too, never running or queued ones");
+    }
+
+    public static TheoryData<string, int> StatesCases => new() { { "Sqlite", 10 }, { "Sqlite", 90 }, { "PostgreSql", 10 }, { "PostgreSql", 90 } };
+
+    /// <summary>The states-only grid (the API, the scan and the dashboard) reads the same states as the heatmap's, without suspicious.</summary>
+    [Theory]
+    [MemberData(nameof(StatesCases))]
+    public async Task StatesOnlyGrid_MatchesTheFullGrid_OverShortAndLongRanges(string provider, int days)
+    {
+        await using var services = await SetUpAsync(TestDatabases.For(provider));
+        var missing = services.GetRequiredService<EtlMissingData>();
+
+        var full = await missing.GridAsync(Today.AddDays(-(days - 1)), Today, ct: TestContext.Current.CancellationToken);
+        var states = await missing.GridAsync(Today.AddDays(-(days - 1)), Today, ct: TestContext.Current.CancellationToken, detail: GridDetail.States);
+
+        states.Rows.Select(r => r.Cells).Should().BeEquivalentTo(
+            full.Rows.Select(r => r.Cells.Select(c => c == CellState.Suspicious ? CellState.Ok : c).ToArray()), o => o.WithStrictOrdering());
+        states.Rows[0].Cells.Should().Contain([CellState.Ok, CellState.Failed, CellState.Running, CellState.Queued, CellState.Missing]);
+        EtlMissingData.MissingMap(states, includeFailed: true).Should().BeEquivalentTo(EtlMissingData.MissingMap(full, includeFailed: true));
     }
 }

@@ -284,7 +284,7 @@ public static class EtlApi
         {
             return error!;
         }
-        var grid = await missing.GridAsync(from, to, ct: ct, withJobIds: false);
+        var grid = await missing.GridAsync(from, to, ct: ct, detail: GridDetail.States);
         return TypedResults.Ok(EtlMissingData.MissingMap(grid, include_failed == true));
     }
 
@@ -343,7 +343,7 @@ public static class EtlApi
             {
                 return error!;
             }
-            var grid = await missing.GridAsync(from, to, f.Branch, ct, withJobIds: false);
+            var grid = await missing.GridAsync(from, to, f.Branch, ct, detail: GridDetail.States);
             var rows = string.IsNullOrWhiteSpace(f.Branch) ? grid : grid with { Rows = grid.Rows.Where(r => r.BranchId == f.Branch).ToList() };
             cells = EtlMissingData.CellsToQueue(rows, mode).ToList();
         }

@@ -41,7 +41,7 @@ public sealed class EtlMissingScanJob(EtlService etl, EtlMissingData missing, IC
     {
         var days = Math.Clamp(configuration.GetValue("Etl:ScanDays", 7), 1, EtlMissingData.MaxDays);
         var today = missing.Today;
-        var grid = await missing.GridAsync(today.AddDays(-days), today.AddDays(-1), ct: cancellationToken, withJobIds: false);
+        var grid = await missing.GridAsync(today.AddDays(-days), today.AddDays(-1), ct: cancellationToken, detail: GridDetail.States);
         await etl.QueueCellsAsync(Actor.System, EtlMissingData.CellsToQueue(grid, QueueMode.Missing), QueueMode.Missing, cancellationToken);
     }
 }

@@ -480,6 +480,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
+                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status")
+                        .HasDatabaseName("IX_etl_jobs_cell_states");
+
                     b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
 
                     b.ToTable("etl_jobs", (string)null);

@@ -465,6 +465,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
+                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status")
+                        .HasDatabaseName("IX_etl_jobs_cell_states");
+
                     b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
 
                     b.ToTable("etl_jobs", (string)null);
