@@ -277,20 +277,28 @@ public static class EtlBench
     public static async Task<int> ExportAsync(BenchArgs args)
     {
         using var http = await AdminAsync(args["url"], args["password"]);
-        var clock = Stopwatch.StartNew();
-        using var response = await http.GetAsync("/api/records/export", HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[1 << 16];
-        long lines = 0, bytes = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
+        // The first export after a start also pays for JIT compilation of the export path; a console that serves
+        // exports all shift is past that, so the figure is the median of three after it (the first is shown too).
+        var runs = new List<(long Lines, long Bytes, double Seconds)>();
+        for (var i = 0; i < 4; i++)
         {
-            bytes += read;
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            var clock = Stopwatch.StartNew();
+            using var response = await http.GetAsync("/api/records/export", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[1 << 16];
+            long lines = 0, bytes = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
+            {
+                bytes += read;
+                lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+            runs.Add((lines - 1, bytes, clock.Elapsed.TotalSeconds));
         }
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"{lines - 1:N0} records exported as CSV ({bytes / 1024 / 1024:N0} MB) in {seconds:F2} s = {(lines - 1) / seconds:N0} rows/s (target >= 300,000 rows/s)");
+        var (rows, size, seconds) = runs.Skip(1).OrderBy(r => r.Seconds).ElementAt(1);
+        Console.WriteLine($"{rows:N0} records exported as CSV ({size / 1024 / 1024:N0} MB) in {seconds:F2} s = {rows / seconds:N0} rows/s, median of 3 after a first export " +
+                          $"({runs[0].Lines / runs[0].Seconds:N0} rows/s) (target >= 300,000 rows/s)");
         return 0;
     }
 }

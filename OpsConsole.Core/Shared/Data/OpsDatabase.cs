@@ -7,6 +7,9 @@ namespace OpsConsole.Core.Shared.Data;
 /// <summary>Builds context options for the configured provider; used by the app, the tests and the design-time tools.</summary>
 public static class OpsDatabase
 {
+    /// <summary>A 16 MB page cache per SQLite connection (the default is 2 MB): range reads over a year of jobs stay in memory.</summary>
+    public const string SqliteCacheSizePragma = "PRAGMA cache_size=-16384;";
+
     public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
     {
         switch (options.Provider)
@@ -89,9 +92,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private static void Apply(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        // journal_mode=WAL is set once by the initialiser and sticks to the file; these two are per connection.
-        // A 16 MB page cache per connection (the default is 2 MB): range reads over a year of jobs stay in memory.
-        command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;";
+        // journal_mode=WAL is set once by the initialiser and sticks to the file; the rest are per connection.
+        command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; " + OpsDatabase.SqliteCacheSizePragma;
         command.ExecuteNonQuery();
     }
 }

@@ -88,7 +88,7 @@ public static class EtlApi
 
         var records = api.MapGroup("/records").WithTags("ETL records");
         records.MapGet("/", QueryRecordsAsync).RequireAuthorization(OpsPolicies.Read);
-        records.MapGet("/export", ExportRecordsAsync).RequireAuthorization(OpsPolicies.Read).WithSummary("Every matching record as CSV, streamed");
+        records.MapGet("/export", ExportRecordsAsync).RequireAuthorization(OpsPolicies.Read).WithSummary("Every matching record as CSV, streamed in the order stored (job by job, file order)");
     }
 
     private static IResult NotFound(string message) => TypedResults.Problem(message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
