@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpsConsole.Core;
+using OpsConsole.Core.Etl;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Tests.TestSupport;
+
+namespace OpsConsole.Tests.Core.Etl;
+
+/// <summary>The dashboard's ETL tile: today's counts, last week's missing cells, and the two alerts.</summary>
+public sealed class EtlOverviewTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
+
+    private static async Task<(ServiceProvider Services, DatabaseOptions Database)> SetUpAsync()
+    {
+        var database = TestDatabases.NewSqlite();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddOpsCore(configuration);
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
+        var provider = services.BuildServiceProvider();
+        await using var db = OpsDatabase.Create(database);
+        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        db.Branches.Add(new Branch { Id = "B1", Name = "One", PosCount = 2, ActiveFrom = Today.AddDays(-30) });
+        // POS 1 has every day up to yesterday; POS 2 stops four days ago, so the last three days are missing.
+        for (var daysAgo = 1; daysAgo <= 10; daysAgo++)
+        {
+            db.EtlJobs.Add(Job(1, daysAgo, EtlJobStatus.Succeeded, Now.UtcDateTime.AddDays(-daysAgo)));
+            if (daysAgo >= 4)
+            {
+                db.EtlJobs.Add(Job(2, daysAgo, EtlJobStatus.Succeeded, Now.UtcDateTime.AddDays(-daysAgo)));
+            }
+        }
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return (provider, database);
+    }
+
+    private static EtlJob Job(int pos, int daysAgo, EtlJobStatus status, DateTime? finishedAt) => new()
+    {
+        Id = Guid.NewGuid(), BranchId = "B1", Pos = pos, WorkDate = Today.AddDays(-daysAgo), Status = status, RecordCount = status == EtlJobStatus.Succeeded ? 100 : null,
+        CreatedBy = "t", FinishedAt = finishedAt,
+    };
+
+    [Fact]
+    public async Task Summary_CountsAndMissingCells_AndAlertsOnARunOfMissingDays()
+    {
+        var (services, _) = await SetUpAsync();
+        await using var _ = services;
+
+        var summary = await services.GetRequiredService<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
+
+        summary.MissingLast7Days.Should().Be(3, "POS 2 is missing the last three days up to yesterday");
+        summary.Alerts.Should().ContainSingle().Which.Should().Be(new EtlAlert("missing-days", "B1 POS 2 has had no data for 3 days in a row."));
+    }
+
+    [Fact]
+    public async Task Summary_AlertsWhenTooManyJobsFailedInTheLastHour_AndCountsToday()
+    {
+        var (services, database) = await SetUpAsync();
+        await using var _ = services;
+        await using (var db = OpsDatabase.Create(database))
+        {
+            // Six finished in the last hour, two of them failed (33% > 20%); one still running, one queued.
+            for (var daysAgo = 11; daysAgo <= 14; daysAgo++)
+            {
+                db.EtlJobs.Add(Job(1, daysAgo, EtlJobStatus.Succeeded, Now.UtcDateTime.AddMinutes(-10)));
+            }
+            db.EtlJobs.Add(Job(1, 15, EtlJobStatus.Failed, Now.UtcDateTime.AddMinutes(-5)));
+            db.EtlJobs.Add(Job(1, 16, EtlJobStatus.Failed, Now.UtcDateTime.AddMinutes(-50)));
+            db.EtlJobs.Add(Job(1, 17, EtlJobStatus.Running, null));
+            db.EtlJobs.Add(Job(1, 18, EtlJobStatus.Queued, null));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var summary = await services.GetRequiredService<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
+
+        (summary.Queued, summary.Running, summary.SucceededToday, summary.FailedToday).Should().Be((1, 1, 4, 2));
+        summary.Alerts.Select(a => a.Kind).Should().BeEquivalentTo(["failure-rate", "missing-days"]);
+        summary.Alerts.Single(a => a.Kind == "failure-rate").Message.Should().StartWith("2 of 6 jobs failed in the last hour (33%");
+    }
+}
