@@ -53,4 +53,26 @@ public sealed class YardE2ETests(BrowserFixture browser) : IAsyncLifetime
         (await console.Page.Locator("[data-hostler]").CountAsync()).Should().Be(8, "the last good view stays on screen");
         await console.ScreenshotAsync("yard-stale");
     }
+
+    [Fact]
+    public async Task ABigWorkbasket_IsPagedAHundredRowsAtATime()
+    {
+        using (var sim = new HttpClient { BaseAddress = new Uri(_base) })
+        {
+            (await sim.PostAsJsonAsync("/sim/yard/world", new { hostlers = 4, workbasket_tasks = 130, frozen = true, invalid = false })).EnsureSuccessStatusCode();
+        }
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("operator", OpsAppFactory.Password);
+        await console.GotoAsync("/yard");
+        await console.WaitUntilLiveAsync();
+        var pager = console.Page.Locator("[data-testid=workbasket-pager]");
+        await pager.WaitForAsync(new() { Timeout = 10_000 });
+        (await pager.InnerTextAsync()).Should().Contain("1–100 of 130");
+        (await console.Page.Locator("[data-testid=workbasket] tbody tr").CountAsync()).Should().Be(100);
+
+        await pager.GetByRole(AriaRole.Button, new() { Name = "Page 2", Exact = true }).ClickAsync();
+        await console.Page.Locator("[data-testid=workbasket-pager]:has-text('101–130 of 130')").WaitForAsync();
+        (await console.Page.Locator("[data-testid=workbasket] tbody tr").CountAsync()).Should().Be(30);
+        await console.ScreenshotAsync("yard-workbasket-page-2");
+    }
 }
