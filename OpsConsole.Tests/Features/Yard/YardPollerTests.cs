@@ -247,4 +247,30 @@ public sealed class YardPollerTests
         await (await admin.PutAsJsonAsync("/api/yard/settings", new { interval_seconds = 0 }, Ct)).ShouldBeValidationProblemAsync("interval_seconds");
         (await admin.PutAsJsonAsync("/api/yard/rules/no-such-rule", new { enabled = false }, Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task TicksWithNothingDue_AreNotRecordedAsRuns()
+    {
+        await using var app = new OpsAppFactory();
+        var scheduler = app.Services.GetRequiredService<SchedulerService>();
+        (await app.Services.GetRequiredService<YardOperations>().UpdateSettingsAsync(new Actor("admin", ["admin"]), new YardSettingsInput(Paused: true), Ct))
+            .Succeeded.Should().BeTrue();
+        // A cycle that began before the pause still ends as a run.
+        await Until.TrueAsync(async () => !(await scheduler.ListAsync(Ct)).Single(j => j.Key == "yard.poller").IsRunning, "a cycle in flight to end");
+        var runs = new System.Collections.Concurrent.ConcurrentBag<JobRun>();
+        using var subscription = app.Services.GetRequiredService<IOpsEventStream>().Subscribe<JobRunFinished>(e =>
+        {
+            if (e.Run.JobKey == "yard.poller")
+            {
+                runs.Add(e.Run);
+            }
+            return Task.CompletedTask;
+        });
+        async Task<DateTime?> LastTickAsync() => (await scheduler.ListAsync(Ct)).Single(j => j.Key == "yard.poller").PreviousFireAt;
+        await Until.TrueAsync(async () => await LastTickAsync() is not null, "the first tick");
+        var first = await LastTickAsync();
+
+        await Until.TrueAsync(async () => await LastTickAsync() > first!.Value.AddSeconds(1), "two more ticks");
+        runs.Select(r => $"{r.StartedAt:HH:mm:ss.fff} {r.Outcome} {r.Error}").Should().BeEmpty("a paused poller's ticks poll nothing, so they are not runs");
+    }
 }

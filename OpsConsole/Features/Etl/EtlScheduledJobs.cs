@@ -13,7 +13,13 @@ public sealed class EtlRunnerJob(EtlRunnerPool pool) : IJob
 {
     public const string Name = "runners";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await pool.DrainAsync(cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        if (await pool.DrainAsync(cancellationToken) == 0)
+        {
+            context.Result = JobRunHistory.NothingDue;
+        }
+    }
 }
 
 /// <summary>Nightly: queue yesterday for every active branch × POS (cells already fetched are left alone).</summary>

@@ -16,7 +16,13 @@ public sealed class YardPollerJob(YardPoller poller) : IJob
 {
     public const string Name = "poller";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await poller.TickAsync(cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        if (await poller.TickAsync(cancellationToken) is null)
+        {
+            context.Result = JobRunHistory.NothingDue;
+        }
+    }
 }
 
 public static class YardRegistration

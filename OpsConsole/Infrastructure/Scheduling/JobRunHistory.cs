@@ -21,6 +21,13 @@ public sealed record JobRunFinished(JobRun Run) : IOpsEvent
 /// <summary>The last runs of every job in this process, fed by a Quartz job listener.</summary>
 public sealed class JobRunHistory
 {
+    /// <summary>
+    /// A job sets this as its result when its tick found nothing due (the yard poller ticks every second and polls
+    /// every few; the ETL runners tick every 5 s with an empty queue): such a tick is not a run, so it is not kept,
+    /// counted or announced, and the scheduler page and dashboard tile are not refreshed every second.
+    /// </summary>
+    public static readonly object NothingDue = new();
+
     private const int Keep = 20;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<JobRun>> _runs = new();
     private readonly ConcurrentDictionary<string, byte> _running = new();
@@ -29,6 +36,8 @@ public sealed class JobRunHistory
     public bool IsRunning(string jobKey) => _running.ContainsKey(jobKey);
 
     internal void Started(string jobKey) => _running[jobKey] = 0;
+
+    internal void Ended(string jobKey) => _running.TryRemove(jobKey, out _);
 
     internal void Add(JobRun run)
     {
@@ -56,6 +65,11 @@ public sealed class JobRunListener(JobRunHistory history, IOpsEventStream events
     public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
         var key = Key(context);
+        if (jobException is null && ReferenceEquals(context.Result, JobRunHistory.NothingDue))
+        {
+            history.Ended(key);
+            return ValueTask.CompletedTask;
+        }
         var run = new JobRun(key, context.FireTimeUtc.UtcDateTime, context.JobRunTime,
             jobException is null ? JobOutcome.Succeeded : JobOutcome.Failed, jobException?.InnerException?.Message ?? jobException?.Message);
         history.Add(run);
