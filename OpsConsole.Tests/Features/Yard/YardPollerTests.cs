@@ -30,6 +30,9 @@ public sealed class YardPollerTests
         app.StartKestrel();
         var scheduler = app.Services.GetRequiredService<SchedulerService>();
         await scheduler.SetPausedAsync(new Actor("admin", ["admin"]), "yard.poller", paused: true, Ct);
+        // A tick Quartz acquired just before the pause still fires (within a second): let it start, then let it end,
+        // so no scheduled cycle reads the world while the test reshapes it.
+        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
         await Until.TrueAsync(async () => !(await scheduler.ListAsync(Ct)).Any(j => j.Key == "yard.poller" && j.IsRunning), "the paused poller's last run to end");
         using var anonymous = app.CreateClient();
         (await anonymous.PostAsJsonAsync("/sim/yard/world", world ?? new { hostlers = 6, workbasket_tasks = 10, frozen = true, invalid = false }, Ct)).EnsureSuccessStatusCode();
