@@ -31,9 +31,10 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
     /// <summary>
     /// Writes every matching row as CSV, in the order stored (each job's rows together, in file order), while reading
     /// it: memory stays flat for millions of rows. The id range is cut into blocks that two readers, each on its own
-    /// connection and thread, render ahead of the writer (a reader alone kept one core busy and the other idle); blocks
-    /// go out in order and at most three are held at once. Each block is a plain data reader feeding CsvHelper into a pipe of
-    /// pooled 64 KB segments (no large-object allocations, which only a full collection would give back).
+    /// connection and thread, render ahead of the writer (a reader alone kept one core busy and the other idle);
+    /// blocks go out in order and at most three are held at once. Each block is a plain data reader feeding CsvHelper
+    /// into a pipe of pooled 64 KB segments (no large-object allocations, which only a full collection gives back).
+    /// ADR 0010 has the measurements behind this.
     /// </summary>
     public async Task<long> ExportAsync(RecordFilter filter, Stream output, CancellationToken ct = default)
     {
