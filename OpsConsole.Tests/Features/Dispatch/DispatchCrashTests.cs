@@ -36,12 +36,18 @@ public sealed class DispatchCrashTests
         {
             await SeedReadyTasksAsync(first.BaseUrl);
             using var stop = new CancellationTokenSource();
-            var workers = Enumerable.Range(0, 16).Select(w => ClaimUntilAsync(first.BaseUrl, $"w{w}", received, stop.Token)).ToList();
+            // Every worker signs in before any claims: a sign-in still under way when the server is killed is not what this shows.
+            var phones = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ApiClients.SignedInAsync(first.BaseUrl, "worker")));
+            var workers = phones.Select((phone, w) => ClaimUntilAsync(phone, $"w{w}", received, stop.Token)).ToList();
             await Until.TrueAsync(() => received.Count >= Tasks / 3 || workers.Any(w => w.IsFaulted), "a third of the tasks to be claimed", pollMs: 5);
             workers.Where(w => w.IsFaulted).Should().BeEmpty("every worker claims until it is stopped");
             await first.KillAsync();
             await stop.CancelAsync();
             await Task.WhenAll(workers);
+            foreach (var phone in phones)
+            {
+                phone.Dispose();
+            }
         }
 
         await using (var db = OpsDatabase.Create(database))
@@ -67,7 +73,12 @@ public sealed class DispatchCrashTests
         (await admin.GetFromJsonAsync<JsonElement>("/api/tasks?status=assigned", ct)).GetProperty("total").GetInt32().Should().Be(0, "the lease returned every abandoned task");
 
         var drained = new ConcurrentBag<(string Worker, long Task)>();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(w => ClaimUntilAsync(second.BaseUrl, $"after-{w}", drained, CancellationToken.None)));
+        var phonesAfter = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ApiClients.SignedInAsync(second.BaseUrl, "worker")));
+        await Task.WhenAll(phonesAfter.Select((phone, w) => ClaimUntilAsync(phone, $"after-{w}", drained, CancellationToken.None)));
+        foreach (var phone in phonesAfter)
+        {
+            phone.Dispose();
+        }
         drained.Select(d => d.Task).Should().OnlyHaveUniqueItems().And.HaveCount(Tasks, "after the restart every task is dispatched exactly once");
     }
 
@@ -82,9 +93,8 @@ public sealed class DispatchCrashTests
     }
 
     /// <summary>A worker's phone: asks for the next task until none is ready, the server vanishes, or it is told to stop.</summary>
-    private static async Task ClaimUntilAsync(string baseUrl, string worker, ConcurrentBag<(string, long)> received, CancellationToken stop)
+    private static async Task ClaimUntilAsync(HttpClient client, string worker, ConcurrentBag<(string, long)> received, CancellationToken stop)
     {
-        using var client = await ApiClients.SignedInAsync(baseUrl, "worker");
         while (!stop.IsCancellationRequested)
         {
             HttpResponseMessage response;
