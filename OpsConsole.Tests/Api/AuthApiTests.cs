@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Tests.TestSupport;
@@ -71,8 +73,11 @@ public sealed class AuthApiTests(SharedApp app) : IClassFixture<SharedApp>
     [Fact]
     public async Task ExpiredToken_Is401()
     {
+        // Only the bearer handler's clock is moved on. Replacing the app's TimeProvider would stop every timer of the
+        // console too (the resilience pipelines' retry delays among them): a poll stuck on one never let it stop.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var own = new OpsAppFactory().WithServices(s => s.AddSingleton<TimeProvider>(clock));
+        await using var own = new OpsAppFactory().WithServices(s =>
+            s.PostConfigure<BearerTokenOptions>(IdentityConstants.BearerScheme, o => o.TimeProvider = clock));
         using var client = await own.ClientAsAsync("viewer");
         (await client.GetAsync("/api/me")).StatusCode.Should().Be(HttpStatusCode.OK);
         clock.Advance(TimeSpan.FromHours(9));
