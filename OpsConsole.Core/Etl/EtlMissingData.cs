@@ -80,15 +80,14 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
         // without EF's per-row materialisation, is what keeps a whole-year query well under a second.
         await db.Database.OpenConnectionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        var q = db.Provider == DatabaseProvider.SqlServer ? ('[', ']') : ('"', '"');
-        string C(string name) => $"{q.Item1}{name}{q.Item2}";
+        string C(string name) => RawSql.Quote(db.Provider, name);
         var sqlite = db.Provider == DatabaseProvider.Sqlite;
         // The state as a number (the CellState values) and, on SQLite, the day as an offset: no strings per row for them.
         var state = $"CASE {C("Status")} WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 3 WHEN 'running' THEN 4 WHEN 'queued' THEN 5 ELSE 2 END";
         var day = sqlite ? $"CAST(julianday({C("WorkDate")}) - julianday(@start) AS INTEGER)" : C("WorkDate");
         var range = $"{C("WorkDate")} >= @start AND {C("WorkDate")} <= @end";
-        AddParameter(command, "@start", sqlite ? start.ToString("yyyy-MM-dd") : db.Provider == DatabaseProvider.SqlServer ? start.ToDateTime(TimeOnly.MinValue) : start);
-        AddParameter(command, "@end", sqlite ? end.ToString("yyyy-MM-dd") : db.Provider == DatabaseProvider.SqlServer ? end.ToDateTime(TimeOnly.MinValue) : end);
+        command.AddParameter("@start", RawSql.Date(db.Provider, start));
+        command.AddParameter("@end", RawSql.Date(db.Provider, end));
         if (!full && sqlite)
         {
             // SQLite steps rows cheaply but each row costs the reader ~1 µs: group per (branch, POS) in the engine, each
@@ -186,14 +185,6 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
         string text => DateOnly.ParseExact(text.AsSpan(0, 10), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         var other => DateOnly.FromDateTime(Convert.ToDateTime(other, System.Globalization.CultureInfo.InvariantCulture)),
     };
-
-    private static void AddParameter(System.Data.Common.DbCommand command, string name, object value)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        command.Parameters.Add(p);
-    }
 
     /// <summary>An ok cell whose count is more than the factor above or below the median of its previous ok days.</summary>
     private void MarkSuspicious(GridRow row)

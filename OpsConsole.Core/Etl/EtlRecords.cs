@@ -150,7 +150,7 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         {
             // A client that goes away (or a failed block) stops the readers; blocks already rendered are dropped.
             await stop.CancelAsync();
-            await Task.WhenAll(readers).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await Task.WhenAll(readers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         await output.FlushAsync(ct);
         return rows;
@@ -188,20 +188,12 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
     /// </summary>
     private static System.Data.Common.DbCommand RecordsCommand(OpsDbContext db, RecordFilter filter, string select, (long Lo, long Hi)? ids)
     {
-        var sqlServer = db.Provider == DatabaseProvider.SqlServer;
-        var sqlite = db.Provider == DatabaseProvider.Sqlite;
-        string C(string name) => sqlServer ? $"[{name}]" : $"\"{name}\"";
+        string C(string name) => RawSql.Quote(db.Provider, name);
         var command = db.Database.GetDbConnection().CreateCommand();
         var where = new List<string>();
-        void Where(string column, string op, object value)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = $"@w{where.Count}";
-            p.Value = value;
-            command.Parameters.Add(p);
-            where.Add($"{C(column)} {op} {p.ParameterName}");
-        }
-        object Day(DateOnly d) => sqlite ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : sqlServer ? d.ToDateTime(TimeOnly.MinValue) : d;
+        void Where(string column, string op, object value) =>
+            where.Add($"{C(column)} {op} {command.AddParameter($"@w{where.Count}", value).ParameterName}");
+        object Day(DateOnly d) => RawSql.Date(db.Provider, d);
         if (ids is var (lo, hi))
         {
             Where(nameof(EtlRecord.Id), ">=", lo);

@@ -31,7 +31,7 @@ public static class AuditTrail
         string[] columns = [nameof(AuditEntry.OccurredAt), nameof(AuditEntry.Actor), nameof(AuditEntry.Module), nameof(AuditEntry.Action),
             nameof(AuditEntry.EntityType), nameof(AuditEntry.EntityId), nameof(AuditEntry.Before), nameof(AuditEntry.After)];
         var sqlServer = db.Provider == DatabaseProvider.SqlServer;
-        string Quote(string name) => sqlServer ? $"[{name}]" : $"\"{name}\"";
+        string Quote(string name) => RawSql.Quote(db.Provider, name);
         var into = $"INSERT INTO {Quote("audit_entries")} ({string.Join(", ", columns.Select(Quote))})";
         var returning = $"{Quote("Id")}, {Quote(nameof(AuditEntry.EntityId))}";
         foreach (var chunk in entries.Chunk(100))
@@ -41,14 +41,7 @@ public static class AuditTrail
             var rows = chunk.Select((e, r) =>
             {
                 object?[] values = [DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc), e.Actor, e.Module, e.Action, e.EntityType, e.EntityId, e.Before, e.After];
-                return "(" + string.Join(", ", values.Select((v, c) =>
-                {
-                    var p = command.CreateParameter();
-                    p.ParameterName = $"@a{r}_{c}";
-                    p.Value = v ?? DBNull.Value;
-                    command.Parameters.Add(p);
-                    return p.ParameterName;
-                })) + ")";
+                return "(" + string.Join(", ", values.Select((v, c) => command.AddParameter($"@a{r}_{c}", v).ParameterName)) + ")";
             });
             command.CommandText = sqlServer
                 ? $"{into} OUTPUT inserted.[Id], inserted.[EntityId] VALUES {string.Join(", ", rows)}"

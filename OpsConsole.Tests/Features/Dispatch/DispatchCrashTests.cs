@@ -37,7 +37,7 @@ public sealed class DispatchCrashTests
             await SeedReadyTasksAsync(first.BaseUrl);
             using var stop = new CancellationTokenSource();
             // Every worker signs in before any claims: a sign-in still under way when the server is killed is not what this shows.
-            var phones = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ApiClients.SignedInAsync(first.BaseUrl, "worker")));
+            var phones = await SignInWorkersAsync(first.BaseUrl);
             var workers = phones.Select((phone, w) => ClaimUntilAsync(phone, $"w{w}", received, stop.Token)).ToList();
             await Until.TrueAsync(() => received.Count >= Tasks / 3 || workers.Any(w => w.IsFaulted), "a third of the tasks to be claimed", pollMs: 5);
             workers.Where(w => w.IsFaulted).Should().BeEmpty("every worker claims until it is stopped");
@@ -73,7 +73,7 @@ public sealed class DispatchCrashTests
         (await admin.GetFromJsonAsync<JsonElement>("/api/tasks?status=assigned", ct)).GetProperty("total").GetInt32().Should().Be(0, "the lease returned every abandoned task");
 
         var drained = new ConcurrentBag<(string Worker, long Task)>();
-        var phonesAfter = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ApiClients.SignedInAsync(second.BaseUrl, "worker")));
+        var phonesAfter = await SignInWorkersAsync(second.BaseUrl);
         await Task.WhenAll(phonesAfter.Select((phone, w) => ClaimUntilAsync(phone, $"after-{w}", drained, CancellationToken.None)));
         foreach (var phone in phonesAfter)
         {
@@ -91,6 +91,9 @@ public sealed class DispatchCrashTests
         var approved = await supervisor.PostAsJsonAsync("/api/suggestions/bulk-approve", new { filter = new { } });
         (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("decided").GetArrayLength().Should().Be(Tasks);
     }
+
+    private static Task<HttpClient[]> SignInWorkersAsync(string baseUrl) =>
+        Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ApiClients.SignedInAsync(baseUrl, "worker")));
 
     /// <summary>A worker's phone: asks for the next task until none is ready, the server vanishes, or it is told to stop.</summary>
     private static async Task ClaimUntilAsync(HttpClient client, string worker, ConcurrentBag<(string, long)> received, CancellationToken stop)
