@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<OpsConsole.Core.Shared.Telemetry.OpsMetrics>();
         services.AddSingleton<AuditPublisher>();
+        services.AddSingleton<SqliteWriteTurns>();
 
         AddDbContexts(services, database);
 

@@ -111,12 +111,12 @@ case "$name" in
   etl-ingest)
     build_bench
     . .ci/throwaway-postgres.sh
-    export Simulators__EtlRows=10000 Etl__FileStore="$work/files" Etl__Runners=${BENCH_RUNNERS:-2}
+    export Simulators__EtlRows=10000 Etl__FileStore="$work/files" Etl__Runners=${BENCH_RUNNERS:-3}
     for provider in ${BENCH_PROVIDERS:-Sqlite PostgreSql}; do
       if [ "$provider" = Sqlite ]; then conn="Data Source=$work/ingest.db"; else conn="$pg_connection;Database=bench_ingest"; fi
       export Database__Provider=$provider ConnectionStrings__OpsConsole="$conn"
       start_app
-      line=$(Etl__Runners=${BENCH_RUNNERS:-2} bench etl-ingest --provider "$provider" --connection "$conn")
+      line=$(Etl__Runners=${BENCH_RUNNERS:-3} bench etl-ingest --provider "$provider" --connection "$conn")
       record "$line; console peak resident memory $(peak_mb) MB (target < 400 MB)"
       stop_app
     done

@@ -7,8 +7,11 @@ public sealed class EtlOptions
 {
     /// <summary>`Etl:FileStore`: the folder of the content-addressed raw-file store.</summary>
     public string FileStore { get; set; } = "data/files";
-    /// <summary>`Etl:Runners`: how many jobs one console runs at once.</summary>
-    public int Runners { get; set; } = 2;
+    /// <summary>
+    /// `Etl:Runners`: how many jobs one console runs at once. Three keep the database busy writing: while one stores
+    /// its records, the others download and parse (docs/benchmarks.md, ETL ingest).
+    /// </summary>
+    public int Runners { get; set; } = 3;
     public int LeaseSeconds { get; set; } = 60;
     public int MaxAttempts { get; set; } = 3;
     /// <summary>A failed attempt is tried again after this many seconds times the attempt number.</summary>

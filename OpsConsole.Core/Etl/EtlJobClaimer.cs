@@ -8,7 +8,7 @@ namespace OpsConsole.Core.Etl;
 /// Gives the oldest queued job that is due (a retry waits out its delay) to one runner with a lease, atomically,
 /// on every provider: the dispatch claim's mechanism.
 /// </summary>
-public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, SqliteWriteTurns turns, TimeProvider time)
 {
     public const string Table = "etl_jobs";
 
@@ -21,6 +21,7 @@ public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, Time
 
     public async Task<EtlJob?> ClaimAsync(string runner, TimeSpan lease, CancellationToken ct = default)
     {
+        using var turn = await turns.TakeAsync(ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         var claimed = await db.EtlJobs.FromSqlRaw(_sql[db.Provider], runner, now + lease, now, now).AsNoTracking().ToListAsync(ct);

@@ -34,6 +34,7 @@ public sealed class EtlPipeline(
     IHttpClientFactory clients,
     IUpstreamAddresses upstreams,
     EtlFileStore store,
+    SqliteWriteTurns turns,
     IOpsEventStream events,
     OpsMetrics metrics,
     TimeProvider time)
@@ -68,6 +69,7 @@ public sealed class EtlPipeline(
             files.Add(await DownloadAsync(job, remote, config, ct));
         }
         var chosen = Choose(files);
+        using (await turns.TakeAsync(ct))
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             db.EtlFiles.AddRange(files);
@@ -78,10 +80,12 @@ public sealed class EtlPipeline(
             await db.SaveChangesAsync(ct);
         }
 
-        // Parse and store in one transaction, streaming: memory stays flat whatever the file size.
+        // Parse and store in one transaction, streaming: memory stays flat whatever the file size. On SQLite the
+        // runners take turns to write (SqliteWriteTurns) instead of sleeping in SQLite's busy handler.
         var bad = new List<string>();
         var badCount = 0;
         int stored;
+        using (await turns.TakeAsync(ct))
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             var strategy = db.Database.CreateExecutionStrategy();
@@ -259,6 +263,7 @@ public sealed class EtlPipeline(
 
     private async Task NoteAsync(EtlJob job, string kind, string message, CancellationToken ct)
     {
+        using var turn = await turns.TakeAsync(ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.EtlJobEvents.Add(EtlService.Event(job, time.GetUtcNow(), kind, message));
         await db.SaveChangesAsync(ct);

@@ -16,6 +16,7 @@ public sealed class EtlRunnerPool(
     IDbContextFactory<OpsDbContext> contexts,
     EtlJobClaimer claimer,
     EtlPipeline pipeline,
+    SqliteWriteTurns turns,
     EtlOptions options,
     IOpsEventStream events,
     OpsMetrics metrics,
@@ -90,6 +91,7 @@ public sealed class EtlRunnerPool(
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
+                using var turn = await turns.TakeAsync(stop);
                 await using var db = await contexts.CreateDbContextAsync(stop);
                 var until = time.GetUtcNow().UtcDateTime + Lease;
                 var renewed = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner)
@@ -115,6 +117,7 @@ public sealed class EtlRunnerPool(
     private async Task FinishCancelledAsync(EtlJob job, string runner, string why)
     {
         var now = time.GetUtcNow();
+        using var turn = await turns.TakeAsync(CancellationToken.None);
         await using var db = await contexts.CreateDbContextAsync();
         var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner && j.CancelRequested)
             .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, EtlJobStatus.Cancelled).SetProperty(j => j.FinishedAt, now.UtcDateTime)
@@ -137,6 +140,7 @@ public sealed class EtlRunnerPool(
     {
         var now = time.GetUtcNow();
         var again = retriable && job.Attempts < job.MaxAttempts;
+        using var turn = await turns.TakeAsync(CancellationToken.None);
         await using var db = await contexts.CreateDbContextAsync();
         var status = again ? EtlJobStatus.Queued : EtlJobStatus.Failed;
         var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner)
@@ -163,6 +167,7 @@ public sealed class EtlRunnerPool(
     public async Task<int> ReturnExpiredAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        using var turn = await turns.TakeAsync(ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var expired = await db.EtlJobs.AsNoTracking()
             .Where(j => j.Status == EtlJobStatus.Running && j.LeaseExpiresAt != null && j.LeaseExpiresAt < now.UtcDateTime).ToListAsync(ct);

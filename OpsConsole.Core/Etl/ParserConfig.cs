@@ -26,6 +26,10 @@ public sealed record ParserColumns
     public int Amount { get; init; } = 6;
     public int? PaymentMethod { get; init; } = 7;
 
+    /// <summary>Cells a row needs: one past the highest column used.</summary>
+    [JsonIgnore]
+    public int CellsNeeded => All().Max(c => c.Index ?? -1) + 1;
+
     public IEnumerable<(string Field, int? Index)> All() =>
     [
         ("date", Date), ("time", Time), ("tnsc", Tnsc), ("item_code", ItemCode), ("department", Department),

@@ -25,6 +25,7 @@ public static class PosFileParser
         using var csv = new CsvParser(reader, CsvSettings(config));
         var lastLine = 0;
         var rowIndex = 0;
+        var needed = config.Columns.CellsNeeded;
         while (csv.Read())
         {
             var line = lastLine + 1;
@@ -39,7 +40,7 @@ public static class PosFileParser
             {
                 continue;
             }
-            yield return ParseRow(line, cells, config, fileType);
+            yield return ParseRow(line, cells, config, needed, fileType);
         }
     }
 
@@ -113,49 +114,65 @@ public static class PosFileParser
         IgnoreBlankLines = true,
     };
 
-    public static ParsedRow ParseRow(int line, string[] cells, ParserConfig config, string fileType)
+    public static ParsedRow ParseRow(int line, string[] cells, ParserConfig config, string fileType) =>
+        ParseRow(line, cells, config, config.Columns.CellsNeeded, fileType);
+
+    /// <summary>
+    /// One row. It runs for every row of every file, so a good row allocates only its record: the error list is made
+    /// at the first error.
+    /// </summary>
+    private static ParsedRow ParseRow(int line, string[] cells, ParserConfig config, int needed, string fileType)
     {
-        var errors = new List<RowError>();
-        var columns = config.Columns;
-        var needed = columns.All().Max(c => c.Index ?? -1) + 1;
+        List<RowError>? errors = null;
+        void Error(string field, string message) => (errors ??= []).Add(new RowError(field, message));
+
         if (cells.Length < needed)
         {
-            errors.Add(new RowError("row", $"expected at least {needed} columns, found {cells.Length}"));
-            return new ParsedRow(line, cells, null, errors);
+            Error("row", $"expected at least {needed} columns, found {cells.Length}");
+            return new ParsedRow(line, cells, null, errors!);
         }
-        string Cell(int index) => cells[index];
-        string? Optional(int? index) => index is { } i && Cell(i).Length > 0 ? Cell(i) : null;
-
-        DateOnly date = default;
-        if (!DateOnly.TryParseExact(Cell(columns.Date), config.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        var columns = config.Columns;
+        var dateText = cells[columns.Date];
+        if (!FixedWidthDateFormat.TryParseDate(dateText, config.DateFormat, out var date))
         {
-            errors.Add(new RowError("date", $"'{Clip(Cell(columns.Date))}' is not a date in the format {config.DateFormat}"));
+            Error("date", $"'{Clip(dateText)}' is not a date in the format {config.DateFormat}");
         }
         var time = TimeOnly.MinValue;
-        if (columns.Time is { } timeColumn && !TimeOnly.TryParseExact(Cell(timeColumn), config.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+        if (columns.Time is { } timeColumn && !FixedWidthDateFormat.TryParseTime(cells[timeColumn], config.TimeFormat, out time))
         {
-            errors.Add(new RowError("time", $"'{Clip(Cell(timeColumn))}' is not a time in the format {config.TimeFormat}"));
+            Error("time", $"'{Clip(cells[timeColumn])}' is not a time in the format {config.TimeFormat}");
         }
-        var quantity = Number(Cell(columns.Quantity), config, "quantity", errors);
-        var amount = Number(Cell(columns.Amount), config, "amount", errors);
-        var tnsc = Cell(columns.Tnsc);
+        var quantity = Number(cells[columns.Quantity], config, "quantity", ref errors);
+        var amount = Number(cells[columns.Amount], config, "amount", ref errors);
+        var tnsc = cells[columns.Tnsc];
         if (tnsc.Length == 0)
         {
-            errors.Add(new RowError("tnsc", "the transaction number is empty"));
+            Error("tnsc", "the transaction number is empty");
         }
-        var item = Cell(columns.ItemCode);
+        var item = cells[columns.ItemCode];
         if (item.Length == 0)
         {
-            errors.Add(new RowError("item_code", "the item code is empty"));
+            Error("item_code", "the item code is empty");
         }
-        foreach (var (field, value, max) in new[] { ("tnsc", tnsc, 64), ("item_code", item, 64), ("department", Optional(columns.Department) ?? "", 64), ("payment_method", Optional(columns.PaymentMethod) ?? "", 32) })
+        var department = columns.Department is { } d && cells[d].Length > 0 ? cells[d] : null;
+        var payment = columns.PaymentMethod is { } m && cells[m].Length > 0 ? cells[m] : null;
+        if (tnsc.Length > 64)
         {
-            if (value.Length > max)
-            {
-                errors.Add(new RowError(field, $"longer than {max} characters"));
-            }
+            Error("tnsc", "longer than 64 characters");
         }
-        if (errors.Count > 0)
+        if (item.Length > 64)
+        {
+            Error("item_code", "longer than 64 characters");
+        }
+        if (department?.Length > 64)
+        {
+            Error("department", "longer than 64 characters");
+        }
+        if (payment?.Length > 32)
+        {
+            Error("payment_method", "longer than 32 characters");
+        }
+        if (errors is not null)
         {
             return new ParsedRow(line, cells, null, errors);
         }
@@ -166,16 +183,31 @@ public static class PosFileParser
             SoldAt = DateTime.SpecifyKind(date.ToDateTime(time), DateTimeKind.Utc),
             Tnsc = tnsc,
             ItemCode = config.UppercaseItemCodes ? item.ToUpperInvariant() : item,
-            Department = Optional(columns.Department),
+            Department = department,
             Quantity = quantity,
             Amount = amount,
-            PaymentMethod = Optional(columns.PaymentMethod)?.ToLowerInvariant(),
+            PaymentMethod = payment is null ? null : LowerPayment(payment),
             FileType = fileType,
             SourceLine = line,
-        }, errors);
+        }, []);
     }
 
-    private static decimal Number(string text, ParserConfig config, string field, List<RowError> errors)
+    /// <summary>Payment methods repeat ("card", "cash"): the usual ones come back as one shared string.</summary>
+    private static string LowerPayment(string payment)
+    {
+        foreach (var known in KnownPayments)
+        {
+            if (payment.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+        return payment.ToLowerInvariant();
+    }
+
+    private static readonly string[] KnownPayments = ["card", "cash", "qr", "voucher", "mobile", "contactless", "credit", "debit"];
+
+    private static decimal Number(string text, ParserConfig config, string field, ref List<RowError>? errors)
     {
         var cleaned = config.StripFromNumbers.Length == 0 ? text : string.Concat(text.Where(c => !config.StripFromNumbers.Contains(c)));
         if (config.DecimalSeparator == ",")
@@ -186,7 +218,7 @@ public static class PosFileParser
         {
             return value;
         }
-        errors.Add(new RowError(field, $"'{Clip(text)}' is not a number (decimal separator '{config.DecimalSeparator}')"));
+        (errors ??= []).Add(new RowError(field, $"'{Clip(text)}' is not a number (decimal separator '{config.DecimalSeparator}')"));
         return 0;
     }
 

@@ -68,6 +68,7 @@ public static class OpsWeb
 
         services.AddSingleton<DatabaseStatus>();
         services.AddSingleton<DatabaseInitialiser>();
+        services.AddHostedService<SqliteCheckpointer>(); // registered before the scheduler, so it stops after the jobs
 
         var simulators = new SimulatorOptions
         {

@@ -26,84 +26,134 @@ public static class EtlBench
         return http;
     }
 
-    /// <summary>50 jobs × 20,000 rows through the whole pipeline, then the same rows through the raw bulk path.</summary>
+    /// <summary>
+    /// 50 jobs × 20,000 rows through the whole pipeline, then the same rows through the raw bulk path. A warm-up of
+    /// 10 jobs on other branches runs first, so the figure is the console's steady state, not its JIT compiler's.
+    /// </summary>
     public static async Task<int> IngestAsync(BenchArgs args)
     {
         var database = new DatabaseOptions { Provider = Enum.Parse<DatabaseProvider>(args["provider"]), ConnectionString = args["connection"] };
         using var http = await AdminAsync(args["url"], args["password"]);
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-        var cells = new Dictionary<string, Dictionary<string, List<string>>>();
-        for (var b = 1; b <= 5; b++)
+        // Branch ids ending in 4 or 9 would get the simulator's semicolon layout.
+        var warmUpDays = args.Int("warmup-days", 2);
+        var warmUp = await BranchesAsync(http, "WARM", 5, warmUpDays, day);
+        await RunJobsAsync(http, warmUp, 5 * warmUpDays);
+        var cells = await BranchesAsync(http, "BENCH", 5, 10, day);
+        var elapsed = await RunJobsAsync(http, cells, 5 * warmUpDays + 50);
+        long rows;
+        await using (var db = OpsDatabase.Create(database))
         {
-            var id = $"BENCH{(char)('A' + b - 1)}"; // ids ending in 4 or 9 would get the simulator's semicolon layout
+            rows = await db.EtlRecords.LongCountAsync(r => r.BranchId.StartsWith("BENCH"));
+        }
+        var rate = rows / elapsed.TotalSeconds;
+        if (args.Int("ceiling", 1) == 0)
+        {
+            // Profiling runs (--ceiling 0): the pipeline alone.
+            Console.WriteLine($"{database.Provider}: {rows:N0} records end to end in {elapsed.TotalSeconds:F1} s = {rate:N0} rows/s");
+            return 0;
+        }
+        List<EtlRecord> records;
+        await using (var db = OpsDatabase.Create(database))
+        {
+            records = await db.EtlRecords.AsNoTracking().Where(r => r.BranchId.StartsWith("BENCH")).ToListAsync();
+        }
+        // Twice, keeping the faster: the first pass also pays for this process's JIT compiler.
+        var ceiling = Math.Max(await RawCeilingAsync(database, records, indexed: true), await RawCeilingAsync(database, records, indexed: true));
+        var bare = await RawCeilingAsync(database, records, indexed: false);
+        Console.WriteLine($"{database.Provider}: 50 jobs, {rows:N0} records end to end (list, download, choose, parse, store; {Environment.GetEnvironmentVariable("Etl__Runners") ?? "3"} runners) in {elapsed.TotalSeconds:F1} s = {rate:N0} rows/s; " +
+                          $"raw ceiling on the same rows ({(database.Provider == DatabaseProvider.Sqlite ? "prepared insert loop" : "binary COPY")} into a table shaped like etl_records, key and indexes, a transaction per job, faster of two) {ceiling:N0} rows/s; " +
+                          $"ratio {rate / ceiling:P0} (target >= 60%); into a bare table without indexes {bare:N0} rows/s ({rate / bare:P0})");
+        return 0;
+    }
+
+    private static async Task<Dictionary<string, Dictionary<string, List<string>>>> BranchesAsync(HttpClient http, string prefix, int count, int days, DateOnly day)
+    {
+        var cells = new Dictionary<string, Dictionary<string, List<string>>>();
+        for (var b = 0; b < count; b++)
+        {
+            var id = $"{prefix}{(char)('A' + b)}";
             (await http.PostAsJsonAsync("/api/branches", new { id, name = id, pos_count = 1, active_from = day.AddDays(-30).ToString("yyyy-MM-dd"), parser_config = new { badRows = "skip" } }))
                 .EnsureSuccessStatusCode();
-            cells[id] = new() { ["1"] = Enumerable.Range(0, 10).Select(d => day.AddDays(-d).ToString("yyyy-MM-dd")).ToList() };
+            cells[id] = new() { ["1"] = Enumerable.Range(0, days).Select(d => day.AddDays(-d).ToString("yyyy-MM-dd")).ToList() };
         }
+        return cells;
+    }
+
+    /// <summary>Queues the cells and waits until `finished` jobs in all have ended; the time from queueing to the end.</summary>
+    private static async Task<TimeSpan> RunJobsAsync(HttpClient http, Dictionary<string, Dictionary<string, List<string>>> cells, int finished)
+    {
         var clock = Stopwatch.StartNew();
-        var run = await http.PostAsJsonAsync("/api/missing/run", new { branches_missing = cells });
-        run.EnsureSuccessStatusCode();
-        int done;
+        (await http.PostAsJsonAsync("/api/missing/run", new { branches_missing = cells })).EnsureSuccessStatusCode();
         while (true)
         {
             var succeeded = (await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=succeeded&pageSize=1")).GetProperty("total").GetInt32();
             var failed = (await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=failed&pageSize=1")).GetProperty("total").GetInt32();
-            done = succeeded + failed;
-            if (done >= 50)
+            if (succeeded + failed >= finished)
             {
                 if (failed > 0)
                 {
                     var errors = await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=failed&pageSize=5");
                     Console.Error.WriteLine($"{failed} jobs failed, e.g.: {string.Join(" | ", errors.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("error_message").GetString()))}");
                 }
-                break;
+                return clock.Elapsed;
             }
             await Task.Delay(50);
         }
-        var elapsed = clock.Elapsed;
-        long rows;
-        await using (var db = OpsDatabase.Create(database))
-        {
-            rows = await db.EtlRecords.LongCountAsync();
-        }
-        var rate = rows / elapsed.TotalSeconds;
-        var ceiling = await RawCeilingAsync(database);
-        Console.WriteLine($"{database.Provider}: 50 jobs, {rows:N0} records end to end (list, download, choose, parse, store; {Environment.GetEnvironmentVariable("Etl__Runners") ?? "2"} runners) in {elapsed.TotalSeconds:F1} s = {rate:N0} rows/s; " +
-                          $"raw ceiling on the same rows ({(database.Provider == DatabaseProvider.Sqlite ? "prepared insert loop" : "binary COPY")}) {ceiling:N0} rows/s; ratio {rate / ceiling:P0} (target >= 60%)");
-        return 0;
     }
 
-    /// <summary>The same records, read back, written to a scratch table with the provider's raw bulk path in one transaction.</summary>
-    private static async Task<double> RawCeilingAsync(DatabaseOptions database)
+    /// <summary>
+    /// The same records, read back, written with the provider's raw bulk path in one transaction to a scratch table:
+    /// shaped like etl_records (its key and its three indexes, which every stored row must also update) or bare.
+    /// </summary>
+    private static async Task<double> RawCeilingAsync(DatabaseOptions database, List<EtlRecord> records, bool indexed)
     {
         await using var db = OpsDatabase.Create(database);
-        var records = await db.EtlRecords.AsNoTracking().ToListAsync();
         await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS bench_records");
-        await db.Database.ExecuteSqlRawAsync("CREATE TABLE bench_records AS SELECT * FROM etl_records WHERE 1 = 0");
+        if (!indexed)
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE bench_records AS SELECT * FROM etl_records WHERE 1 = 0");
+        }
+        else if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE bench_records (LIKE etl_records INCLUDING ALL)");
+        }
+        else
+        {
+            var ddl = await db.Database.SqlQueryRaw<string>("SELECT sql AS \"Value\" FROM sqlite_master WHERE tbl_name = 'etl_records' AND sql IS NOT NULL").ToListAsync();
+            foreach (var statement in ddl)
+            {
+                await db.Database.ExecuteSqlRawAsync(statement.Replace("etl_records", "bench_records"));
+            }
+        }
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();
+        const string columns = "\"JobId\", \"BranchId\", \"Pos\", \"WorkDate\", \"SoldAt\", \"Tnsc\", \"ItemCode\", \"Department\", \"Quantity\", \"Amount\", \"PaymentMethod\", \"FileType\", \"SourceLine\"";
+        // One transaction per job, as the pipeline commits each job's records atomically.
+        var jobs = records.GroupBy(r => r.JobId).ToList();
         var clock = Stopwatch.StartNew();
-        await using (var tx = await connection.BeginTransactionAsync())
+        foreach (var job in jobs)
         {
+            await using var tx = await connection.BeginTransactionAsync();
             if (connection is NpgsqlConnection pg)
             {
-                await using var copy = await pg.BeginBinaryImportAsync("COPY bench_records (\"JobId\", \"BranchId\", \"Pos\", \"WorkDate\", \"SoldAt\", \"Tnsc\", \"ItemCode\", \"Department\", \"Quantity\", \"Amount\", \"PaymentMethod\", \"FileType\", \"SourceLine\") FROM STDIN (FORMAT BINARY)");
-                foreach (var r in records)
+                await using var copy = await pg.BeginBinaryImportAsync($"COPY bench_records ({columns}) FROM STDIN (FORMAT BINARY)");
+                foreach (var r in job)
                 {
-                    await copy.StartRowAsync();
-                    await copy.WriteAsync(r.JobId, NpgsqlDbType.Uuid);
-                    await copy.WriteAsync(r.BranchId, NpgsqlDbType.Text);
-                    await copy.WriteAsync(r.Pos, NpgsqlDbType.Integer);
-                    await copy.WriteAsync(r.WorkDate, NpgsqlDbType.Date);
-                    await copy.WriteAsync(r.SoldAt, NpgsqlDbType.TimestampTz);
-                    await copy.WriteAsync(r.Tnsc, NpgsqlDbType.Text);
-                    await copy.WriteAsync(r.ItemCode, NpgsqlDbType.Text);
-                    await copy.WriteAsync(r.Department ?? "", NpgsqlDbType.Text);
-                    await copy.WriteAsync(r.Quantity, NpgsqlDbType.Numeric);
-                    await copy.WriteAsync(r.Amount, NpgsqlDbType.Numeric);
-                    await copy.WriteAsync(r.PaymentMethod ?? "", NpgsqlDbType.Text);
-                    await copy.WriteAsync(r.FileType, NpgsqlDbType.Text);
-                    await copy.WriteAsync(r.SourceLine, NpgsqlDbType.Integer);
+                    copy.StartRow();
+                    copy.Write(r.JobId, NpgsqlDbType.Uuid);
+                    copy.Write(r.BranchId, NpgsqlDbType.Text);
+                    copy.Write(r.Pos, NpgsqlDbType.Integer);
+                    copy.Write(r.WorkDate, NpgsqlDbType.Date);
+                    copy.Write(r.SoldAt, NpgsqlDbType.TimestampTz);
+                    copy.Write(r.Tnsc, NpgsqlDbType.Text);
+                    copy.Write(r.ItemCode, NpgsqlDbType.Text);
+                    copy.Write(r.Department ?? "", NpgsqlDbType.Text);
+                    copy.Write(r.Quantity, NpgsqlDbType.Numeric);
+                    copy.Write(r.Amount, NpgsqlDbType.Numeric);
+                    copy.Write(r.PaymentMethod ?? "", NpgsqlDbType.Text);
+                    copy.Write(r.FileType, NpgsqlDbType.Text);
+                    copy.Write(r.SourceLine, NpgsqlDbType.Integer);
                 }
                 await copy.CompleteAsync();
             }
@@ -111,16 +161,16 @@ public static class EtlBench
             {
                 await using var insert = connection.CreateCommand();
                 insert.Transaction = tx;
-                insert.CommandText = "INSERT INTO bench_records (\"JobId\", \"BranchId\", \"Pos\", \"WorkDate\", \"SoldAt\", \"Tnsc\", \"ItemCode\", \"Department\", \"Quantity\", \"Amount\", \"PaymentMethod\", \"FileType\", \"SourceLine\") VALUES (@a, @b, @c, @d, @e, @f, @g, @h, @i, @j, @k, @l, @m)";
+                insert.CommandText = $"INSERT INTO bench_records ({columns}) VALUES (@a, @b, @c, @d, @e, @f, @g, @h, @i, @j, @k, @l, @m)";
                 var p = "abcdefghijklm".Select(c => { var x = insert.CreateParameter(); x.ParameterName = "@" + c; insert.Parameters.Add(x); return x; }).ToArray();
                 insert.Prepare();
-                foreach (var r in records)
+                foreach (var r in job)
                 {
                     p[0].Value = r.JobId.ToString().ToUpperInvariant(); p[1].Value = r.BranchId; p[2].Value = r.Pos; p[3].Value = r.WorkDate.ToString("yyyy-MM-dd");
                     p[4].Value = r.SoldAt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF"); p[5].Value = r.Tnsc; p[6].Value = r.ItemCode; p[7].Value = (object?)r.Department ?? DBNull.Value;
                     p[8].Value = r.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture); p[9].Value = r.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     p[10].Value = (object?)r.PaymentMethod ?? DBNull.Value; p[11].Value = r.FileType; p[12].Value = r.SourceLine;
-                    await insert.ExecuteNonQueryAsync();
+                    insert.ExecuteNonQuery();
                 }
             }
             await tx.CommitAsync();

@@ -10,6 +10,14 @@ public static class OpsDatabase
     /// <summary>A 16 MB page cache per SQLite connection (the default is 2 MB): range reads over a year of jobs stay in memory.</summary>
     public const string SqliteCacheSizePragma = "PRAGMA cache_size=-16384;";
 
+    /// <summary>
+    /// Set on every SQLite connection the console opens: wait up to 5 s for the write lock, sync at checkpoints only
+    /// (WAL), no automatic checkpoints (the console's SqliteCheckpointer does them in the background) and a log file
+    /// cut back to 64 MB when it starts again, and the page cache above.
+    /// </summary>
+    public const string SqlitePragmasText =
+        "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; " + SqliteCacheSizePragma;
+
     public static void Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
     {
         switch (options.Provider)
@@ -93,7 +101,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     {
         using var command = connection.CreateCommand();
         // journal_mode=WAL is set once by the initialiser and sticks to the file; the rest are per connection.
-        command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; " + OpsDatabase.SqliteCacheSizePragma;
+        command.CommandText = OpsDatabase.SqlitePragmasText;
         command.ExecuteNonQuery();
     }
 }

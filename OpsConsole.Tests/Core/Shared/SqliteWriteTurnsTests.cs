@@ -1,0 +1,38 @@
+using OpsConsole.Core.Shared.Data;
+
+namespace OpsConsole.Tests.Core.Shared;
+
+public sealed class SqliteWriteTurnsTests
+{
+    [Fact]
+    public async Task OnSqlite_WritersTakeTurnsInArrivalOrder()
+    {
+        var turns = new SqliteWriteTurns(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = "Data Source=x.db" });
+        var order = new List<int>();
+        var first = await turns.TakeAsync(TestContext.Current.CancellationToken);
+        var waiting = Enumerable.Range(1, 5).Select(async i =>
+        {
+            await Task.Delay(i * 20, TestContext.Current.CancellationToken);
+            using var turn = await turns.TakeAsync(TestContext.Current.CancellationToken);
+            lock (order)
+            {
+                order.Add(i);
+            }
+        }).ToList();
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        order.Should().BeEmpty("the first writer still has its turn");
+        first.Dispose();
+        await Task.WhenAll(waiting);
+        order.Should().Equal(1, 2, 3, 4, 5);
+    }
+
+    [Fact]
+    public async Task OnAServerDatabase_ATurnIsFree()
+    {
+        var turns = new SqliteWriteTurns(new DatabaseOptions { Provider = DatabaseProvider.PostgreSql, ConnectionString = "Host=x" });
+        using var first = await turns.TakeAsync(TestContext.Current.CancellationToken);
+        var second = turns.TakeAsync(TestContext.Current.CancellationToken);
+        second.IsCompleted.Should().BeTrue();
+        (await second).Dispose();
+    }
+}
