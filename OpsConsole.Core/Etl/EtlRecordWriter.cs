@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Data;
 using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -41,51 +43,62 @@ public static class EtlRecordWriter
 
     private static int SqliteInsert(OpsDbContext db, Guid jobId, IEnumerable<EtlRecord> records)
     {
-        using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = $"INSERT INTO \"{EtlRecordConfiguration.Table}\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
-                              $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"@p{i}"))})";
-        var parameters = Columns.Select((_, i) =>
+        // One statement prepared on the connection's own handle (the transaction is the connection's), its values
+        // bound by position. Microsoft.Data.Sqlite would look every parameter up by name on every row.
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var handle = connection.Handle!;
+        var sql = $"INSERT INTO \"{EtlRecordConfiguration.Table}\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
+                  $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"?{i + 1}"))})";
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
+        using (statement)
         {
-            var p = command.CreateParameter();
-            p.ParameterName = $"@p{i}";
-            command.Parameters.Add(p);
-            return p;
-        }).ToArray();
-        command.Prepare();
-        // The same text forms EF uses on SQLite, so EF reads these rows back unchanged. What is the same for the
-        // whole job (its id, branch, POS, mostly the day) is converted once, not per row.
-        var job = jobId.ToString().ToUpperInvariant();
-        object? pos = null;
-        var day = (Date: DateOnly.MinValue, Text: "");
-        var count = 0;
-        foreach (var r in records)
-        {
-            if (r.JobId != jobId)
+            // The same text forms EF uses on SQLite, so EF reads these rows back unchanged. What is the same for the
+            // whole job (its id, branch, POS, mostly the day) is converted once, not per row.
+            var job = jobId.ToString().ToUpperInvariant();
+            var day = (Date: DateOnly.MinValue, Text: "");
+            var count = 0;
+            foreach (var r in records)
             {
-                throw new ArgumentException($"A record of job {r.JobId} was given to job {jobId}.", nameof(records));
+                if (r.JobId != jobId)
+                {
+                    throw new ArgumentException($"A record of job {r.JobId} was given to job {jobId}.", nameof(records));
+                }
+                if (day.Date != r.WorkDate || day.Text.Length == 0)
+                {
+                    day = (r.WorkDate, r.WorkDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                }
+                Text(1, job);
+                Text(2, r.BranchId);
+                raw.sqlite3_bind_int(statement, 3, r.Pos);
+                Text(4, day.Text);
+                Text(5, SqliteDateTime(r.SoldAt));
+                Text(6, r.Tnsc);
+                Text(7, r.ItemCode);
+                Text(8, r.Department);
+                Text(9, r.Quantity.ToString(CultureInfo.InvariantCulture));
+                Text(10, r.Amount.ToString(CultureInfo.InvariantCulture));
+                Text(11, r.PaymentMethod);
+                Text(12, r.FileType);
+                raw.sqlite3_bind_int(statement, 13, r.SourceLine);
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, handle);
+                }
+                raw.sqlite3_reset(statement);
+                count++;
             }
-            if (day.Date != r.WorkDate || day.Text.Length == 0)
-            {
-                day = (r.WorkDate, r.WorkDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            }
-            parameters[0].Value = job;
-            parameters[1].Value = r.BranchId;
-            parameters[2].Value = pos is int p && p == r.Pos ? pos : pos = r.Pos;
-            parameters[3].Value = day.Text;
-            parameters[4].Value = SqliteDateTime(r.SoldAt);
-            parameters[5].Value = r.Tnsc;
-            parameters[6].Value = r.ItemCode;
-            parameters[7].Value = (object?)r.Department ?? DBNull.Value;
-            parameters[8].Value = r.Quantity.ToString(CultureInfo.InvariantCulture);
-            parameters[9].Value = r.Amount.ToString(CultureInfo.InvariantCulture);
-            parameters[10].Value = (object?)r.PaymentMethod ?? DBNull.Value;
-            parameters[11].Value = r.FileType;
-            parameters[12].Value = r.SourceLine;
-            command.ExecuteNonQuery(); // Microsoft.Data.Sqlite's async is this same call wrapped in a task
-            count++;
+            return count;
         }
-        return count;
+
+        void Text(int index, string? value)
+        {
+            var rc = value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, handle);
+            }
+        }
     }
 
     /// <summary>`yyyy-MM-dd HH:mm:ss.FFFFFFF`, EF's SQLite text for a DateTime, through the sortable format's fast path.</summary>
