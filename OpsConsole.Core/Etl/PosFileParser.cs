@@ -118,8 +118,8 @@ public static class PosFileParser
         ParseRow(line, cells, config, config.Columns.CellsNeeded, fileType);
 
     /// <summary>
-    /// One row. It runs for every row of every file, so a good row allocates only its record: the error list is made
-    /// at the first error.
+    /// One row. It runs for every row of every file, so a good row allocates only its record and result: the error
+    /// list is made at the first error.
     /// </summary>
     private static ParsedRow ParseRow(int line, string[] cells, ParserConfig config, int needed, string fileType)
     {
