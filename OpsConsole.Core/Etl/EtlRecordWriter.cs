@@ -25,6 +25,10 @@ public static class EtlRecordWriter
         nameof(EtlRecord.PaymentMethod), nameof(EtlRecord.FileType), nameof(EtlRecord.SourceLine),
     ];
 
+    /// <summary>The records table and its written columns, quoted for the provider: `"etl_records" ("JobId", …)`.</summary>
+    private static string Target(DatabaseProvider provider) =>
+        $"{RawSql.Quote(provider, EtlRecordConfiguration.Table)} ({string.Join(", ", Columns.Select(c => RawSql.Quote(provider, c)))})";
+
     /// <summary>Deletes the job's records and writes these; returns how many were written.</summary>
     public static async Task<int> ReplaceAsync(OpsDbContext db, Guid jobId, IEnumerable<EtlRecord> records, CancellationToken ct)
     {
@@ -47,8 +51,7 @@ public static class EtlRecordWriter
         // bound by position. Microsoft.Data.Sqlite would look every parameter up by name on every row.
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         var handle = connection.Handle!;
-        var sql = $"INSERT INTO \"{EtlRecordConfiguration.Table}\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) " +
-                  $"VALUES ({string.Join(", ", Columns.Select((_, i) => $"?{i + 1}"))})";
+        var sql = $"INSERT INTO {Target(DatabaseProvider.Sqlite)} VALUES ({string.Join(", ", Columns.Select((_, i) => $"?{i + 1}"))})";
         SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
         using (statement)
         {
@@ -129,7 +132,7 @@ public static class EtlRecordWriter
     private static async Task<int> PostgresAsync(OpsDbContext db, IEnumerable<EtlRecord> records, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var copy = $"COPY \"{EtlRecordConfiguration.Table}\" ({string.Join(", ", Columns.Select(c => $"\"{c}\""))}) FROM STDIN (FORMAT BINARY)";
+        var copy = $"COPY {Target(DatabaseProvider.PostgreSql)} FROM STDIN (FORMAT BINARY)";
         await using var importer = await connection.BeginBinaryImportAsync(copy, ct);
         // Rows are written synchronously: they come from a local file and fill Npgsql's buffer in memory. The async
         // writes cost a state machine per field and a cancellation timer per buffer flush (lock contention on the timer
