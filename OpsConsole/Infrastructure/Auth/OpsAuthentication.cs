@@ -37,6 +37,8 @@ public static class OpsAuthentication
                 };
             })
             .AddIdentityCookies();
+        services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
+            .PostConfigure<TimeProvider>((o, time) => o.BearerTokenProtector = new RememberedBearerTokens(o.BearerTokenProtector, time));
 
         services.ConfigureApplicationCookie(o =>
         {
