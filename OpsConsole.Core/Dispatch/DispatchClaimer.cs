@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using OpsConsole.Core.Shared.Claims;
@@ -30,6 +31,10 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
     /// </summary>
     public async Task<List<DispatchTask>> ClaimEachAsync(OpsDbContext db, IReadOnlyList<string> workerIds, CancellationToken ct = default)
     {
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            return ClaimEachOnSqlite(db, workerIds);
+        }
         var claimed = new List<DispatchTask>(workerIds.Count);
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
@@ -56,6 +61,50 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
         }
         return claimed;
     }
+
+    /// <summary>SQLite's form: the statement on the connection's handle, values bound by position and read by number.</summary>
+    private List<DispatchTask> ClaimEachOnSqlite(OpsDbContext db, IReadOnlyList<string> workerIds)
+    {
+        var claimed = new List<DispatchTask>(workerIds.Count);
+        using var claim = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(), string.Format(_sql[DatabaseProvider.Sqlite], "?1", "?2"));
+        int[]? at = null;
+        foreach (var workerId in workerIds)
+        {
+            claim.Bind(1, workerId);
+            claim.Bind(2, time.GetUtcNow().UtcDateTime);
+            if (!claim.Step())
+            {
+                break;
+            }
+            // RETURNING *: the columns are found by name once.
+            at ??= TaskColumns.Select(claim.Ordinal).ToArray();
+            claimed.Add(new DispatchTask
+            {
+                Id = claim.Int64(at[0]),
+                FromStationId = (int)claim.Int64(at[1]),
+                ToStationId = (int)claim.Int64(at[2]),
+                Qty = (int)claim.Int64(at[3]),
+                Reason = claim.Text(at[4]),
+                Status = Enum.Parse<DispatchTaskStatus>(claim.Text(at[5])!, ignoreCase: true),
+                WorkerId = claim.Text(at[6]),
+                CreatedAt = claim.UtcDateTime(at[7])!.Value,
+                AssignedAt = claim.UtcDateTime(at[8]),
+                CompletedAt = claim.UtcDateTime(at[9]),
+                ApprovedBy = claim.Text(at[10]),
+                SuggestionId = claim.IsNull(at[11]) ? null : claim.Int64(at[11]),
+            });
+            // The claim's change was made by the first step; the reset ends the statement for the next worker.
+            claim.Reset();
+        }
+        return claimed;
+    }
+
+    private static readonly string[] TaskColumns =
+    [
+        nameof(DispatchTask.Id), nameof(DispatchTask.FromStationId), nameof(DispatchTask.ToStationId), nameof(DispatchTask.Qty),
+        nameof(DispatchTask.Reason), nameof(DispatchTask.Status), nameof(DispatchTask.WorkerId), nameof(DispatchTask.CreatedAt),
+        nameof(DispatchTask.AssignedAt), nameof(DispatchTask.CompletedAt), nameof(DispatchTask.ApprovedBy), nameof(DispatchTask.SuggestionId),
+    ];
 
     private static DispatchTask Read(System.Data.Common.DbDataReader r)
     {

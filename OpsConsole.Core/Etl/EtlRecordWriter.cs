@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Data;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -47,86 +46,41 @@ public static class EtlRecordWriter
 
     private static int SqliteInsert(OpsDbContext db, Guid jobId, IEnumerable<EtlRecord> records)
     {
-        // One statement prepared on the connection's own handle (the transaction is the connection's), its values
-        // bound by position. Microsoft.Data.Sqlite would look every parameter up by name on every row.
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        var handle = connection.Handle!;
+        // One statement on the connection's own handle (the transaction is the connection's), values bound by position.
         var sql = $"INSERT INTO {Target(DatabaseProvider.Sqlite)} VALUES ({string.Join(", ", Columns.Select((_, i) => $"?{i + 1}"))})";
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, sql, out var statement), handle);
-        using (statement)
+        using var insert = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(), sql);
+        // What is the same for the whole job (its id, branch, POS, mostly the day) is converted once, not per row.
+        var job = jobId.ToString().ToUpperInvariant();
+        var day = (Date: DateOnly.MinValue, Text: "");
+        var count = 0;
+        foreach (var r in records)
         {
-            // The same text forms EF uses on SQLite, so EF reads these rows back unchanged. What is the same for the
-            // whole job (its id, branch, POS, mostly the day) is converted once, not per row.
-            var job = jobId.ToString().ToUpperInvariant();
-            var day = (Date: DateOnly.MinValue, Text: "");
-            var count = 0;
-            foreach (var r in records)
+            if (r.JobId != jobId)
             {
-                if (r.JobId != jobId)
-                {
-                    throw new ArgumentException($"A record of job {r.JobId} was given to job {jobId}.", nameof(records));
-                }
-                if (day.Date != r.WorkDate || day.Text.Length == 0)
-                {
-                    day = (r.WorkDate, r.WorkDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                }
-                Text(1, job);
-                Text(2, r.BranchId);
-                raw.sqlite3_bind_int(statement, 3, r.Pos);
-                Text(4, day.Text);
-                Text(5, SqliteDateTime(r.SoldAt));
-                Text(6, r.Tnsc);
-                Text(7, r.ItemCode);
-                Text(8, r.Department);
-                Text(9, r.Quantity.ToString(CultureInfo.InvariantCulture));
-                Text(10, r.Amount.ToString(CultureInfo.InvariantCulture));
-                Text(11, r.PaymentMethod);
-                Text(12, r.FileType);
-                raw.sqlite3_bind_int(statement, 13, r.SourceLine);
-                var rc = raw.sqlite3_step(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    SqliteException.ThrowExceptionForRC(rc, handle);
-                }
-                raw.sqlite3_reset(statement);
-                count++;
+                throw new ArgumentException($"A record of job {r.JobId} was given to job {jobId}.", nameof(records));
             }
-            return count;
-        }
-
-        void Text(int index, string? value)
-        {
-            var rc = value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value);
-            if (rc != raw.SQLITE_OK)
+            if (day.Date != r.WorkDate || day.Text.Length == 0)
             {
-                SqliteException.ThrowExceptionForRC(rc, handle);
+                day = (r.WorkDate, r.WorkDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             }
+            insert.Bind(1, job);
+            insert.Bind(2, r.BranchId);
+            insert.Bind(3, r.Pos);
+            insert.Bind(4, day.Text);
+            insert.Bind(5, r.SoldAt);
+            insert.Bind(6, r.Tnsc);
+            insert.Bind(7, r.ItemCode);
+            insert.Bind(8, r.Department);
+            insert.Bind(9, r.Quantity.ToString(CultureInfo.InvariantCulture));
+            insert.Bind(10, r.Amount.ToString(CultureInfo.InvariantCulture));
+            insert.Bind(11, r.PaymentMethod);
+            insert.Bind(12, r.FileType);
+            insert.Bind(13, r.SourceLine);
+            insert.Step();
+            insert.Reset();
+            count++;
         }
-    }
-
-    /// <summary>`yyyy-MM-dd HH:mm:ss.FFFFFFF`, EF's SQLite text for a DateTime, through the sortable format's fast path.</summary>
-    internal static string SqliteDateTime(DateTime value)
-    {
-        var fraction = (int)(value.Ticks % TimeSpan.TicksPerSecond);
-        var digits = 7;
-        while (fraction != 0 && fraction % 10 == 0)
-        {
-            fraction /= 10;
-            digits--;
-        }
-        return string.Create(fraction == 0 ? 19 : 20 + digits, (value, fraction), static (span, state) =>
-        {
-            state.value.TryFormat(span, out _, "s", CultureInfo.InvariantCulture); // yyyy-MM-ddTHH:mm:ss
-            span[10] = ' ';
-            if (span.Length > 19)
-            {
-                span[19] = '.';
-                for (int at = span.Length - 1, rest = state.fraction; at > 19; at--, rest /= 10)
-                {
-                    span[at] = (char)('0' + rest % 10);
-                }
-            }
-        });
+        return count;
     }
 
     private static async Task<int> PostgresAsync(OpsDbContext db, IEnumerable<EtlRecord> records, CancellationToken ct)

@@ -6,7 +6,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
-using SQLitePCL;
 
 namespace OpsConsole.Core.Etl;
 
@@ -177,55 +176,39 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
     /// </summary>
     private static long WriteSqliteRows(System.Data.Common.DbCommand command, ref Utf8CsvWriter csv, CancellationToken ct)
     {
-        var handle = ((SqliteConnection)command.Connection!).Handle!;
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, command.CommandText, out var statement), handle);
-        using (statement)
+        using var select = new SqliteStatement((SqliteConnection)command.Connection!, command.CommandText);
+        foreach (System.Data.Common.DbParameter p in command.Parameters)
         {
-            foreach (System.Data.Common.DbParameter p in command.Parameters)
-            {
-                var index = raw.sqlite3_bind_parameter_index(statement, p.ParameterName);
-                var rc = p.Value switch
-                {
-                    long n => raw.sqlite3_bind_int64(statement, index, n),
-                    int n => raw.sqlite3_bind_int(statement, index, n),
-                    var v => raw.sqlite3_bind_text(statement, index, Convert.ToString(v, CultureInfo.InvariantCulture)),
-                };
-                SqliteException.ThrowExceptionForRC(rc, handle);
-            }
-            long rows = 0;
-            int step;
-            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-            {
-                WriteSqliteRow(statement, ref csv);
-                if (++rows % 4096 == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                }
-            }
-            if (step != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(step, handle);
-            }
-            return rows;
+            select.Bind(p.ParameterName, p.Value);
         }
+        long rows = 0;
+        while (select.Step())
+        {
+            WriteSqliteRow(select, ref csv);
+            if (++rows % 4096 == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+        }
+        return rows;
     }
 
     /// <summary>
     /// One SQLite row, in the forms the other providers' typed values give (<see cref="Cell"/>): sold-at without its
     /// fraction, the job id in lower case, "2.0" as "2". In a small method of its own so the JIT optimises it early.
     /// </summary>
-    private static void WriteSqliteRow(sqlite3_stmt statement, ref Utf8CsvWriter csv)
+    private static void WriteSqliteRow(SqliteStatement row, ref Utf8CsvWriter csv)
     {
         Span<byte> lower = stackalloc byte[64];
         for (var i = 0; i < ExportColumns.Length; i++)
         {
-            if (raw.sqlite3_column_type(statement, i) == raw.SQLITE_NULL)
+            if (row.IsNull(i))
             {
                 csv.Field(ReadOnlySpan<byte>.Empty);
                 continue;
             }
             // For an INTEGER column SQLite gives its text; every other exported column is stored as text.
-            scoped var value = raw.sqlite3_column_blob(statement, i);
+            scoped var value = row.Bytes(i);
             switch (i)
             {
                 case SoldAtColumn when value.Length > 19:

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using OpsConsole.Core.Shared.Data;
@@ -33,6 +34,31 @@ public static class AuditTrail
         var sqlServer = db.Provider == DatabaseProvider.SqlServer;
         string Quote(string name) => RawSql.Quote(db.Provider, name);
         var into = $"INSERT INTO {Quote("audit_entries")} ({string.Join(", ", columns.Select(Quote))})";
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            // One prepared single-row insert, stepped per entry: SQLite writes rows one at a time anyway, and a
+            // many-row INSERT's hundreds of named parameters cost it a search per name.
+            using var insert = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(),
+                $"{into} VALUES ({string.Join(", ", columns.Select((_, i) => $"?{i + 1}"))}) RETURNING {Quote("Id")}");
+            foreach (var e in entries)
+            {
+                insert.Bind(1, e.OccurredAt);
+                insert.Bind(2, e.Actor);
+                insert.Bind(3, e.Module);
+                insert.Bind(4, e.Action);
+                insert.Bind(5, e.EntityType);
+                insert.Bind(6, e.EntityId);
+                insert.Bind(7, e.Before);
+                insert.Bind(8, e.After);
+                if (!insert.Step())
+                {
+                    throw new InvalidOperationException("SQLite returned no id for an audit entry.");
+                }
+                e.Id = insert.Int64(0);
+                insert.Reset();
+            }
+            return;
+        }
         var returning = $"{Quote("Id")}, {Quote(nameof(AuditEntry.EntityId))}";
         foreach (var chunk in entries.Chunk(100))
         {

@@ -82,6 +82,8 @@ public sealed class DispatchClaimerTests
                 var audits = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "task.assign").ToListAsync();
                 audits.Select(e => e.EntityId).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(rows.Select(t => t.Id.ToString()), "one audit entry per claim");
                 audits.Should().OnlyContain(e => e.After!.Contains(rows.Single(t => t.Id.ToString() == e.EntityId).WorkerId!));
+                audits.Should().OnlyContain(e => e.Actor == "worker" && e.EntityType == "DispatchTask" && e.Before!.Contains("ready")
+                    && Math.Abs((e.OccurredAt - DateTime.UtcNow).TotalMinutes) < 5, "the batch writes every field EF reads back");
             }
         }
         (await claim("late")).Should().BeNull();
@@ -103,9 +105,16 @@ public sealed class DispatchClaimerTests
             await db.SaveChangesAsync();
         }
         var claimer = services.GetRequiredService<DispatchClaimer>();
-        (await claimer.ClaimAsync("w"))!.Reason.Should().Be("older");
+        var first = (await claimer.ClaimAsync("w"))!;
+        first.Reason.Should().Be("older");
         (await claimer.ClaimAsync("w"))!.Reason.Should().Be("newer");
         (await claimer.ClaimAsync("w")).Should().BeNull();
+
+        // What the claim returns is the row as stored, field for field (SQLite's form reads the returned columns itself).
+        await using var check = await contexts.CreateDbContextAsync();
+        var stored = await check.DispatchTasks.AsNoTracking().SingleAsync(t => t.Id == first.Id);
+        first.Should().BeEquivalentTo(stored);
+        first.AssignedAt.Should().NotBeNull().And.Subject!.Value.Kind.Should().Be(DateTimeKind.Utc);
     }
 
     [Fact]

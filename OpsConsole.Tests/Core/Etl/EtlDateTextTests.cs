@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpsConsole.Core.Etl;
+using OpsConsole.Core.Shared.Data;
 
 namespace OpsConsole.Tests.Core.Etl;
 
@@ -70,7 +71,7 @@ public sealed class EtlDateTextTests
         samples.AddRange(Enumerable.Range(0, 2000).Select(_ => new DateTime(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks))));
         foreach (var value in samples)
         {
-            EtlRecordWriter.SqliteDateTime(value).Should().Be(value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
+            SqliteStatement.DateTimeText(value).Should().Be(value.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture));
         }
     }
 }
