@@ -52,4 +52,34 @@ public sealed class SqliteCheckpointerTests
             (await db.AuditEntries.CountAsync(e => e.Action == "test.fill", TestContext.Current.CancellationToken)).Should().Be(3000);
         }
     }
+
+    [Fact]
+    public async Task PooledConnections_KeepTheConsolesSettings_AfterCheckpointsHaveRun()
+    {
+        // Settings are applied once per native connection; the checkpointer's own short busy timeout must not
+        // reach a pooled connection that EF later takes without setting it again.
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = new OpsAppFactory(TestDatabases.NewSqlite());
+        using var client = app.CreateClient();
+        (await client.GetAsync("/health/ready", ct)).EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(2.5), ct); // two or three background checkpoints
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        for (var round = 0; round < 3; round++)
+        {
+            var open = new List<OpsDbContext>();
+            for (var i = 0; i < 4; i++)
+            {
+                var db = await contexts.CreateDbContextAsync(ct);
+                await db.Database.OpenConnectionAsync(ct);
+                open.Add(db);
+                (await db.Database.SqlQueryRaw<long>("PRAGMA busy_timeout").ToListAsync(ct)).Should().Equal([5000L]);
+                (await db.Database.SqlQueryRaw<long>("PRAGMA wal_autocheckpoint").ToListAsync(ct)).Should().Equal([0L]);
+                (await db.Database.SqlQueryRaw<long>("PRAGMA synchronous").ToListAsync(ct)).Should().Equal([1L], "NORMAL");
+            }
+            foreach (var db in open)
+            {
+                await db.DisposeAsync();
+            }
+        }
+    }
 }

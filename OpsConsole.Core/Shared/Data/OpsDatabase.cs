@@ -83,10 +83,17 @@ public static class OpsDatabase
     }
 }
 
-/// <summary>WAL and a busy timeout on every SQLite connection: readers never block the writer, writers wait in turn.</summary>
+/// <summary>
+/// WAL and a busy timeout on every SQLite connection: readers never block the writer, writers wait in turn. The
+/// settings stay with the native connection, which Microsoft.Data.Sqlite pools, so they are applied once per native
+/// connection rather than at every open (six statements at every EF query and every batch of claims before).
+/// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
+
+    /// <summary>Native connections already set up; an entry goes when the pool closes its connection.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Applied = [];
 
     public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
         => Apply(connection);
@@ -100,9 +107,19 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     private static void Apply(System.Data.Common.DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        // journal_mode=WAL is set once by the initialiser and sticks to the file; the rest are per connection.
-        command.CommandText = OpsDatabase.SqlitePragmasText;
-        command.ExecuteNonQuery();
+        if (connection is SqliteConnection { Handle: { } handle } && Applied.TryGetValue(handle, out _))
+        {
+            return;
+        }
+        using (var command = connection.CreateCommand())
+        {
+            // journal_mode=WAL is set once by the initialiser and sticks to the file; the rest are per connection.
+            command.CommandText = OpsDatabase.SqlitePragmasText;
+            command.ExecuteNonQuery();
+        }
+        if (connection is SqliteConnection { Handle: { } opened })
+        {
+            Applied.AddOrUpdate(opened, Instance);
+        }
     }
 }

@@ -53,7 +53,9 @@ public sealed class SqliteCheckpointer(DatabaseOptions database, DatabaseStatus 
     {
         try
         {
-            using var connection = new SqliteConnection(database.ConnectionString);
+            // A connection of its own, outside the pool: its short busy timeout must not pass on to the console's
+            // pooled connections, whose settings are applied once per connection (SqlitePragmas).
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA busy_timeout=2000;";
