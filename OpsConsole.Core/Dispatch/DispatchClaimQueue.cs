@@ -26,13 +26,16 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
     private readonly ILogger<DispatchClaimQueue> _logger;
     private readonly AuditPublisher _audit;
     private readonly Lazy<Task[]> _loops;
+    private readonly bool _sqlite;
+    private OpsDbContext? _writer;
 
     public DispatchClaimQueue(IDbContextFactory<OpsDbContext> contexts, DispatchClaimer claimer, IOpsEventStream events, TimeProvider time,
         DatabaseOptions database, AuditPublisher audit, ILogger<DispatchClaimQueue> logger)
     {
         _audit = audit;
         (_contexts, _claimer, _events, _time, _logger) = (contexts, claimer, events, time, logger);
-        var writers = database.Provider == DatabaseProvider.Sqlite ? 1 : 4;
+        _sqlite = database.Provider == DatabaseProvider.Sqlite;
+        var writers = _sqlite ? 1 : 4;
         _loops = new Lazy<Task[]>(() => Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync)).ToArray());
     }
 
@@ -96,7 +99,36 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
     /// <summary>Claims for each request in turn until the ready tasks run out; one transaction, one commit.</summary>
     private async Task<List<DispatchTask>> ClaimBatchAsync(List<Pending> batch)
     {
+        if (_sqlite)
+        {
+            // SQLite's one loop keeps its context and connection open between batches (and so its prepared
+            // statements, which SqliteStatement.Reuse keeps per connection): opening a pooled connection, setting up
+            // a context and preparing two statements cost more than a small batch's claims. A failed batch closes them.
+            _writer ??= await OpenWriterAsync();
+            try
+            {
+                return await ClaimBatchAsync(_writer, batch);
+            }
+            catch
+            {
+                await _writer.DisposeAsync();
+                _writer = null;
+                throw;
+            }
+        }
         await using var db = await _contexts.CreateDbContextAsync();
+        return await ClaimBatchAsync(db, batch);
+    }
+
+    private async Task<OpsDbContext> OpenWriterAsync()
+    {
+        var db = await _contexts.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        return db;
+    }
+
+    private async Task<List<DispatchTask>> ClaimBatchAsync(OpsDbContext db, List<Pending> batch)
+    {
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
@@ -119,6 +151,10 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
         if (_loops.IsValueCreated)
         {
             await Task.WhenAll(_loops.Value);
+        }
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
 
     private readonly Dictionary<DatabaseProvider, string> _sql = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));
 
+    private static readonly string _sqliteClaim = string.Format(ClaimStatement.For(DatabaseProvider.Sqlite, Spec), "?1", "?2");
+
     /// <summary>One claim in its own (autocommit) statement.</summary>
     public async Task<DispatchTask?> ClaimAsync(string workerId, CancellationToken ct = default)
     {
@@ -66,7 +68,7 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
     private List<DispatchTask> ClaimEachOnSqlite(OpsDbContext db, IReadOnlyList<string> workerIds)
     {
         var claimed = new List<DispatchTask>(workerIds.Count);
-        using var claim = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(), string.Format(_sql[DatabaseProvider.Sqlite], "?1", "?2"));
+        using var claim = SqliteStatement.Reuse((SqliteConnection)db.Database.GetDbConnection(), _sqliteClaim);
         int[]? at = null;
         foreach (var workerId in workerIds)
         {

@@ -38,7 +38,7 @@ public static class AuditTrail
         {
             // One prepared single-row insert, stepped per entry: SQLite writes rows one at a time anyway, and a
             // many-row INSERT's hundreds of named parameters cost it a search per name.
-            using var insert = new SqliteStatement((SqliteConnection)db.Database.GetDbConnection(),
+            using var insert = SqliteStatement.Reuse((SqliteConnection)db.Database.GetDbConnection(),
                 $"{into} VALUES ({string.Join(", ", columns.Select((_, i) => $"?{i + 1}"))}) RETURNING {Quote("Id")}");
             foreach (var e in entries)
             {

@@ -16,12 +16,36 @@ public sealed class SqliteStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private bool _kept;
 
     public SqliteStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
     }
+
+    /// <summary>
+    /// The statement for this SQL, prepared once per native connection and kept with it (until the pool closes the
+    /// connection), reset and ready to bind. For statements a long-lived connection runs batch after batch. Disposing
+    /// it only resets it, so a statement left mid-way by an exception never holds the connection's transaction open.
+    /// </summary>
+    public static SqliteStatement Reuse(SqliteConnection connection, string sql)
+    {
+        var handle = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var statements = Kept.GetOrCreateValue(handle);
+        lock (statements)
+        {
+            if (!statements.TryGetValue(sql, out var statement))
+            {
+                statements[sql] = statement = new SqliteStatement(connection, sql) { _kept = true };
+            }
+            statement.Reset();
+            raw.sqlite3_clear_bindings(statement._statement);
+            return statement;
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<sqlite3, Dictionary<string, SqliteStatement>> Kept = [];
 
     public void Bind(int index, string? text) => Check(text is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, text));
 
@@ -103,7 +127,17 @@ public sealed class SqliteStatement : IDisposable
     public DateTime? UtcDateTime(int column) =>
         Text(column) is { } text ? DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture), DateTimeKind.Utc) : null;
 
-    public void Dispose() => _statement.Dispose();
+    public void Dispose()
+    {
+        if (_kept)
+        {
+            Reset();
+        }
+        else
+        {
+            _statement.Dispose();
+        }
+    }
 
     private void Check(int rc)
     {
