@@ -75,11 +75,13 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
             }
             try
             {
-                var claimed = await ClaimBatchAsync(batch);
+                var (claimed, audited) = await ClaimBatchAsync(batch);
+                // The callers first, then the live views.
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(i < claimed.Count ? claimed[i] : null);
                 }
+                _audit.PublishWritten(audited);
                 if (claimed.Count > 0)
                 {
                     _events.Publish(new DispatchChanged("task", claimed.Select(t => t.Id).ToList(), "assigned"));
@@ -97,7 +99,7 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
     }
 
     /// <summary>Claims for each request in turn until the ready tasks run out; one transaction, one commit.</summary>
-    private async Task<List<DispatchTask>> ClaimBatchAsync(List<Pending> batch)
+    private async Task<(List<DispatchTask> Claimed, List<AuditEntry> Audited)> ClaimBatchAsync(List<Pending> batch)
     {
         if (_sqlite)
         {
@@ -127,7 +129,7 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
         return db;
     }
 
-    private async Task<List<DispatchTask>> ClaimBatchAsync(OpsDbContext db, List<Pending> batch)
+    private async Task<(List<DispatchTask> Claimed, List<AuditEntry> Audited)> ClaimBatchAsync(OpsDbContext db, List<Pending> batch)
     {
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
@@ -140,8 +142,7 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
                 task.Id.ToString(), new { Status = "ready" }, new { Status = "assigned", task.WorkerId })).ToList();
             await db.AppendBatchAsync(entries);
             await tx.CommitAsync();
-            _audit.PublishWritten(entries);
-            return claimed;
+            return (claimed, entries);
         });
     }
 
