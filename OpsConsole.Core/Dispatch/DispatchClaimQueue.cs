@@ -35,8 +35,9 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
         _audit = audit;
         (_contexts, _claimer, _events, _time, _logger) = (contexts, claimer, events, time, logger);
         _sqlite = database.Provider == DatabaseProvider.Sqlite;
-        var writers = _sqlite ? 1 : 4;
-        _loops = new Lazy<Task[]>(() => Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync)).ToArray());
+        _loops = new Lazy<Task[]>(() => _sqlite
+            ? [Task.Factory.StartNew(RunOnOwnThread, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)]
+            : Enumerable.Range(0, 4).Select(_ => Task.Run(RunAsync)).ToArray());
     }
 
     private sealed record Pending(Actor Actor, string WorkerId, TaskCompletionSource<DispatchTask?> Done, CancellationToken Ct);
@@ -57,43 +58,70 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
         var batch = new List<Pending>(MaxBatch);
         while (await _waiting.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var next))
+            if (TakeWaiting(batch))
             {
-                if (next.Ct.IsCancellationRequested)
-                {
-                    next.Done.TrySetCanceled(next.Ct);
-                }
-                else
-                {
-                    batch.Add(next);
-                }
+                await RunBatchAsync(batch);
             }
-            if (batch.Count == 0)
+        }
+    }
+
+    /// <summary>
+    /// SQLite's one loop, on a thread of its own: its statements run synchronously (Microsoft.Data.Sqlite has no real
+    /// asynchronous I/O), and on pool threads that blocking made the pool grow to a dozen threads on two cores, whose
+    /// switching cost more than the claims. Between batches it sleeps until a request arrives.
+    /// </summary>
+    private void RunOnOwnThread()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (_waiting.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            if (TakeWaiting(batch))
             {
-                continue;
+                RunBatchAsync(batch).GetAwaiter().GetResult();
             }
-            try
+        }
+    }
+
+    /// <summary>Every request waiting now (up to a batch), less those whose callers have gone.</summary>
+    private bool TakeWaiting(List<Pending> batch)
+    {
+        batch.Clear();
+        while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var next))
+        {
+            if (next.Ct.IsCancellationRequested)
             {
-                var (claimed, audited) = await ClaimBatchAsync(batch);
-                // The callers first, then the live views.
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult(i < claimed.Count ? claimed[i] : null);
-                }
-                _audit.PublishWritten(audited);
-                if (claimed.Count > 0)
-                {
-                    _events.Publish(new DispatchChanged("task", claimed.Select(t => t.Id).ToList(), "assigned"));
-                }
+                next.Done.TrySetCanceled(next.Ct);
             }
-            catch (Exception ex)
+            else
             {
-                _logger.LogError(ex, "A batch of {Count} dispatch claims failed; nothing of it was committed", batch.Count);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetException(ex);
-                }
+                batch.Add(next);
+            }
+        }
+        return batch.Count > 0;
+    }
+
+    private async Task RunBatchAsync(List<Pending> batch)
+    {
+        try
+        {
+            var (claimed, audited) = await ClaimBatchAsync(batch);
+            // The callers first, then the live views.
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(i < claimed.Count ? claimed[i] : null);
+            }
+            _audit.PublishWritten(audited);
+            if (claimed.Count > 0)
+            {
+                _events.Publish(new DispatchChanged("task", claimed.Select(t => t.Id).ToList(), "assigned"));
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "A batch of {Count} dispatch claims failed; nothing of it was committed", batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(ex);
             }
         }
     }
