@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
@@ -73,13 +74,32 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
     private void RunOnOwnThread()
     {
         var batch = new List<Pending>(MaxBatch);
-        while (_waiting.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        using var wake = new ManualResetEventSlim(false, spinCount: 0);
+        while (WaitForRequests(wake))
         {
             if (TakeWaiting(batch))
             {
                 RunBatchAsync(batch).GetAwaiter().GetResult();
             }
         }
+    }
+
+    /// <summary>
+    /// Blocks the loop's thread until a request is waiting (true) or the queue is closed (false), without spinning:
+    /// a blocking wait on the channel's task spun first, and on two cores a fifth of the loop's time went to spinning
+    /// against the request threads it was waiting for.
+    /// </summary>
+    private bool WaitForRequests(ManualResetEventSlim wake)
+    {
+        var waiting = _waiting.Reader.WaitToReadAsync().AsTask();
+        if (!waiting.IsCompleted)
+        {
+            wake.Reset();
+            waiting.ContinueWith(static (_, state) => ((ManualResetEventSlim)state!).Set(), wake, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            wake.Wait();
+        }
+        return waiting.GetAwaiter().GetResult();
     }
 
     /// <summary>Every request waiting now (up to a batch), less those whose callers have gone.</summary>
@@ -159,19 +179,46 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
 
     private async Task<(List<DispatchTask> Claimed, List<AuditEntry> Audited)> ClaimBatchAsync(OpsDbContext db, List<Pending> batch)
     {
+        if (_sqlite)
+        {
+            // BEGIN IMMEDIATE and COMMIT as statements kept with the loop's connection: EF's transaction API prepared
+            // both anew for every batch and cost a tenth of the loop's time. On failure the transaction is rolled back.
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            SqliteStatement.Execute(connection, "BEGIN IMMEDIATE");
+            try
+            {
+                var result = await ClaimAndAuditAsync(db, batch);
+                SqliteStatement.Execute(connection, "COMMIT");
+                return result;
+            }
+            catch
+            {
+                if (SqliteStatement.InTransaction(connection))
+                {
+                    SqliteStatement.Execute(connection, "ROLLBACK");
+                }
+                throw;
+            }
+        }
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
-            var claimed = new List<DispatchTask>(batch.Count);
             await using var tx = await db.Database.BeginTransactionAsync();
-            var now = _time.GetUtcNow();
-            claimed.AddRange(await _claimer.ClaimEachAsync(db, batch.Select(p => p.WorkerId).ToList()));
-            var entries = claimed.Select((task, i) => AuditTrail.Entry(batch[i].Actor, now, OpsModules.Dispatch, "task.assign", "DispatchTask",
-                task.Id.ToString(), new { Status = "ready" }, new { Status = "assigned", task.WorkerId })).ToList();
-            await db.AppendBatchAsync(entries);
+            var result = await ClaimAndAuditAsync(db, batch);
             await tx.CommitAsync();
-            return (claimed, entries);
+            return result;
         });
+    }
+
+    /// <summary>The claims in arrival order, then their audit entries, on the caller's open transaction.</summary>
+    private async Task<(List<DispatchTask> Claimed, List<AuditEntry> Audited)> ClaimAndAuditAsync(OpsDbContext db, List<Pending> batch)
+    {
+        var now = _time.GetUtcNow();
+        var claimed = await _claimer.ClaimEachAsync(db, batch.Select(p => p.WorkerId).ToList());
+        var entries = claimed.Select((task, i) => AuditTrail.Entry(batch[i].Actor, now, OpsModules.Dispatch, "task.assign", "DispatchTask",
+            task.Id.ToString(), new { Status = "ready" }, new { Status = "assigned", task.WorkerId })).ToList();
+        await db.AppendBatchAsync(entries);
+        return (claimed, entries);
     }
 
     public async ValueTask DisposeAsync()

@@ -45,6 +45,17 @@ public sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs a statement without results (BEGIN, COMMIT…), kept with the connection like <see cref="Reuse"/>.</summary>
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var statement = Reuse(connection, sql);
+        statement.Step();
+    }
+
+    /// <summary>Whether a transaction is open on the connection (SQLite is not in autocommit mode).</summary>
+    public static bool InTransaction(SqliteConnection connection) =>
+        connection.Handle is { } handle && raw.sqlite3_get_autocommit(handle) == 0;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<sqlite3, Dictionary<string, SqliteStatement>> Kept = [];
 
     public void Bind(int index, string? text) => Check(text is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, text));

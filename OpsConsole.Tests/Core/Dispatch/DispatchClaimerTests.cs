@@ -89,6 +89,42 @@ public sealed class DispatchClaimerTests
         (await claim("late")).Should().BeNull();
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task AFailedBatch_CommitsNothing_AndTheNextBatchWorks(string provider)
+    {
+        await using var services = Services(TestDatabases.For(provider));
+        var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            db.DispatchTasks.AddRange(Enumerable.Range(0, 3).Select(i => new DispatchTask
+            {
+                FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = new DateTime(2026, 11, 1, 6, i, 0, DateTimeKind.Utc),
+            }));
+            await db.SaveChangesAsync();
+        }
+        var dispatch = services.GetRequiredService<DispatchService>();
+
+        // The claim succeeds inside the batch; its audit entry cannot be written (an actor must have a name).
+        var failing = () => dispatch.NextAsync(new OpsConsole.Core.Shared.Auditing.Actor(null!, ["worker"]), "w-broken");
+        await failing.Should().ThrowAsync<Exception>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            (await db.DispatchTasks.CountAsync(t => t.Status == DispatchTaskStatus.Ready)).Should().Be(3, "the batch's claim was rolled back with it");
+            (await db.AuditEntries.CountAsync(e => e.Action == "task.assign")).Should().Be(0);
+        }
+
+        var next = await dispatch.NextAsync(new OpsConsole.Core.Shared.Auditing.Actor("worker", ["worker"]), "w-ok");
+        next.Should().NotBeNull();
+        next!.WorkerId.Should().Be("w-ok");
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            (await db.DispatchTasks.CountAsync(t => t.Status == DispatchTaskStatus.Assigned)).Should().Be(1);
+            (await db.AuditEntries.CountAsync(e => e.Action == "task.assign")).Should().Be(1);
+        }
+    }
+
     [Fact]
     public async Task Claim_TakesTheOldestReadyTask()
     {
