@@ -183,7 +183,8 @@ public static class DispatchBench
 
         // SQLite's calls are synchronous whatever the API says, so each connection loops on a thread of its own and all
         // 64 run at once. Npgsql's are truly asynchronous: its loops run on the pool, whose minimum is raised so that
-        // all 64 start at once (only here: the HTTP workers get the threads they need as wrk would).
+        // all 64 start at once, and lowered again afterwards (the HTTP workers get the threads they need, as wrk would).
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
         if (database.Provider != DatabaseProvider.Sqlite)
         {
             ThreadPool.SetMinThreads(workers * 2, workers * 2);
@@ -219,6 +220,7 @@ public static class DispatchBench
                 }
             })));
         var elapsed = clock.Elapsed;
+        ThreadPool.SetMinThreads(minWorkers, minIo); // back for the next round's HTTP workers
         foreach (var connection in connections)
         {
             await connection.DisposeAsync();
