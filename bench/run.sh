@@ -4,7 +4,8 @@
 #   startup  process start to /health/ready = 200, and resident memory when idle
 #   api      requests/s and p99 latency for an authenticated list endpoint, 32 concurrent connections (wrk)
 #   dispatch 64 HTTP workers drain 20,000 ready tasks via /api/dispatch/next, beside the raw ceiling (the same claim
-#            SQL on 64 direct connections), then a bulk approval of 10,000 suggestions; on SQLite and on PostgreSQL
+#            SQL on 64 direct connections), two rounds of each, rates over both; then a bulk approval of 10,000
+#            suggestions; on SQLite and on PostgreSQL
 #   etl-ingest  50 jobs × 20,000 rows from the simulator end to end, beside the raw bulk path on the same rows,
 #               and the console's peak resident memory; on SQLite and on PostgreSQL
 #   etl-missing GET /api/missing for a year of 500 branches × 2 POS (95% of cells with jobs)
