@@ -14,9 +14,10 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
     private static readonly ClaimSpec Spec = new(Table, nameof(DispatchTask.Status), "ready", "assigned",
         [nameof(DispatchTask.CreatedAt), nameof(DispatchTask.Id)], [nameof(DispatchTask.WorkerId), nameof(DispatchTask.AssignedAt)]);
 
-    private readonly Dictionary<DatabaseProvider, string> _sql = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));
+    private static readonly Dictionary<DatabaseProvider, string> Statements = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));
 
-    private static readonly string _sqliteClaim = string.Format(ClaimStatement.For(DatabaseProvider.Sqlite, Spec), "?1", "?2");
+    /// <summary>SQLite's statement with positional parameters, for <see cref="SqliteStatement"/>.</summary>
+    private static readonly string SqliteClaimSql = string.Format(Statements[DatabaseProvider.Sqlite], "?1", "?2");
 
     /// <summary>One claim in its own (autocommit) statement.</summary>
     public async Task<DispatchTask?> ClaimAsync(string workerId, CancellationToken ct = default)
@@ -41,7 +42,7 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = string.Format(_sql[db.Provider], "@p0", "@p1");
+        command.CommandText = string.Format(Statements[db.Provider], "@p0", "@p1");
         var worker = command.CreateParameter();
         worker.ParameterName = "@p0";
         worker.Value = "";
@@ -68,7 +69,7 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
     private List<DispatchTask> ClaimEachOnSqlite(OpsDbContext db, IReadOnlyList<string> workerIds)
     {
         var claimed = new List<DispatchTask>(workerIds.Count);
-        using var claim = SqliteStatement.Reuse((SqliteConnection)db.Database.GetDbConnection(), _sqliteClaim);
+        using var claim = SqliteStatement.Reuse((SqliteConnection)db.Database.GetDbConnection(), SqliteClaimSql);
         int[]? at = null;
         foreach (var workerId in workerIds)
         {
@@ -130,5 +131,5 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
     }
 
     /// <summary>The claim statement for a provider, for benchmarks that measure it without the console around it.</summary>
-    public string Sql(DatabaseProvider provider) => _sql[provider];
+    public string Sql(DatabaseProvider provider) => Statements[provider];
 }

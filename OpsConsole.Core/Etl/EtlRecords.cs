@@ -334,8 +334,8 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         nameof(EtlRecord.FileType), nameof(EtlRecord.SourceLine), nameof(EtlRecord.JobId),
     ];
 
-    /// <summary>Positions in <see cref="ExportColumns"/> whose text differs between providers.</summary>
-    private const int SoldAtColumn = 3, QuantityColumn = 7, AmountColumn = 8, JobIdColumn = 12;
+    /// <summary>Positions in <see cref="ExportColumns"/> whose text needs a form of its own on some provider.</summary>
+    private const int WorkDateColumn = 2, SoldAtColumn = 3, QuantityColumn = 7, AmountColumn = 8, JobIdColumn = 12;
 
     /// <summary>Each column's CSV form from a provider's typed value: the text SQLite holds, which is what <see cref="WriteSqliteRow"/> writes.</summary>
     private static string? Cell(object? value, int column) => value switch
@@ -343,7 +343,7 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         null => null,
         string text => text,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTime t when column == 2 => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t when column == WorkDateColumn => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),     // no trailing zeros: the text SQLite gives

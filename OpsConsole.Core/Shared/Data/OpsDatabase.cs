@@ -107,7 +107,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     private static void Apply(System.Data.Common.DbConnection connection)
     {
-        if (connection is SqliteConnection { Handle: { } handle } && Applied.TryGetValue(handle, out _))
+        var handle = (connection as SqliteConnection)?.Handle;
+        if (handle is not null && Applied.TryGetValue(handle, out _))
         {
             return;
         }
@@ -117,9 +118,9 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
             command.CommandText = OpsDatabase.SqlitePragmasText;
             command.ExecuteNonQuery();
         }
-        if (connection is SqliteConnection { Handle: { } opened })
+        if (handle is not null)
         {
-            Applied.AddOrUpdate(opened, Instance);
+            Applied.AddOrUpdate(handle, Instance);
         }
     }
 }

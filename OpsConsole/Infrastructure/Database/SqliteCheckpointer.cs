@@ -16,6 +16,14 @@ public sealed class SqliteCheckpointer(DatabaseOptions database, DatabaseStatus 
 
     private readonly bool _enabled = OpsDatabase.SqliteDirectory(database) is not null;
 
+    /// <summary>
+    /// A connection of its own, outside the pool: its short busy timeout must not pass on to the console's pooled
+    /// connections, whose settings are applied once per connection (SqlitePragmas).
+    /// </summary>
+    private string UnpooledConnectionString => _unpooled ??= new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString();
+
+    private string? _unpooled;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_enabled)
@@ -53,9 +61,7 @@ public sealed class SqliteCheckpointer(DatabaseOptions database, DatabaseStatus 
     {
         try
         {
-            // A connection of its own, outside the pool: its short busy timeout must not pass on to the console's
-            // pooled connections, whose settings are applied once per connection (SqlitePragmas).
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
+            using var connection = new SqliteConnection(UnpooledConnectionString);
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA busy_timeout=2000;";
