@@ -37,6 +37,25 @@ status=$?
 set -e
 [ "$status" -eq 124 ] && echo "test.sh: the test run passed its 40-minute bound and was stopped" >&2
 
+# Names every failed test with the first lines of its message, so the end of the log says what failed.
+failed_tests_of() {
+  awk '
+    function unescape(s) { gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s);
+                           gsub(/&#xD;/, "", s); gsub(/&#xA;/, " ", s); gsub(/&amp;/, "\\&", s); return s }
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      name = $0; sub(/.* testName="/, "", name); sub(/".*/, "", name)
+      print "  FAILED " unescape(name); inside = 1; lines = 0; next }
+    inside && /<Message>/ { msg = 1; sub(/.*<Message>/, "") }
+    inside && msg { line = $0; done = sub(/<\/Message>.*/, "", line)
+                    if (lines < 6 && line !~ /^[ \t]*$/) { print "      " unescape(line); lines++ }
+                    if (done) msg = 0 }
+    inside && /<StackTrace>/ { st = 1; shown = 0 }
+    inside && st && / at OpsConsole\./ && shown < 2 { line = $0; sub(/^[ \t]*(<StackTrace>)?[ \t]*/, "", line); print "      " unescape(line); shown++ }
+    /<\/StackTrace>/ { st = 0 }
+    /<\/UnitTestResult>/ { inside = 0; msg = 0; st = 0 }
+  ' "$1"
+}
+
 trx=$(ls "$root"/TestResults/*.trx 2>/dev/null | head -1 || true)
 if [ -n "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx")
@@ -46,6 +65,7 @@ if [ -n "$trx" ]; then
   failed=$(( ${failed:-0} + ${errors:-0} + ${timeouts:-0} + ${aborted:-0} ))
   skipped=$(( ${total:-0} - ${executed:-0} ))
   echo "test.sh: screenshots and other artifacts in TestResults/artifacts"
+  if [ "$failed" -gt 0 ]; then echo "test.sh: what failed (the full output is above and in $trx):"; failed_tests_of "$trx"; fi
   # A run that was aborted (a hung test, a crashed test host) never counts as passed, whatever the counters say.
   [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 &&
     echo "test.sh: the test run was aborted (see 'The test running when...' above); counted as one failure" >&2
