@@ -29,9 +29,14 @@ public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
         using var client = await app.ClientAsAsync("admin");
         await client.GetAsync("/api/me");
         await client.PostAsync("/api/scheduler/jobs/shared.upstream-probe/run", null);
-        await Task.Delay(1500);
         using var anonymous = app.CreateClient();
-        var text = await anonymous.GetStringAsync("/metrics");
+        // The probe runs in the background and the exporter caches a scrape briefly: wait for the run to show.
+        var text = "";
+        await Until.TrueAsync(async () =>
+        {
+            text = await anonymous.GetStringAsync("/metrics");
+            return text.Contains("opsconsole_scheduler_job_runs_total") && text.Contains("http_client_request_duration_seconds");
+        }, "the probe's run and its HTTP calls on /metrics", TimeSpan.FromSeconds(30), pollMs: 250);
         text.Should().Contain("http_server_request_duration_seconds");
         text.Should().Contain("dotnet_gc_");
         text.Should().Contain("opsconsole_audit_entries_total").And.Subject.Should().Contain("opsconsole_scheduler_job_runs_total");
