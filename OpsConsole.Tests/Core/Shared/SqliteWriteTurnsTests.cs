@@ -10,9 +10,10 @@ public sealed class SqliteWriteTurnsTests
         var turns = new SqliteWriteTurns(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = "Data Source=x.db" });
         var order = new List<int>();
         var first = await turns.TakeAsync(TestContext.Current.CancellationToken);
+        // Each writer asks in turn (its request is queued before the next one asks); timed arrivals 20 ms apart
+        // could swap places on a loaded machine.
         var waiting = Enumerable.Range(1, 5).Select(async i =>
         {
-            await Task.Delay(i * 20, TestContext.Current.CancellationToken);
             using var turn = await turns.TakeAsync(TestContext.Current.CancellationToken);
             lock (order)
             {
