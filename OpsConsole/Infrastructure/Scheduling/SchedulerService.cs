@@ -22,6 +22,8 @@ public sealed class SchedulerService(
 
     public IReadOnlyList<OpsJobDefinition> Definitions => _definitions;
 
+    private static readonly PausedJobsDoNotStart PausedJobs = new();
+
     /// <summary>Schedules every registered job with its stored cron and paused state (at start).</summary>
     public async Task ScheduleAllAsync(bool useStoredSchedules, CancellationToken ct = default)
     {
@@ -29,6 +31,10 @@ public sealed class SchedulerService(
         if (scheduler.ListenerManager.GetJobListener(listener.Name) is null)
         {
             scheduler.ListenerManager.AddJobListener(listener, GroupMatcher<JobKey>.AnyGroup());
+        }
+        if (scheduler.ListenerManager.GetTriggerListener(PausedJobs.Name) is null)
+        {
+            scheduler.ListenerManager.AddTriggerListener(PausedJobs, GroupMatcher<TriggerKey>.AnyGroup());
         }
         var stored = useStoredSchedules ? await store.LoadAllAsync(ct) : new Dictionary<string, JobSchedule>();
         foreach (var definition in _definitions)
