@@ -80,5 +80,10 @@ public sealed class PausedJobsDoNotStartTests
 
         (await service.RunNowAsync(Admin, JobKey, ct)).Succeeded.Should().BeTrue();
         await Until.TrueAsync(() => Volatile.Read(ref outcomes.Started) == 1, "run now to run the paused job", TimeSpan.FromSeconds(20));
+
+        // The vetoed trigger is intact: resumed, the schedule runs the job again.
+        scheduler.ListenerManager.RemoveTriggerListener("test-pause-when-fired");
+        (await service.SetPausedAsync(Admin, JobKey, paused: false, ct)).Succeeded.Should().BeTrue();
+        await Until.TrueAsync(() => Volatile.Read(ref outcomes.Started) >= 2, "the resumed schedule to run the job", TimeSpan.FromSeconds(20));
     }
 }
