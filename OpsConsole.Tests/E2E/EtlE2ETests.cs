@@ -68,6 +68,64 @@ public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admin_CancelsAndRetriesEveryJobMatchingTheFilter_AfterAConfirmationWithTheCount_ThenReadsAJobAndItsRecords()
+    {
+        using var api = await ApiClients.SignedInAsync(_base, "admin");
+        // The runners stay paused until the retry, so the page shows the queue as the admin left it.
+        (await api.PostAsync("/api/scheduler/jobs/etl.runners/pause", null)).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync("/api/missing/run", new { filter = new { start = Today.AddDays(-6).ToString("yyyy-MM-dd"), end = Today.ToString("yyyy-MM-dd") } }))
+            .EnsureSuccessStatusCode();
+
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("admin", OpsAppFactory.Password);
+        await console.GotoAsync("/etl/jobs");
+        await console.WaitUntilLiveAsync();
+        var statuses = console.Page.Locator("[data-testid=jobs-table] [data-status]");
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel all 14 matching" }).ClickAsync();
+        await console.Page.GetByText("Cancel 14 job(s)?").WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel 14" }).ClickAsync();
+        await console.Page.GetByText("14 job(s) cancelled").WaitForAsync();
+        await console.Page.Locator("[data-testid=jobs-table] [data-status=cancelled]").Nth(13).WaitForAsync();
+
+        await console.Page.Locator("[data-testid=jobs-search] input, input[data-testid=jobs-search]").First.FillAsync("B004");
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Retry all 7 matching" }).WaitForAsync();
+        (await statuses.CountAsync()).Should().Be(7, "the table shows only B004's days");
+        await console.Page.ClickAsync("[data-testid=retry-matching]");
+        await console.Page.GetByText("Queue 7 job(s) again?").WaitForAsync();
+        await console.ScreenshotAsync("jobs-retry-confirm");
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Retry 7" }).ClickAsync();
+        await console.Page.GetByText("7 job(s) queued again").WaitForAsync();
+        (await api.PostAsync("/api/scheduler/jobs/etl.runners/resume", null)).EnsureSuccessStatusCode();
+
+        // The rows change state live as the runners take them; B001's days stay cancelled.
+        await console.Page.WaitForFunctionAsync(
+            "() => { const s = [...document.querySelectorAll('[data-testid=jobs-table] [data-status]')].map(e => e.dataset.status); return s.length === 7 && s.every(x => x === 'succeeded' || x === 'failed'); }",
+            null, new() { Timeout = 60_000 });
+        (await api.GetFromJsonAsync<JsonElement>("/api/jobs?status=cancelled&branch=B001")).GetProperty("total").GetInt32().Should().Be(7);
+        await console.ScreenshotAsync("jobs-after-retry");
+
+        await console.Page.Locator("[data-testid=jobs-table] tr:has([data-status=succeeded]) a").First.ClickAsync();
+        var timeline = console.Page.Locator("[data-testid=timeline]");
+        await timeline.Locator("strong", new() { HasTextString = "cancelled" }).First.WaitForAsync();
+        await timeline.Locator("strong", new() { HasTextString = "succeeded" }).First.WaitForAsync();
+        var records = int.Parse((await console.Page.Locator("[data-testid=record-count]").InnerTextAsync()).Replace(",", ""));
+        records.Should().BePositive();
+        await console.Page.Locator("[data-testid=files] .ops-muted", new() { HasTextString = "kept:" }).First.WaitForAsync();
+        await console.Page.Locator("[data-testid=files] button[aria-label^=Preview]").First.ClickAsync();
+        await console.Page.Locator("[data-testid=preview] tr").First.WaitForAsync();
+        (await console.Page.Locator("[data-testid=preview] tr").CountAsync()).Should().BeInRange(1, 50);
+        await console.ScreenshotAsync("job-detail-preview");
+
+        var total = (await api.GetFromJsonAsync<JsonElement>("/api/records?branch=B004&pageSize=1")).GetProperty("total").GetInt32();
+        await console.GotoAsync("/etl/records");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("h1", new() { HasTextString = $"{total:N0} matching" }).WaitForAsync();
+        (await console.Page.Locator("[data-testid=records-table] tbody tr").CountAsync()).Should().Be(Math.Min(total, 100), "the first page of 100");
+        (await console.Page.GetAttributeAsync("[data-testid=records-export]", "href")).Should().Be("/api/records/export");
+        await console.ScreenshotAsync("records");
+    }
+
+    [Fact]
     public async Task Viewer_SeesTheHeatmap_ButCannotQueue()
     {
         await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
@@ -77,6 +135,10 @@ public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
         await console.Page.Locator("td.hm-missing").First.WaitForAsync();
         (await console.Page.Locator("[data-testid=queue-selected]").CountAsync()).Should().Be(0);
         (await console.Page.Locator("[data-testid=select-missing]").CountAsync()).Should().Be(0);
+        await console.GotoAsync("/etl/jobs");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("[data-testid=jobs-table]").WaitForAsync();
+        (await console.Page.Locator("[data-testid=retry-matching]").CountAsync()).Should().Be(0, "a viewer reads jobs but retries none");
     }
 
     [Fact]

@@ -166,6 +166,53 @@ public sealed class EtlApiTests
     }
 
     [Fact]
+    public async Task BulkCancelAndRetry_ByFilterOrIds_DecideOnTheServer_AndLeaveTheOthersAsTheyWere()
+    {
+        await using var app = await StartAsync();
+        using var admin = await app.ClientAsAsync("admin");
+        // Paused runners keep the queue still, so what the bulk calls find is what the test queued.
+        (await admin.PostAsync("/api/scheduler/jobs/etl.runners/pause", null)).EnsureSuccessStatusCode();
+        var days = Enumerable.Range(0, 4).Select(d => Day.AddDays(-d).ToString("yyyy-MM-dd")).ToArray();
+        var run = await admin.PostAsJsonAsync("/api/missing/run", new
+        {
+            branches_missing = new Dictionary<string, Dictionary<string, string[]>> { ["B001"] = new() { ["1"] = days }, ["B004"] = new() { ["1"] = days } },
+        });
+        (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32().Should().Be(8);
+
+        var cancel = await admin.PostAsJsonAsync("/api/jobs/bulk-cancel", new { filter = new { branch = "B004", status = "queued" } });
+        cancel.StatusCode.Should().Be(HttpStatusCode.OK, await cancel.Content.ReadAsStringAsync());
+        var cancelled = (await cancel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job_ids").EnumerateArray().Select(i => i.GetGuid()).ToList();
+        cancelled.Should().HaveCount(4);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/jobs?status=cancelled&branch=B004")).GetProperty("total").GetInt32().Should().Be(4);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/jobs?status=queued")).GetProperty("total").GetInt32().Should().Be(4, "B001's jobs were not in the filter");
+
+        var byIds = await admin.PostAsJsonAsync("/api/jobs/bulk-retry", new { ids = cancelled.Take(2).ToArray() });
+        byIds.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await byIds.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32().Should().Be(2);
+        var byFilter = await admin.PostAsJsonAsync("/api/jobs/bulk-retry", new { filter = new { branch = "B004" } });
+        (await byFilter.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32().Should().Be(2, "only the two still cancelled are retried; queued ones are left alone");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/jobs?status=queued")).GetProperty("total").GetInt32().Should().Be(8);
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/jobs/{cancelled[0]}");
+        detail.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("kind").GetString()).Should().ContainInOrder("queued", "cancelled", "queued");
+
+        await (await admin.PostAsJsonAsync("/api/jobs/bulk-retry", new { ids = cancelled, filter = new { branch = "B004" } })).ShouldBeValidationProblemAsync("ids");
+        await (await admin.PostAsJsonAsync("/api/jobs/bulk-cancel", new { ids = Array.Empty<Guid>() })).ShouldBeValidationProblemAsync("ids");
+        await (await admin.PostAsJsonAsync("/api/jobs/bulk-cancel", new { filter = new { status = "stuck" } })).ShouldBeValidationProblemAsync("filter.status");
+        await (await admin.PostAsJsonAsync("/api/jobs/bulk-retry", new { filter = new { from = "yesterday" } })).ShouldBeValidationProblemAsync("filter.from");
+        using var op = await app.ClientAsAsync("operator");
+        (await op.PostAsJsonAsync("/api/jobs/bulk-cancel", new { filter = new { branch = "B001" } })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await admin.GetFromJsonAsync<JsonElement>("/api/jobs?status=queued")).GetProperty("total").GetInt32().Should().Be(8, "refused calls changed nothing");
+        var audit = await admin.GetFromJsonAsync<JsonElement>("/api/audit?module=etl&text=job.cancel");
+        audit.GetProperty("total").GetInt32().Should().Be(1, "one bulk cancel, one audit entry naming its count");
+
+        (await admin.PostAsync("/api/scheduler/jobs/etl.runners/resume", null)).EnsureSuccessStatusCode();
+        foreach (var id in cancelled)
+        {
+            await WaitForAsync(admin, id.ToString(), "succeeded", "failed");
+        }
+    }
+
+    [Fact]
     public async Task Branches_AreValidated_AndTestParseShowsCellsRecordsAndErrors_StoringNothing()
     {
         await using var app = await StartAsync();

@@ -174,7 +174,8 @@ public static class EtlApi
             : TypedResults.Ok(new { job_id = o.Job.Id, status = o.Job.Status.Name(), queued = false }));
     }
 
-    private static bool TryFilter(JobFilterBody? f, string? status, string? from, string? to, out JobFilter filter, out IResult? error)
+    /// <summary>A job filter from query or body fields; errors name the field with <paramref name="prefix"/> ("filter." in a body).</summary>
+    private static bool TryFilter(JobFilterBody? f, string? status, string? from, string? to, out JobFilter filter, out IResult? error, string prefix = "")
     {
         filter = new JobFilter();
         error = null;
@@ -183,12 +184,12 @@ public static class EtlApi
         {
             if (!EtlStatusNames.TryParse(status, out var s))
             {
-                error = ApiResults.Invalid("status", "status must be queued, running, succeeded, failed or cancelled.");
+                error = ApiResults.Invalid(prefix + "status", "status must be queued, running, succeeded, failed or cancelled.");
                 return false;
             }
             parsedStatus = s;
         }
-        if (!TryOptionalDate(from, "from", out var fromDate, out error) || !TryOptionalDate(to, "to", out var toDate, out error))
+        if (!TryOptionalDate(from, prefix + "from", out var fromDate, out error) || !TryOptionalDate(to, prefix + "to", out var toDate, out error))
         {
             return false;
         }
@@ -228,7 +229,7 @@ public static class EtlApi
             {
                 return ApiResults.Invalid("ids", "Send either ids or filter, not both.");
             }
-            if (!TryFilter(f, f.Status, f.From, f.To, out var filter, out var error))
+            if (!TryFilter(f, f.Status, f.From, f.To, out var filter, out var error, prefix: "filter."))
             {
                 return error!;
             }

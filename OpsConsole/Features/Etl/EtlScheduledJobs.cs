@@ -62,15 +62,30 @@ public sealed class QuartzEtlWake(ISchedulerFactory schedulers, ILogger<QuartzEt
         try
         {
             var scheduler = await schedulers.GetScheduler();
-            if (scheduler.Status == SchedulerStatus.Running)
+            var runners = new JobKey(EtlRunnerJob.Name, OpsModules.Etl);
+            // An admin who paused the runners keeps them paused: queued jobs wait until the job is resumed (or run now).
+            if (scheduler.Status == SchedulerStatus.Running && !await IsPausedAsync(scheduler, runners))
             {
-                await scheduler.TriggerJob(new JobKey(EtlRunnerJob.Name, OpsModules.Etl));
+                await scheduler.TriggerJob(runners);
             }
         }
         catch (SchedulerException ex)
         {
             logger.LogDebug(ex, "Could not wake the ETL runners; they start at their next scheduled run");
         }
+    }
+
+    private static async Task<bool> IsPausedAsync(IScheduler scheduler, JobKey job)
+    {
+        var triggers = await scheduler.GetTriggersOfJob(job);
+        foreach (var trigger in triggers)
+        {
+            if (await scheduler.GetTriggerState(trigger.Key) is not TriggerState.Paused)
+            {
+                return false;
+            }
+        }
+        return triggers.Count > 0;
     }
 }
 
