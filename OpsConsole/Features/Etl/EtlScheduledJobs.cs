@@ -43,12 +43,16 @@ public sealed class EtlMissingScanJob(EtlService etl, EtlMissingData missing, IC
 {
     public const string Name = "missing-scan";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await QueueUnfetchedAsync(etl, missing, configuration, cancellationToken);
+
+    /// <summary>Queues every expected cell of the last `Etl:ScanDays` days (up to yesterday) that has no job; returns how many.</summary>
+    public static async Task<int> QueueUnfetchedAsync(EtlService etl, EtlMissingData missing, IConfiguration configuration, CancellationToken ct)
     {
         var days = Math.Clamp(configuration.GetValue("Etl:ScanDays", 7), 1, EtlMissingData.MaxDays);
         var today = missing.Today;
-        var grid = await missing.GridAsync(today.AddDays(-days), today.AddDays(-1), ct: cancellationToken, detail: GridDetail.States);
-        await etl.QueueCellsAsync(Actor.System, EtlMissingData.CellsToQueue(grid, QueueMode.Missing), QueueMode.Missing, cancellationToken);
+        var grid = await missing.GridAsync(today.AddDays(-days), today.AddDays(-1), ct: ct, detail: GridDetail.States);
+        return (await etl.QueueCellsAsync(Actor.System, EtlMissingData.CellsToQueue(grid, QueueMode.Missing), QueueMode.Missing, ct)).Count;
     }
 }
 
@@ -103,8 +107,12 @@ public static class EtlRegistration
         return services;
     }
 
-    /// <summary>Demo branches (Development): a dozen shops whose parser configs read the simulator's layouts.</summary>
-    public static async Task EnsureDemoBranchesAsync(EtlService etl, SimulatorOptions simulators, CancellationToken ct)
+    /// <summary>
+    /// Demo branches (Development): a dozen shops whose parser configs read the simulator's layouts. When they are
+    /// created, the last days are queued at once (what the hourly scan would do), so a first run shows the runners at work.
+    /// </summary>
+    public static async Task EnsureDemoBranchesAsync(EtlService etl, EtlMissingData missing, IConfiguration configuration, SimulatorOptions simulators,
+        CancellationToken ct)
     {
         if (!simulators.Enabled || (await etl.BranchesAsync(ct)).Count > 0)
         {
@@ -118,5 +126,6 @@ public static class EtlRegistration
             await etl.UpsertBranchAsync(Actor.System, new BranchInput(id, names[i], i % 4 == 3 ? 3 : 2, true, etl.Today.AddDays(-60 + i * 3),
                 EtlFileHostSimulator.ParserFor(id).ToJson()), ct);
         }
+        await EtlMissingScanJob.QueueUnfetchedAsync(etl, missing, configuration, ct);
     }
 }
