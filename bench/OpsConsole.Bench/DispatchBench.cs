@@ -96,10 +96,17 @@ public static class DispatchBench
         var perRound = string.Join(", ", rounds.Select(r => $"{Rate(r.Http.Ids.Count, r.Http.Elapsed):F0} of {Rate(r.Raw.Claims, r.Raw.Elapsed):F0}"));
         Console.WriteLine($"{database.Provider}: {tasks} tasks × 2 rounds, {workers} HTTP workers: {httpRate:F0} claims/s, p50 {Percentiles.Of(latencies, 50):F1} ms, " +
             $"p99 {Percentiles.Of(latencies, 99):F1} ms, duplicates {duplicates}, unclaimed {missed}, 5xx {serverErrors}, other errors {otherErrors}; " +
-            $"raw ceiling (same claim SQL, {workers} direct connections) {rawRate:F0} claims/s; ratio {httpRate / rawRate:P0} (target >= 70%; " +
+            $"raw ceiling ({CeilingStatement(database.Provider)}, {workers} direct connections) {rawRate:F0} claims/s; ratio {httpRate / rawRate:P0} (target >= 70%; " +
             $"by round {perRound}); bulk approval of 10000 suggestions {approval.TotalMilliseconds:F0} ms (target < 3000 ms)");
         return duplicates == 0 && serverErrors == 0 && missed == 0 ? 0 : 1;
     }
+
+    /// <summary>
+    /// What the raw loops run: the single-claim statement. On SQLite the console runs that same statement per claim; on
+    /// PostgreSQL it claims a whole group commit with the batch form in one statement (ADR 0009), so its ratio can pass 100%.
+    /// </summary>
+    private static string CeilingStatement(DatabaseProvider provider) =>
+        provider == DatabaseProvider.PostgreSql ? "the single-claim SQL; the console claims each group in one statement" : "same claim SQL";
 
     /// <summary>The console's total JIT time so far, from its /metrics (the runtime's own counter).</summary>
     private static async Task<double> JitSecondsAsync(HttpClient http)

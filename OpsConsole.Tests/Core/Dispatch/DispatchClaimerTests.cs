@@ -125,6 +125,69 @@ public sealed class DispatchClaimerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ClaimEach_GivesTheNthOldestToTheNthWorker_AndNoneToWorkersPastTheLastReadyTask(string provider)
+    {
+        await using var services = Services(TestDatabases.For(provider));
+        var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        var t0 = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            // Stored newest first, so the order comes from CreatedAt and not from the ids.
+            db.DispatchTasks.AddRange(Enumerable.Range(0, 5).Reverse().Select(i => new DispatchTask
+            {
+                FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(i), Reason = $"age {i}",
+            }));
+            db.DispatchTasks.Add(new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Completed, CreatedAt = t0.AddHours(-1), Reason = "done" });
+            await db.SaveChangesAsync();
+        }
+        var claimer = services.GetRequiredService<DispatchClaimer>();
+        await using var writer = await contexts.CreateDbContextAsync();
+        await writer.Database.OpenConnectionAsync();
+
+        await using (var tx = await writer.Database.BeginTransactionAsync())
+        {
+            var first = await claimer.ClaimEachAsync(writer, ["a", "b", "c"]);
+            first.Select(t => (t.WorkerId, t.Reason)).Should().Equal(("a", "age 0"), ("b", "age 1"), ("c", "age 2"));
+            first.Should().OnlyContain(t => t.Status == DispatchTaskStatus.Assigned && t.AssignedAt != null);
+            var rest = await claimer.ClaimEachAsync(writer, ["d", "e", "f", "g"]);
+            rest.Select(t => (t.WorkerId, t.Reason)).Should().Equal(("d", "age 3"), ("e", "age 4"));
+            await tx.CommitAsync();
+        }
+        await using var check = await contexts.CreateDbContextAsync();
+        var stored = await check.DispatchTasks.AsNoTracking().Where(t => t.Status == DispatchTaskStatus.Assigned).OrderBy(t => t.CreatedAt).ToListAsync();
+        stored.Select(t => t.WorkerId).Should().Equal("a", "b", "c", "d", "e");
+        (await claimer.ClaimAsync("late")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ClaimEach_OnPostgreSql_SkipsATaskAnotherTransactionHoldsLocked()
+    {
+        await using var services = Services(TestDatabases.For("PostgreSql"));
+        var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
+        var t0 = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+            db.DispatchTasks.AddRange(Enumerable.Range(0, 3).Select(i => new DispatchTask
+            {
+                FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(i), Reason = $"age {i}",
+            }));
+            await db.SaveChangesAsync();
+        }
+        await using var holder = await contexts.CreateDbContextAsync();
+        await using var held = await holder.Database.BeginTransactionAsync();
+        await holder.Database.ExecuteSqlRawAsync("""SELECT 1 FROM dispatch_tasks WHERE "Reason" = 'age 0' FOR UPDATE""");
+
+        var claimer = services.GetRequiredService<DispatchClaimer>();
+        await using var writer = await contexts.CreateDbContextAsync();
+        await writer.Database.OpenConnectionAsync();
+        var claimed = await claimer.ClaimEachAsync(writer, ["a", "b", "c"]).WaitAsync(TimeSpan.FromSeconds(10));
+        claimed.Select(t => (t.WorkerId, t.Reason)).Should().Equal([("a", "age 1"), ("b", "age 2")], "the locked oldest is skipped, not waited for");
+    }
+
     [Fact]
     public async Task Claim_TakesTheOldestReadyTask()
     {
@@ -160,6 +223,7 @@ public sealed class DispatchClaimerTests
         ClaimStatement.For(DatabaseProvider.PostgreSql, spec).Should().Contain("FOR UPDATE SKIP LOCKED").And.Contain("RETURNING *");
         ClaimStatement.For(DatabaseProvider.SqlServer, spec).Should().Contain("WITH (UPDLOCK, READPAST, ROWLOCK)").And.Contain("OUTPUT inserted.*");
         ClaimStatement.For(DatabaseProvider.Sqlite, spec).Should().Contain("AND \"Status\" = 'ready'").And.Contain("LIMIT 1");
+        ClaimStatement.PostgreSqlBatch(spec).Should().Contain("FOR UPDATE SKIP LOCKED").And.Contain("LIMIT cardinality({0})").And.Contain("claim_order");
     }
 
     [Theory]
