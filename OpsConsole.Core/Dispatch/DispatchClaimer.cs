@@ -82,14 +82,8 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         command.CommandText = PostgreSqlBatchSql;
-        var workers = command.CreateParameter();
-        workers.ParameterName = "@workers";
-        workers.Value = workerIds.ToArray();
-        var at = command.CreateParameter();
-        at.ParameterName = "@at";
-        at.Value = time.GetUtcNow().UtcDateTime;
-        command.Parameters.Add(workers);
-        command.Parameters.Add(at);
+        command.AddParameter("@workers", workerIds.ToArray());
+        command.AddParameter("@at", time.GetUtcNow().UtcDateTime);
         var claimed = new List<(long Order, DispatchTask Task)>(workerIds.Count);
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {

@@ -46,18 +46,18 @@ public sealed class EtlMissingScanJob(EtlService etl, EtlMissingData missing, IC
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         await QueueUnfetchedAsync(etl, missing, configuration, cancellationToken);
 
-    /// <summary>Queues every expected cell of the last `Etl:ScanDays` days (up to yesterday) that has no job; returns how many.</summary>
-    public static async Task<int> QueueUnfetchedAsync(EtlService etl, EtlMissingData missing, IConfiguration configuration, CancellationToken ct)
+    /// <summary>Queues every expected cell of the last `Etl:ScanDays` days (up to yesterday) that has no job.</summary>
+    public static async Task QueueUnfetchedAsync(EtlService etl, EtlMissingData missing, IConfiguration configuration, CancellationToken ct)
     {
         var days = Math.Clamp(configuration.GetValue("Etl:ScanDays", 7), 1, EtlMissingData.MaxDays);
         var today = missing.Today;
         var grid = await missing.GridAsync(today.AddDays(-days), today.AddDays(-1), ct: ct, detail: GridDetail.States);
-        return (await etl.QueueCellsAsync(Actor.System, EtlMissingData.CellsToQueue(grid, QueueMode.Missing), QueueMode.Missing, ct)).Count;
+        await etl.QueueCellsAsync(Actor.System, EtlMissingData.CellsToQueue(grid, QueueMode.Missing), QueueMode.Missing, ct);
     }
 }
 
 /// <summary>Starts the runner job now, so a queued job starts within a second rather than at the next tick.</summary>
-public sealed class QuartzEtlWake(ISchedulerFactory schedulers, ILogger<QuartzEtlWake> logger) : IEtlWake
+public sealed class QuartzEtlWake(SchedulerService scheduler, ILogger<QuartzEtlWake> logger) : IEtlWake
 {
     public void Wake() => _ = WakeAsync();
 
@@ -65,31 +65,13 @@ public sealed class QuartzEtlWake(ISchedulerFactory schedulers, ILogger<QuartzEt
     {
         try
         {
-            var scheduler = await schedulers.GetScheduler();
-            var runners = new JobKey(EtlRunnerJob.Name, OpsModules.Etl);
-            // An admin who paused the runners keeps them paused: queued jobs wait until the job is resumed (or run now).
-            if (scheduler.Status == SchedulerStatus.Running && !await IsPausedAsync(scheduler, runners))
-            {
-                await scheduler.TriggerJob(runners);
-            }
+            // A paused runner job stays paused: queued jobs wait until an admin resumes it (or runs it now).
+            await scheduler.WakeAsync(OpsModules.Etl, EtlRunnerJob.Name);
         }
         catch (SchedulerException ex)
         {
             logger.LogDebug(ex, "Could not wake the ETL runners; they start at their next scheduled run");
         }
-    }
-
-    private static async Task<bool> IsPausedAsync(IScheduler scheduler, JobKey job)
-    {
-        var triggers = await scheduler.GetTriggersOfJob(job);
-        foreach (var trigger in triggers)
-        {
-            if (await scheduler.GetTriggerState(trigger.Key) is not TriggerState.Paused)
-            {
-                return false;
-            }
-        }
-        return triggers.Count > 0;
     }
 }
 

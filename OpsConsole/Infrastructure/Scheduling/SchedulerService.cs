@@ -60,6 +60,23 @@ public sealed class SchedulerService(
         }
     }
 
+    /// <summary>
+    /// Starts a job now instead of at its next tick (the ETL runners when jobs are queued),
+    /// unless an admin has paused it: a wake-up is the schedule's, not a "run now", and is not audited.
+    /// </summary>
+    public async Task WakeAsync(string module, string name, CancellationToken ct = default)
+    {
+        if (_definitions.FirstOrDefault(d => d.Module == module && d.Name == name) is not { } definition)
+        {
+            return;
+        }
+        var scheduler = await schedulers.GetScheduler(ct);
+        if (scheduler.Status == SchedulerStatus.Running && await scheduler.GetTriggerState(definition.TriggerKey, ct) != TriggerState.Paused)
+        {
+            await scheduler.TriggerJob(definition.JobKey, ct);
+        }
+    }
+
     public async Task<IReadOnlyList<ScheduledJobView>> ListAsync(CancellationToken ct = default)
     {
         var scheduler = await schedulers.GetScheduler(ct);
