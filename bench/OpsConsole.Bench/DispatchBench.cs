@@ -30,6 +30,7 @@ public static class DispatchBench
         var tasks = args.Int("tasks", 20_000);
         var workers = args.Int("workers", 64);
         var password = args["password"];
+        var roundCount = args.Int("rounds", 2);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
@@ -71,7 +72,7 @@ public static class DispatchBench
         var rounds = new List<(HttpRun Http, (int Claims, TimeSpan Elapsed) Raw)>();
         var duplicates = 0;
         var missed = 0;
-        for (var round = 0; round < 2; round++)
+        for (var round = 0; round < roundCount; round++)
         {
             await SeedReadyAsync(database, tasks);
             var viaHttp = await DrainOverHttpAsync(http, workerToken, workers);
@@ -94,7 +95,7 @@ public static class DispatchBench
         var serverErrors = rounds.Sum(r => r.Http.ServerErrors);
         var otherErrors = rounds.Sum(r => r.Http.OtherErrors);
         var perRound = string.Join(", ", rounds.Select(r => $"{Rate(r.Http.Ids.Count, r.Http.Elapsed):F0} of {Rate(r.Raw.Claims, r.Raw.Elapsed):F0}"));
-        Console.WriteLine($"{database.Provider}: {tasks} tasks × 2 rounds, {workers} HTTP workers: {httpRate:F0} claims/s, p50 {Percentiles.Of(latencies, 50):F1} ms, " +
+        Console.WriteLine($"{database.Provider}: {tasks} tasks × {roundCount} rounds, {workers} HTTP workers: {httpRate:F0} claims/s, p50 {Percentiles.Of(latencies, 50):F1} ms, " +
             $"p99 {Percentiles.Of(latencies, 99):F1} ms, duplicates {duplicates}, unclaimed {missed}, 5xx {serverErrors}, other errors {otherErrors}; " +
             $"raw ceiling ({CeilingStatement(database.Provider)}, {workers} direct connections) {rawRate:F0} claims/s; ratio {httpRate / rawRate:P0} (target >= 70%; " +
             $"by round {perRound}); bulk approval of 10000 suggestions {approval.TotalMilliseconds:F0} ms (target < 3000 ms)");
