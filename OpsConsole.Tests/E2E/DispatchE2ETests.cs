@@ -64,12 +64,16 @@ public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BulkApproval_AsksWithTheCount_ThenTheBoardShowsWorkersLive()
+    public async Task BoardLinksToWaitingSuggestions_BulkApprovalAsksWithTheCount_ThenTheBoardShowsWorkersLive()
     {
         var ids = await SuggestAsync((31, 41, 2), (32, 42, 2), (33, 43, 2), (34, 44, 9));
         await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
         await console.SignInAsync("supervisor", OpsAppFactory.Password);
-        await console.GotoAsync("/dispatch/suggestions");
+        // Before any approval the board says where its tasks come from, and links there.
+        await console.GotoAsync("/dispatch/tasks");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("[data-testid=ready-empty]").GetByText("4 waiting for a decision").ClickAsync();
+        await console.Page.WaitForURLAsync("**/dispatch/suggestions");
         await console.WaitUntilLiveAsync();
         await console.Page.Locator($"[data-suggestion='{ids[3]}']").WaitForAsync();
         await console.Page.ClickAsync("[data-testid=approve-matching]");
