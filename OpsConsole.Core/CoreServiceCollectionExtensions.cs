@@ -63,6 +63,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Etl.EtlPipeline>();
         services.AddSingleton<Etl.EtlRunnerPool>();
         services.AddSingleton<Etl.EtlMissingData>();
+        services.AddSingleton<Etl.EtlMissingScan>();
         services.AddSingleton<Etl.EtlRecords>();
         services.AddSingleton<Etl.EtlFilesQuery>();
         services.AddSingleton<Etl.EtlOverview>();

@@ -23,6 +23,8 @@ public sealed class EtlOptions
     public double AlertFailureRate { get; set; } = 0.2;
     /// <summary>Alert when a branch × POS has had no data for this many days in a row.</summary>
     public int AlertMissingDays { get; set; } = 3;
+    /// <summary>`Etl:ScanDays`: the hourly missing-data scan queues cells of this many past days that have no job.</summary>
+    public int ScanDays { get; set; } = 7;
 }
 
 /// <summary>

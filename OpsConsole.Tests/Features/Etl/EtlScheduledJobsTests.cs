@@ -36,8 +36,7 @@ public sealed class EtlScheduledJobsTests
                 .Select(j => $"{j.BranchId}/{j.Pos}/{today.DayNumber - j.WorkDate.DayNumber}").Order().ToList();
         }
 
-        var missing = app.Services.GetRequiredService<EtlMissingData>();
-        await new EtlMissingScanJob(etl, missing, app.Services.GetRequiredService<IConfiguration>()).Execute(null!, Ct);
+        await new EtlMissingScanJob(app.Services.GetRequiredService<EtlMissingScan>()).Execute(null!, Ct);
 
         // Active from three days ago, scanned up to yesterday: days 3, 2 and 1 for both POS, one of them already stored.
         (await CellsAsync()).Should().Equal("SCAN1/1/1", "SCAN1/1/2", "SCAN1/1/3", "SCAN1/2/1", "SCAN1/2/2", "SCAN1/2/3");

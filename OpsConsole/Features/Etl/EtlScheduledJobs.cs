@@ -39,21 +39,12 @@ public sealed class EtlFetchYesterdayJob(EtlService etl) : IJob
 
 /// <summary>The missing-data scan: queue the cells of the last `Etl:ScanDays` days that have no job at all.</summary>
 [DisallowConcurrentExecution]
-public sealed class EtlMissingScanJob(EtlService etl, EtlMissingData missing, IConfiguration configuration) : IJob
+public sealed class EtlMissingScanJob(EtlMissingScan scan) : IJob
 {
     public const string Name = "missing-scan";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await QueueUnfetchedAsync(etl, missing, configuration, cancellationToken);
-
-    /// <summary>Queues every expected cell of the last `Etl:ScanDays` days (up to yesterday) that has no job.</summary>
-    public static async Task QueueUnfetchedAsync(EtlService etl, EtlMissingData missing, IConfiguration configuration, CancellationToken ct)
-    {
-        var days = Math.Clamp(configuration.GetValue("Etl:ScanDays", 7), 1, EtlMissingData.MaxDays);
-        var today = missing.Today;
-        var grid = await missing.GridAsync(today.AddDays(-days), today.AddDays(-1), ct: ct, detail: GridDetail.States);
-        await etl.QueueCellsAsync(Actor.System, EtlMissingData.CellsToQueue(grid, QueueMode.Missing), QueueMode.Missing, ct);
-    }
+        await scan.QueueUnfetchedAsync(cancellationToken);
 }
 
 /// <summary>Starts the runner job now, so a queued job starts within a second rather than at the next tick.</summary>
@@ -93,8 +84,7 @@ public static class EtlRegistration
     /// Demo branches (Development): a dozen shops whose parser configs read the simulator's layouts. When they are
     /// created, the last days are queued at once (what the hourly scan would do), so a first run shows the runners at work.
     /// </summary>
-    public static async Task EnsureDemoBranchesAsync(EtlService etl, EtlMissingData missing, IConfiguration configuration, SimulatorOptions simulators,
-        CancellationToken ct)
+    public static async Task EnsureDemoBranchesAsync(EtlService etl, EtlMissingScan scan, SimulatorOptions simulators, CancellationToken ct)
     {
         if (!simulators.Enabled || (await etl.BranchesAsync(ct)).Count > 0)
         {
@@ -108,6 +98,6 @@ public static class EtlRegistration
             await etl.UpsertBranchAsync(Actor.System, new BranchInput(id, names[i], i % 4 == 3 ? 3 : 2, true, etl.Today.AddDays(-60 + i * 3),
                 EtlFileHostSimulator.ParserFor(id).ToJson()), ct);
         }
-        await EtlMissingScanJob.QueueUnfetchedAsync(etl, missing, configuration, ct);
+        await scan.QueueUnfetchedAsync(ct);
     }
 }

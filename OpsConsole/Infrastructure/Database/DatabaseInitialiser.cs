@@ -29,7 +29,7 @@ public sealed class DatabaseInitialiser(
     IConfiguration configuration,
     IHostEnvironment environment,
     OpsConsole.Core.Etl.EtlService etl,
-    OpsConsole.Core.Etl.EtlMissingData missing,
+    OpsConsole.Core.Etl.EtlMissingScan missingScan,
     OpsConsole.Simulators.SimulatorOptions simulators,
     ILogger<DatabaseInitialiser> logger)
 {
@@ -57,7 +57,7 @@ public sealed class DatabaseInitialiser(
             }
             if (configuration.GetValue("Etl:DemoBranches", environment.IsDevelopment()))
             {
-                await Features.Etl.EtlRegistration.EnsureDemoBranchesAsync(etl, missing, configuration, simulators, ct);
+                await Features.Etl.EtlRegistration.EnsureDemoBranchesAsync(etl, missingScan, simulators, ct);
             }
             status.MarkReady();
         }
