@@ -97,6 +97,31 @@ public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThousandsWaiting_ThePageRendersTheFirstRows_SaysSo_AndStillDecidesAllMatching()
+    {
+        var count = SuggestionsPageRows + 50;
+        await SuggestAsync([.. Enumerable.Range(0, count).Select(i => (1 + i % 7, 8 + i % 7, 1 + i % 5))]);
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("supervisor", OpsAppFactory.Password);
+        await console.GotoAsync("/dispatch/suggestions");
+        await console.WaitUntilLiveAsync();
+
+        await console.Page.Locator("[data-testid=list-cap]").GetByText($"Showing the oldest {SuggestionsPageRows} of {count}.").WaitForAsync();
+        (await console.Page.Locator("[data-suggestion]").CountAsync()).Should().Be(SuggestionsPageRows);
+        await console.Page.Locator("[data-testid=approve-matching]").GetByText($"Approve all {count} matching").WaitForAsync();
+
+        // A filter that matches fewer than the cap shows them all, and the note goes.
+        await console.Page.GetByLabel("Station (from or to)").FillAsync("1");
+        await console.Page.Keyboard.PressAsync("Tab");
+        var fromOne = Enumerable.Range(0, count).Count(i => 1 + i % 7 == 1);
+        await console.Page.Locator("[data-testid=approve-matching]").GetByText($"Approve all {fromOne} matching").WaitForAsync();
+        (await console.Page.Locator("[data-suggestion]").CountAsync()).Should().Be(fromOne);
+        (await console.Page.Locator("[data-testid=list-cap]").CountAsync()).Should().Be(0);
+    }
+
+    private const int SuggestionsPageRows = OpsConsole.Features.Dispatch.SuggestionsPage.RowsShown;
+
+    [Fact]
     public async Task CsvImport_ShowsBadRowsByLine_ThenImportsAGoodFile()
     {
         await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
