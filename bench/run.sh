@@ -105,7 +105,7 @@ case "$name" in
       # The load generator shares the console's two cores, so it runs its socket continuations on the event-loop
       # threads, as wrk does, instead of handing each to the thread pool (a quarter of the machine went to it).
       # Only the load generator: the console keeps .NET's default.
-      line=$(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$out/bench/OpsConsole.Bench" dispatch --url "http://127.0.0.1:$port" --provider "$provider" --connection "$conn" --password "$password") || status=1
+      line=$(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$out/bench/OpsConsole.Bench" dispatch --url "http://127.0.0.1:$port" --provider "$provider" --connection "$conn" --password "$password" --console-pid "$pid") || status=1
       record "$line"
       [ -n "${BENCH_KEEP_LOG:-}" ] && cp "$work/app.log" "/tmp/bench-$provider.log"
       stop_app

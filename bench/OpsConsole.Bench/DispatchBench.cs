@@ -31,6 +31,8 @@ public static class DispatchBench
         var workers = args.Int("workers", 64);
         var password = args["password"];
         var roundCount = args.Int("rounds", 2);
+        // With the console's process id (bench/run.sh passes it), the CPU each side spends per claim is printed too.
+        var consoleCpu = args.Int("console-pid", 0) is > 0 and var pid ? new ProcessCpu(pid) : null;
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
@@ -70,22 +72,38 @@ public static class DispatchBench
         // machine's speed drifts by a fifth within a minute, and one pair of short phases carried that drift into the
         // ratio (runs of the same build gave 61% to 81%).
         var rounds = new List<(HttpRun Http, (int Claims, TimeSpan Elapsed) Raw)>();
+        var cpu = new ClaimCpu();
         var duplicates = 0;
         var missed = 0;
         for (var round = 0; round < roundCount; round++)
         {
             await SeedReadyAsync(database, tasks);
+            var httpCpu = (Console: consoleCpu?.Seconds(), Bench: ProcessCpu.OwnSeconds());
             var viaHttp = await DrainOverHttpAsync(http, workerToken, workers);
+            cpu.AddHttp(viaHttp.Ids.Count, consoleCpu?.Seconds() - httpCpu.Console, ProcessCpu.OwnSeconds() - httpCpu.Bench);
             duplicates += viaHttp.Ids.Count - viaHttp.Ids.Distinct().Count();
             missed += tasks - viaHttp.Ids.Distinct().Count();
             Console.Error.WriteLine($"http: {viaHttp.Ids.Count} claims in {viaHttp.Elapsed.TotalSeconds:F2} s, {viaHttp.ServerErrors} 5xx, {viaHttp.OtherErrors} other errors");
 
             await ResetToReadyAsync(database);
+            var rawCpu = ProcessCpu.OwnSeconds();
             var raw = await DrainRawAsync(database, workers);
+            cpu.AddRaw(raw.Claims, ProcessCpu.OwnSeconds() - rawCpu);
             Console.Error.WriteLine($"raw: {raw.Claims} claims in {raw.Elapsed.TotalSeconds:F2} s");
             rounds.Add((viaHttp, raw));
         }
 
+        // Every task is claimed now, so the claim call answers 404: its cost without the claim (before the bulk approval,
+        // which makes 10,000 tasks ready).
+        var scale = "";
+        if (consoleCpu is not null)
+        {
+            var empty = await CostPerRequestAsync(http, consoleCpu, workers, "GET", "/health/live", "", "", 200);
+            var none = await CostPerRequestAsync(http, consoleCpu, workers, "POST", "/api/dispatch/next", workerToken, "{\"worker_id\":\"bench-{w}\"}", 404);
+            scale = $"; for scale, the console's CPU per request of the same load generator's {workers} connections: {empty.ConsoleMicros:F0} µs for its emptiest " +
+                $"endpoint (GET /health/live, anonymous, {empty.Rate:F0} requests/s), {none.ConsoleMicros:F0} µs for /api/dispatch/next with nothing ready " +
+                $"(token, policy, JSON body, the claim queue's round trip, a 404; {none.Rate:F0} requests/s)";
+        }
         var approval = await BulkApproveAsync(http, database, supervisorToken, 10_000);
 
         double Rate(int claims, TimeSpan elapsed) => claims / elapsed.TotalSeconds;
@@ -98,7 +116,8 @@ public static class DispatchBench
         Console.WriteLine($"{database.Provider}: {tasks} tasks × {roundCount} rounds, {workers} HTTP workers: {httpRate:F0} claims/s, p50 {Percentiles.Of(latencies, 50):F1} ms, " +
             $"p99 {Percentiles.Of(latencies, 99):F1} ms, duplicates {duplicates}, unclaimed {missed}, 5xx {serverErrors}, other errors {otherErrors}; " +
             $"raw ceiling ({CeilingStatement(database.Provider)}, {workers} direct connections) {rawRate:F0} claims/s; ratio {httpRate / rawRate:P0} (target >= 70%; " +
-            $"by round {perRound}); bulk approval of 10000 suggestions {approval.TotalMilliseconds:F0} ms (target < 3000 ms)");
+            $"by round {perRound}); bulk approval of 10000 suggestions {approval.TotalMilliseconds:F0} ms (target < 3000 ms)" +
+            cpu.Describe(consoleCpu is not null) + scale);
         return duplicates == 0 && serverErrors == 0 && missed == 0 ? 0 : 1;
     }
 
@@ -162,6 +181,43 @@ public static class DispatchBench
         await db.DispatchTasks.Where(t => t.ApprovedBy == "bench" && t.Status == DispatchTaskStatus.Assigned)
             .ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, DispatchTaskStatus.Ready).SetProperty(t => t.WorkerId, (string?)null)
                 .SetProperty(t => t.AssignedAt, (DateTime?)null));
+    }
+
+    /// <summary>
+    /// The console's CPU per request for one fixed request, 64 connections of the same load generator calling it for a
+    /// few seconds: what a claim costs is read against the emptiest endpoint (anonymous, no database) and against the
+    /// same claim call when nothing is ready (token, policy, JSON body, the claim queue's round trip, a 404).
+    /// </summary>
+    private static async Task<(double Rate, double ConsoleMicros)> CostPerRequestAsync(HttpClient http, ProcessCpu console, int workers,
+        string method, string path, string token, string body, int expected)
+    {
+        async Task<int> CallFor(TimeSpan span)
+        {
+            var connections = await Task.WhenAll(Enumerable.Range(0, workers).Select(w =>
+                LeanHttpConnection.OpenAsync(http.BaseAddress!, method, path, token, body.Replace("{w}", w.ToString()))));
+            var until = Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency);
+            var counts = await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
+            {
+                await using var _ = connection;
+                var n = 0;
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    var (status, _) = await connection.SendAsync();
+                    if (status != expected)
+                    {
+                        throw new InvalidOperationException($"{method} {path} answered {status}, not {expected}");
+                    }
+                    n++;
+                }
+                return n;
+            })));
+            return counts.Sum();
+        }
+        await CallFor(TimeSpan.FromSeconds(2)); // warm-up
+        var before = console.Seconds();
+        var clock = Stopwatch.StartNew();
+        var requests = await CallFor(TimeSpan.FromSeconds(5));
+        return (requests / clock.Elapsed.TotalSeconds, (console.Seconds() - before) * 1e6 / requests);
     }
 
     private sealed record HttpRun(List<long> Ids, List<double> LatenciesMs, int ServerErrors, int OtherErrors, TimeSpan Elapsed);
@@ -308,4 +364,34 @@ public static class DispatchBench
         }
         return elapsed;
     }
+}
+
+/// <summary>A process's CPU time (user and system) so far, read from /proc (Linux; clock ticks of 1/100 s).</summary>
+internal sealed class ProcessCpu(int pid)
+{
+    public double Seconds()
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (name) ": field 3 is fields[0]
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // utime, stime
+    }
+
+    public static double OwnSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+}
+
+/// <summary>CPU per claim over HTTP (console and load generator) and in the raw loops, summed over the rounds.</summary>
+internal sealed class ClaimCpu
+{
+    private int _httpClaims, _rawClaims;
+    private double _console, _bench, _raw;
+
+    public void AddHttp(int claims, double? console, double bench) => (_httpClaims, _console, _bench) = (_httpClaims + claims, _console + (console ?? 0), _bench + bench);
+
+    public void AddRaw(int claims, double seconds) => (_rawClaims, _raw) = (_rawClaims + claims, _raw + seconds);
+
+    private static double Micros(double seconds, int claims) => claims == 0 ? 0 : seconds * 1e6 / claims;
+
+    public string Describe(bool withConsole) =>
+        $"; CPU per claim: {(withConsole ? $"the console {Micros(_console, _httpClaims):F0} µs and " : "")}the load generator " +
+        $"{Micros(_bench, _httpClaims):F0} µs over HTTP, the raw loops {Micros(_raw, _rawClaims):F0} µs";
 }

@@ -22,7 +22,8 @@ public sealed class LeanHttpConnection : IAsyncDisposable
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(baseUri.Host, baseUri.Port);
         var body = Encoding.UTF8.GetBytes(jsonBody);
-        var head = $"{method} {path} HTTP/1.1\r\nHost: {baseUri.Authority}\r\nAuthorization: Bearer {token}\r\n" +
+        var authorization = token.Length == 0 ? "" : $"Authorization: Bearer {token}\r\n"; // none: an anonymous request
+        var head = $"{method} {path} HTTP/1.1\r\nHost: {baseUri.Authority}\r\n{authorization}" +
                    $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
         return new LeanHttpConnection(socket, [.. Encoding.ASCII.GetBytes(head), .. body]);
     }
