@@ -99,9 +99,11 @@ public static class DispatchBench
         if (consoleCpu is not null)
         {
             var empty = await CostPerRequestAsync(http, consoleCpu, workers, "GET", "/health/live", "", "", 200);
+            var me = await CostPerRequestAsync(http, consoleCpu, workers, "GET", "/api/me", workerToken, "", 200);
             var none = await CostPerRequestAsync(http, consoleCpu, workers, "POST", "/api/dispatch/next", workerToken, "{\"worker_id\":\"bench-{w}\"}", 404);
             scale = $"; for scale, the console's CPU per request of the same load generator's {workers} connections: {empty.ConsoleMicros:F0} µs for its emptiest " +
-                $"endpoint (GET /health/live, anonymous, {empty.Rate:F0} requests/s), {none.ConsoleMicros:F0} µs for /api/dispatch/next with nothing ready " +
+                $"endpoint (GET /health/live, anonymous, {empty.Rate:F0} requests/s), {me.ConsoleMicros:F0} µs for the emptiest one behind a token and a policy " +
+                $"(GET /api/me, {me.Rate:F0} requests/s), {none.ConsoleMicros:F0} µs for /api/dispatch/next with nothing ready " +
                 $"(token, policy, JSON body, the claim queue's round trip, a 404; {none.Rate:F0} requests/s)";
         }
         var approval = await BulkApproveAsync(http, database, supervisorToken, 10_000);
