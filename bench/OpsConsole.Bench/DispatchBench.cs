@@ -187,8 +187,9 @@ public static class DispatchBench
 
     /// <summary>
     /// The console's CPU per request for one fixed request, 64 connections of the same load generator calling it for a
-    /// few seconds: what a claim costs is read against the emptiest endpoint (anonymous, no database) and against the
-    /// same claim call when nothing is ready (token, policy, JSON body, the claim queue's round trip, a 404).
+    /// few seconds: what a claim costs is read against the emptiest endpoint (anonymous, no database), the emptiest one
+    /// behind a token and a policy, and the same claim call when nothing is ready (add the JSON body, the claim queue's
+    /// round trip and a 404).
     /// </summary>
     private static async Task<(double Rate, double ConsoleMicros)> CostPerRequestAsync(HttpClient http, ProcessCpu console, int workers,
         string method, string path, string token, string body, int expected)
