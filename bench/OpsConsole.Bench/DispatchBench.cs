@@ -98,9 +98,9 @@ public static class DispatchBench
         var scale = "";
         if (consoleCpu is not null)
         {
-            var empty = await CostPerRequestAsync(http, consoleCpu, workers, "GET", "/health/live", "", "", 200);
-            var me = await CostPerRequestAsync(http, consoleCpu, workers, "GET", "/api/me", workerToken, "", 200);
-            var none = await CostPerRequestAsync(http, consoleCpu, workers, "POST", "/api/dispatch/next", workerToken, "{\"worker_id\":\"bench-{w}\"}", 404);
+            var empty = await CostPerRequestAsync(http.BaseAddress!, consoleCpu, workers, "GET", "/health/live", "", "", 200);
+            var me = await CostPerRequestAsync(http.BaseAddress!, consoleCpu, workers, "GET", "/api/me", workerToken, "", 200);
+            var none = await CostPerRequestAsync(http.BaseAddress!, consoleCpu, workers, "POST", "/api/dispatch/next", workerToken, "{\"worker_id\":\"bench-{w}\"}", 404);
             scale = $"; for scale, the console's CPU per request of the same load generator's {workers} connections: {empty.ConsoleMicros:F0} µs for its emptiest " +
                 $"endpoint (GET /health/live, anonymous, {empty.Rate:F0} requests/s), {me.ConsoleMicros:F0} µs for the emptiest one behind a token and a policy " +
                 $"(GET /api/me, {me.Rate:F0} requests/s), {none.ConsoleMicros:F0} µs for /api/dispatch/next with nothing ready " +
@@ -191,13 +191,13 @@ public static class DispatchBench
     /// behind a token and a policy, and the same claim call when nothing is ready (add the JSON body, the claim queue's
     /// round trip and a 404).
     /// </summary>
-    private static async Task<(double Rate, double ConsoleMicros)> CostPerRequestAsync(HttpClient http, ProcessCpu console, int workers,
+    private static async Task<(double Rate, double ConsoleMicros)> CostPerRequestAsync(Uri baseUri, ProcessCpu console, int workers,
         string method, string path, string token, string body, int expected)
     {
         async Task<int> CallFor(TimeSpan span)
         {
             var connections = await Task.WhenAll(Enumerable.Range(0, workers).Select(w =>
-                LeanHttpConnection.OpenAsync(http.BaseAddress!, method, path, token, body.Replace("{w}", w.ToString()))));
+                LeanHttpConnection.OpenAsync(baseUri, method, path, token, body.Replace("{w}", w.ToString()))));
             var until = Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency);
             var counts = await Task.WhenAll(connections.Select(connection => Task.Run(async () =>
             {

@@ -4,7 +4,7 @@ using OpsConsole.Tests.Components;
 
 namespace OpsConsole.Tests.Features.Dispatch;
 
-/// <summary>The task board's lists are capped (200 ready or assigned, 50 completed); under a capped list it says so.</summary>
+/// <summary>The task board's lists are capped (200 each); under a capped list it says so.</summary>
 public sealed class ListCapTests : ComponentTestContext
 {
     [Fact]
