@@ -97,19 +97,17 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
 
     public static void Validate(FieldErrors errors, string prefix, NewSuggestion s)
     {
-        if (s.FromStationId is not > 0)
-        {
-            errors.Add(prefix + "from_station_id", "from_station_id must be a positive station id.");
-        }
-        if (s.ToStationId is not > 0)
-        {
-            errors.Add(prefix + "to_station_id", "to_station_id must be a positive station id.");
-        }
+        StationId(errors, prefix, "from_station_id", s.FromStationId);
+        StationId(errors, prefix, "to_station_id", s.ToStationId);
         if (s.FromStationId is > 0 && s.FromStationId == s.ToStationId)
         {
             errors.Add(prefix + "to_station_id", "to_station_id must differ from from_station_id.");
         }
-        if (s.Qty is not > 0)
+        if (s.Qty is null)
+        {
+            errors.Add(prefix + "qty", "qty is required.");
+        }
+        else if (s.Qty < 1)
         {
             errors.Add(prefix + "qty", "qty must be at least 1.");
         }
@@ -118,6 +116,19 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             errors.Add(prefix + "qty", "qty must be at most 1000.");
         }
         errors.MaxLength(prefix + "reason", s.Reason, Suggestion.MaxReasonLength);
+    }
+
+    /// <summary>A missing id is reported as missing (a misspelt field name arrives as one), a bad one as bad.</summary>
+    private static void StationId(FieldErrors errors, string prefix, string field, int? id)
+    {
+        if (id is null)
+        {
+            errors.Add(prefix + field, $"{field} is required.");
+        }
+        else if (id < 1)
+        {
+            errors.Add(prefix + field, $"{field} must be a positive station id.");
+        }
     }
 
     /// <summary>Approve: the suggestion becomes a ready task, in one transaction.</summary>

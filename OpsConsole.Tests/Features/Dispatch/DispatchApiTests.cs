@@ -83,6 +83,17 @@ public sealed class DispatchApiTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Theory]
+    [InlineData("{\"from_station\": 1, \"to_station_id\": 2, \"qty\": 2}", "from_station_id", "from_station_id is required.")]
+    [InlineData("{\"from_station_id\": 1, \"to_station_id\": 2, \"quantity\": 2}", "qty", "qty is required.")]
+    [InlineData("{\"from_station_id\": 0, \"to_station_id\": 2, \"qty\": 2}", "from_station_id", "from_station_id must be a positive station id.")]
+    public async Task Suggestions_SayWhetherAFieldIsMissingOrWrong(string json, string field, string message)
+    {
+        using var ml = await app.ClientAsAsync("mlengine");
+        var problem = await (await ml.PostAsync("/api/suggestions", Json(json))).ShouldBeValidationProblemAsync(field);
+        problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(m => m.GetString()).Should().Equal(message);
+    }
+
+    [Theory]
     [InlineData("{}")]
     [InlineData("{\"worker_id\": \"\"}")]
     [InlineData("{\"worker_id\": \"   \"}")]
