@@ -1,22 +1,24 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
+using OpsConsole.Core.Dispatch;
+using OpsConsole.Core.Etl;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
 using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Modules;
 using OpsConsole.Core.Shared.Scheduling;
 using OpsConsole.Core.Shared.Upstreams;
-using Polly;
+using OpsConsole.Core.Yard;
 
 namespace OpsConsole.Core;
 
 public static class CoreServiceCollectionExtensions
 {
-    /// <summary>The domain: database, identity stores, audit, events, upstream clients. Modules add theirs here.</summary>
+    /// <summary>The domain: database, identity stores, audit, events, the shared caches, then every module once.</summary>
     public static IServiceCollection AddOpsCore(this IServiceCollection services, IConfiguration configuration)
     {
         var database = ReadDatabaseOptions(configuration);
@@ -24,7 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOpsEventStream, OpsEventStream>();
         services.AddMetrics();
-        services.AddSingleton<OpsConsole.Core.Shared.Telemetry.OpsMetrics>();
+        services.AddSingleton<Shared.Telemetry.OpsMetrics>();
         services.AddSingleton<AuditPublisher>();
         services.AddSingleton<SqliteWriteTurns>();
 
@@ -50,28 +52,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<JobScheduleStore>();
         services.AddSingleton<UpstreamHealthBoard>();
         services.AddSingleton<UpstreamProbe>();
-        services.AddSingleton<Dispatch.DispatchClaimer>();
-        services.AddSingleton<Dispatch.DispatchClaimQueue>();
-        services.AddSingleton<Dispatch.DispatchService>();
-        services.AddSingleton<Dispatch.SuggestionCsvImport>();
-        services.AddSingleton<Dispatch.StationDirectory>();
-        services.AddSingleton(configuration.GetSection("Etl").Get<Etl.EtlOptions>() ?? new Etl.EtlOptions());
-        services.AddSingleton<Etl.EtlFileStore>();
-        services.AddSingleton<Etl.EtlJobClaimer>();
-        services.TryAddSingleton<Etl.IEtlWake, Etl.NoEtlWake>();
-        services.AddSingleton<Etl.EtlService>();
-        services.AddSingleton<Etl.EtlPipeline>();
-        services.AddSingleton<Etl.EtlRunnerPool>();
-        services.AddSingleton<Etl.EtlMissingData>();
-        services.AddSingleton<Etl.EtlMissingScan>();
-        services.AddSingleton<Etl.EtlRecords>();
-        services.AddSingleton<Etl.EtlFilesQuery>();
-        services.AddSingleton<Etl.EtlOverview>();
         services.AddHybridCache();
-        services.AddSingleton<Yard.YardClient>();
-        services.AddSingleton<Yard.YardPoller>();
-        services.AddSingleton<Yard.YardOperations>();
-        AddUpstreamClients(services, configuration);
+        services.TryAddSingleton<OpsModuleCatalog>();
+        services.AddSingleton<UpstreamCatalog>();
+        services.AddSingleton(configuration.GetSection("Resilience").Get<UpstreamResilienceOptions>() ?? new UpstreamResilienceOptions());
+
+        // The modules, one line each: their services, options, tables' sets and upstreams live in their own folders.
+        services.AddEtlModule(configuration);
+        services.AddDispatchModule(configuration);
+        services.AddYardModule(configuration);
         return services;
     }
 
@@ -106,36 +95,6 @@ public static class CoreServiceCollectionExtensions
         }
         // Identity's stores want a scoped context; it comes from the same factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContext());
-    }
-
-    private static void AddUpstreamClients(IServiceCollection services, IConfiguration configuration)
-    {
-        var resilience = configuration.GetSection("Resilience").Get<UpstreamResilienceOptions>() ?? new UpstreamResilienceOptions();
-        services.AddSingleton(resilience);
-        foreach (var name in UpstreamNames.All)
-        {
-            services.Configure<UpstreamOptions>(name, configuration.GetSection($"Upstreams:{name}"));
-            services.AddHttpClient(name).AddOpsResilience(resilience);
-        }
-    }
-
-    /// <summary>Retry with exponential backoff and jitter, per-attempt and total timeouts, a circuit breaker.</summary>
-    public static IHttpClientBuilder AddOpsResilience(this IHttpClientBuilder builder, UpstreamResilienceOptions options)
-    {
-        builder.AddStandardResilienceHandler(o =>
-        {
-            o.Retry.MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts);
-            o.Retry.BackoffType = DelayBackoffType.Exponential;
-            o.Retry.UseJitter = true;
-            o.Retry.Delay = TimeSpan.FromMilliseconds(Math.Max(1, options.BaseDelayMilliseconds));
-            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(options.AttemptTimeoutSeconds);
-            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(options.TotalTimeoutSeconds);
-            o.CircuitBreaker.FailureRatio = options.BreakerFailureRatio;
-            o.CircuitBreaker.MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput);
-            o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(options.BreakerSamplingSeconds, 2 * options.AttemptTimeoutSeconds));
-            o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(Math.Max(1, options.BreakerBreakSeconds));
-        });
-        return builder;
     }
 
     private sealed class OpsContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<OpsDbContext>

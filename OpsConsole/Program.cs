@@ -1,5 +1,5 @@
 using OpsConsole.Core;
-using OpsConsole.Infrastructure;
+using OpsConsole;
 using OpsConsole.Infrastructure.Database;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Results;
 using OpsConsole.Core.Shared.Events;
 
 namespace OpsConsole.Core.Dispatch;
@@ -133,7 +134,7 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
             _audit.PublishWritten(audited);
             if (claimed.Count > 0)
             {
-                _events.Publish(new DispatchChanged("task", claimed.Select(t => t.Id).ToList(), "assigned"));
+                _events.Publish(new DispatchTasksChanged(claimed.Select(t => t.Id).ToList(), DispatchTaskMove.Claim, DispatchTaskStatus.Assigned));
             }
         }
         catch (Exception ex)
@@ -215,11 +216,14 @@ public sealed class DispatchClaimQueue : IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var claimed = await _claimer.ClaimEachAsync(db, batch.Select(p => p.WorkerId).ToList());
-        var entries = claimed.Select((task, i) => AuditTrail.Entry(batch[i].Actor, now, OpsModules.Dispatch, "task.assign", "DispatchTask",
-            task.Id.ToString(), new { Status = "ready" }, new { Status = "assigned", task.WorkerId })).ToList();
+        var entries = claimed.Select((task, i) => AuditTrail.Entry(batch[i].Actor, now, DispatchModule.Name, "task.assign", "DispatchTask",
+            task.Id.ToString(), new { Status = ClaimedFrom }, new { Status = ClaimedTo, task.WorkerId })).ToList();
         await db.AppendBatchAsync(entries);
         return (claimed, entries);
     }
+
+    private static readonly string ClaimedFrom = DispatchTransitions.Task.OnlyFrom(DispatchTaskMove.Claim).Wire();
+    private static readonly string ClaimedTo = DispatchTransitions.Task.To(DispatchTaskMove.Claim).Wire();
 
     public async ValueTask DisposeAsync()
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using OpsConsole.Core.Shared.Claims;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Dispatch;
 
@@ -11,7 +12,8 @@ public sealed class DispatchClaimer(IDbContextFactory<OpsDbContext> contexts, Ti
 {
     public const string Table = "dispatch_tasks";
 
-    private static readonly ClaimSpec Spec = new(Table, nameof(DispatchTask.Status), "ready", "assigned",
+    private static readonly ClaimSpec Spec = new(Table, nameof(DispatchTask.Status),
+        DispatchTransitions.Task.OnlyFrom(DispatchTaskMove.Claim).Wire(), DispatchTransitions.Task.To(DispatchTaskMove.Claim).Wire(),
         [nameof(DispatchTask.CreatedAt), nameof(DispatchTask.Id)], [nameof(DispatchTask.WorkerId), nameof(DispatchTask.AssignedAt)]);
 
     private static readonly Dictionary<DatabaseProvider, string> Statements = Enum.GetValues<DatabaseProvider>().ToDictionary(p => p, p => ClaimStatement.For(p, Spec));

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace OpsConsole.Core.Dispatch;
 
@@ -55,58 +53,4 @@ public sealed class Station
 {
     public int Id { get; set; }
     public required string Name { get; set; }
-}
-
-/// <summary>The task states and the only moves between them.</summary>
-public static class DispatchTaskTransitions
-{
-    public static bool CanAssign(DispatchTaskStatus from) => from == DispatchTaskStatus.Ready;
-    public static bool CanComplete(DispatchTaskStatus from) => from == DispatchTaskStatus.Assigned;
-    public static bool CanUnassign(DispatchTaskStatus from) => from == DispatchTaskStatus.Assigned;
-
-    public static string Name(this DispatchTaskStatus status) => status.ToString().ToLowerInvariant();
-}
-
-internal sealed class SuggestionConfiguration : IEntityTypeConfiguration<Suggestion>
-{
-    public void Configure(EntityTypeBuilder<Suggestion> builder)
-    {
-        builder.ToTable("dispatch_suggestions");
-        builder.Property(s => s.Reason).HasMaxLength(Suggestion.MaxReasonLength);
-        builder.Property(s => s.RejectReason).HasMaxLength(Suggestion.MaxReasonLength);
-        builder.Property(s => s.DecidedBy).HasMaxLength(256);
-        // The status is the concurrency token: a decision saves only if the suggestion is still as it was read, so
-        // two supervisors deciding the same suggestion at once make one task, and the other gets a conflict.
-        builder.Property(s => s.Status).HasConversion(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<SuggestionStatus>(v, true))
-            .HasMaxLength(16).IsConcurrencyToken();
-        builder.HasIndex(s => new { s.Status, s.CreatedAt });
-    }
-}
-
-internal sealed class DispatchTaskConfiguration : IEntityTypeConfiguration<DispatchTask>
-{
-    public void Configure(EntityTypeBuilder<DispatchTask> builder)
-    {
-        builder.ToTable(DispatchClaimer.Table);
-        builder.Property(t => t.Reason).HasMaxLength(Suggestion.MaxReasonLength);
-        builder.Property(t => t.WorkerId).HasMaxLength(DispatchService.MaxWorkerIdLength);
-        builder.Property(t => t.ApprovedBy).HasMaxLength(256);
-        builder.Property(t => t.Status).HasConversion(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<DispatchTaskStatus>(v, true))
-            .HasMaxLength(16).IsConcurrencyToken();
-        // The claim reads the oldest ready task: this index is what makes it cheap.
-        builder.HasIndex(t => new { t.Status, t.CreatedAt, t.Id });
-        builder.HasIndex(t => new { t.WorkerId, t.Status });
-        // One task per approved suggestion, whatever races: the database refuses a second.
-        builder.HasIndex(t => t.SuggestionId).IsUnique();
-    }
-}
-
-internal sealed class StationConfiguration : IEntityTypeConfiguration<Station>
-{
-    public void Configure(EntityTypeBuilder<Station> builder)
-    {
-        builder.ToTable("dispatch_stations");
-        builder.Property(s => s.Id).ValueGeneratedNever();
-        builder.Property(s => s.Name).HasMaxLength(200);
-    }
 }

@@ -8,11 +8,21 @@ namespace OpsConsole.Core.Dispatch;
 
 public sealed record NewSuggestion(int? FromStationId, int? ToStationId, int? Qty, string? Reason);
 
-/// <summary>One event per command, however many rows it touched, so a bulk decision is one reload for each page.</summary>
-public sealed record DispatchChanged(string What, IReadOnlyList<long> Ids, string Status) : IOpsEvent
+/// <summary>A bulk decision as a caller sends it: the ids, or a filter resolved on the server at the moment of deciding.</summary>
+public sealed record BulkDecision(IReadOnlyList<long>? Ids, SuggestionFilter? Filter, string? Reason);
+
+public enum SuggestionOrder
 {
-    public string Topic => "dispatch";
+    Oldest,
+    Newest,
+    LargestQty,
 }
+
+/// <summary>The approval list: every pending suggestion's count, the filter's matches and the first rows of them.</summary>
+public sealed record SuggestionList(int Pending, int Matching, IReadOnlyList<Suggestion> Rows);
+
+/// <summary>The task list's filters as a caller sends them (text from a query string).</summary>
+public sealed record TaskListInput(string? Status, string? WorkerId);
 
 public sealed record WorkerThroughput(string WorkerId, int CompletedToday, int Assigned);
 
@@ -23,19 +33,33 @@ public sealed record DispatchBoard(int Ready, int Assigned, int CompletedToday, 
 public sealed record DecisionOutcome(IReadOnlyList<long> Decided, IReadOnlyDictionary<long, string> Refused);
 
 /// <summary>Suggestions in, decisions by supervisors, tasks out to workers: every command audited, every move checked.</summary>
-public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, DispatchClaimQueue claims, IOpsEventStream events, TimeProvider time)
+public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, DispatchClaimQueue claims, IOpsEventStream events, DispatchOptions options,
+    DispatchMetrics metrics, TimeProvider time)
 {
     public const int MaxWorkerIdLength = 128;
     public const int MaxBatch = 10_000;
 
+    /// <summary>Every pending suggestion, oldest first (the seed's GET /suggestions).</summary>
     public async Task<IReadOnlyList<Suggestion>> PendingSuggestionsAsync(CancellationToken ct = default) =>
-        await PendingSuggestionsAsync(new SuggestionFilter(), int.MaxValue, ct);
+        (await PendingSuggestionsAsync(new SuggestionFilter(), SuggestionOrder.Oldest, int.MaxValue, ct)).Rows;
 
-    public async Task<IReadOnlyList<Suggestion>> PendingSuggestionsAsync(SuggestionFilter filter, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// The approval list: how many suggestions are pending, how many of them the filter matches, and the first
+    /// <paramref name="limit"/> of those in the chosen order.
+    /// </summary>
+    public async Task<SuggestionList> PendingSuggestionsAsync(SuggestionFilter filter, SuggestionOrder order, int limit, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Suggestions.AsNoTracking().Where(filter.Predicate(time.GetUtcNow().UtcDateTime))
-            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Take(limit).ToListAsync(ct);
+        var pending = await db.Suggestions.CountAsync(s => s.Status == SuggestionStatus.Pending, ct);
+        var matching = db.Suggestions.AsNoTracking().Where(filter.Predicate(time.GetUtcNow().UtcDateTime));
+        var count = filter.IsEmpty ? pending : await matching.CountAsync(ct);
+        var ordered = order switch
+        {
+            SuggestionOrder.Newest => matching.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id),
+            SuggestionOrder.LargestQty => matching.OrderByDescending(s => s.Qty).ThenBy(s => s.CreatedAt).ThenBy(s => s.Id),
+            _ => matching.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id),
+        };
+        return new SuggestionList(pending, count, await ordered.Take(limit).ToListAsync(ct));
     }
 
     /// <summary>
@@ -58,6 +82,30 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         var ids = await db.Suggestions.AsNoTracking().Where(filter.Predicate(time.GetUtcNow().UtcDateTime))
             .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Select(s => s.Id).Take(MaxBatch).ToListAsync(ct);
         return OpsResult<DecisionOutcome>.Ok(ids.Count == 0 ? new DecisionOutcome([], new Dictionary<long, string>()) : await DecideAsync(actor, ids, approve, reason, ct));
+    }
+
+    /// <summary>
+    /// A bulk approval or rejection as the API takes it: either a list of ids (up to <see cref="MaxBatch"/>) or a filter,
+    /// not both; a rejection needs a reason.
+    /// </summary>
+    public async Task<OpsResult<DecisionOutcome>> DecideBulkAsync(Actor actor, BulkDecision request, bool approve, CancellationToken ct = default)
+    {
+        if (request.Filter is { } filter)
+        {
+            return request.Ids is not null
+                ? OpsResult<DecisionOutcome>.Invalid("ids", "Send either ids or filter, not both.")
+                : await DecideMatchingAsync(actor, filter, approve, request.Reason, ct);
+        }
+        var errors = new FieldErrors();
+        if (request.Ids is not { Count: > 0 and <= MaxBatch })
+        {
+            errors.Add("ids", $"ids must list between 1 and {MaxBatch} suggestion ids (or send a filter).");
+        }
+        if (!approve && ReasonError(request.Reason) is { } reasonError)
+        {
+            errors.Add("reason", reasonError);
+        }
+        return errors.Any ? errors.ToResult<DecisionOutcome>() : OpsResult<DecisionOutcome>.Ok(await DecideAsync(actor, request.Ids!, approve, request.Reason, ct));
     }
 
     /// <summary>Validates every suggestion first; stores all of them or none.</summary>
@@ -88,10 +136,11 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         }).ToList();
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.Suggestions.AddRange(rows);
-        db.Audit(actor, now, OpsModules.Dispatch, "suggestion.create", "Suggestion", rows.Count == 1 ? null : $"{rows.Count} suggestions", null,
+        db.Audit(actor, now, DispatchModule.Name, "suggestion.create", "Suggestion", rows.Count == 1 ? null : $"{rows.Count} suggestions", null,
             rows.Count == 1 ? new { rows[0].FromStationId, rows[0].ToStationId, rows[0].Qty } : new { Count = rows.Count });
         await db.SaveChangesAsync(ct);
-        events.Publish(new DispatchChanged("suggestion", rows.Select(r => r.Id).ToList(), "pending"));
+        metrics.Suggestions.Add(rows.Count);
+        events.Publish(new SuggestionsChanged(rows.Select(r => r.Id).ToList(), SuggestionStatus.Pending));
         return OpsResult<IReadOnlyList<Suggestion>>.Ok(rows);
     }
 
@@ -132,10 +181,14 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     }
 
     /// <summary>Approve: the suggestion becomes a ready task, in one transaction.</summary>
-    public async Task<OpsResult<DispatchTask>> ApproveAsync(Actor actor, long suggestionId, CancellationToken ct = default)
+    public async Task<OpsResult<DispatchTask>> ApproveAsync(Actor actor, long? suggestionId, CancellationToken ct = default)
     {
-        var outcome = await DecideAsync(actor, [suggestionId], approve: true, reason: null, ct);
-        return await SingleAsync(outcome, suggestionId, () => LoadTaskForSuggestionAsync(suggestionId, ct));
+        if (suggestionId is not { } id)
+        {
+            return OpsResult<DispatchTask>.Invalid("suggestion_id", "suggestion_id is required.");
+        }
+        var outcome = await DecideAsync(actor, [id], approve: true, reason: null, ct);
+        return await SingleAsync(outcome, id, () => LoadTaskForSuggestionAsync(id, ct));
     }
 
     public async Task<OpsResult<Suggestion>> RejectAsync(Actor actor, long suggestionId, string? reason, CancellationToken ct = default)
@@ -166,7 +219,9 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     {
         var now = time.GetUtcNow();
         var decidedAt = now.UtcDateTime;
-        var status = approve ? SuggestionStatus.Approved : SuggestionStatus.Rejected;
+        var move = approve ? SuggestionMove.Approve : SuggestionMove.Reject;
+        var from = DispatchTransitions.Suggestion.OnlyFrom(move);
+        var status = DispatchTransitions.Suggestion.To(move);
         var rejectReason = approve ? null : reason!.Trim();
         var wanted = ids.Distinct().ToList();
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -185,16 +240,16 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
                 {
                     refused[id] = "not found";
                 }
-                foreach (var s in found.Where(s => s.Status != SuggestionStatus.Pending))
+                foreach (var s in found.Where(s => !DispatchTransitions.Suggestion.CanApply(s.Status, move)))
                 {
-                    refused[s.Id] = $"already {s.Status.ToString().ToLowerInvariant()}";
+                    refused[s.Id] = $"already {s.Status.Wire()}";
                 }
-                var pending = found.Where(s => s.Status == SuggestionStatus.Pending).Select(s => s.Id).ToList();
+                var pending = found.Where(s => DispatchTransitions.Suggestion.CanApply(s.Status, move)).Select(s => s.Id).ToList();
                 if (pending.Count == 0)
                 {
                     continue;
                 }
-                var moved = await db.Suggestions.Where(s => pending.Contains(s.Id) && s.Status == SuggestionStatus.Pending)
+                var moved = await db.Suggestions.Where(s => pending.Contains(s.Id) && s.Status == from)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, status).SetProperty(s => s.DecidedBy, actor.Name)
                         .SetProperty(s => s.DecidedAt, decidedAt).SetProperty(s => s.RejectReason, rejectReason), ct);
                 if (moved != pending.Count)
@@ -211,14 +266,19 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             if (decided.Count > 0)
             {
                 var action = approve ? "suggestion.approve" : "suggestion.reject";
-                db.Audit(actor, now, OpsModules.Dispatch, action, "Suggestion", decided.Count == 1 ? decided[0].ToString() : $"{decided.Count} suggestions",
-                    new { Status = "pending" }, decided.Count == 1 ? new { Status = approve ? "approved" : "rejected", Reason = reason } : new { Count = decided.Count, Reason = reason });
+                db.Audit(actor, now, DispatchModule.Name, action, "Suggestion", decided.Count == 1 ? decided[0].ToString() : $"{decided.Count} suggestions",
+                    new { Status = from.Wire() }, decided.Count == 1 ? new { Status = status.Wire(), Reason = reason } : new { Count = decided.Count, Reason = reason });
                 await db.SaveChangesAsync(ct);
             }
             await tx.CommitAsync(ct);
             if (decided.Count > 0)
             {
-                events.Publish(new DispatchChanged("suggestion", decided, approve ? "approved" : "rejected"));
+                metrics.Decisions.Add(decided.Count, new KeyValuePair<string, object?>("outcome", status.Wire()));
+                events.Publish(new SuggestionsChanged(decided, status));
+                if (approve)
+                {
+                    events.Publish(new DispatchTasksChanged(decided, null, DispatchTaskStatus.Ready));
+                }
             }
             return new DecisionOutcome(decided, refused);
         });
@@ -242,33 +302,39 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     /// never leave an assignment nobody recorded (or a record of an assignment that did not happen). Concurrent
     /// claims share a transaction (<see cref="DispatchClaimQueue"/>).
     /// </summary>
-    public Task<DispatchTask?> NextAsync(Actor actor, string workerId, CancellationToken ct = default) =>
-        claims.ClaimAsync(actor, workerId.Trim(), ct);
-
-    public Task<OpsResult<DispatchTask>> CompleteAsync(Actor actor, long taskId, string? workerId, CancellationToken ct = default) =>
-        MoveTaskAsync(actor, taskId, "task.complete", t =>
+    public async Task<OpsResult<DispatchTask>> NextAsync(Actor actor, string? workerId, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(workerId) || workerId.Length > MaxWorkerIdLength)
         {
-            if (!DispatchTaskTransitions.CanComplete(t.Status))
-            {
-                return $"Task {t.Id} is {t.Status.Name()}; only an assigned task can be completed.";
-            }
+            return OpsResult<DispatchTask>.Invalid("worker_id", $"worker_id is required (at most {MaxWorkerIdLength} characters).");
+        }
+        var task = await claims.ClaimAsync(actor, workerId.Trim(), ct);
+        metrics.Claims.Add(1, new KeyValuePair<string, object?>("outcome", task is null ? "none_ready" : "assigned"));
+        return task is null ? OpsResult<DispatchTask>.NotFound("No task is ready.") : OpsResult<DispatchTask>.Ok(task);
+    }
+
+    /// <summary>Completes an assigned task; a worker id, when given, must be the one it is assigned to.</summary>
+    public Task<OpsResult<DispatchTask>> CompleteAsync(Actor actor, long taskId, string? workerId, CancellationToken ct = default)
+    {
+        if (workerId?.Length > MaxWorkerIdLength)
+        {
+            return Task.FromResult(OpsResult<DispatchTask>.Invalid("worker_id", $"worker_id must be at most {MaxWorkerIdLength} characters."));
+        }
+        return MoveTaskAsync(actor, taskId, DispatchTaskMove.Complete, "task.complete", t =>
+        {
             if (!string.IsNullOrWhiteSpace(workerId) && !string.Equals(workerId.Trim(), t.WorkerId, StringComparison.Ordinal))
             {
                 return $"Task {t.Id} is assigned to {t.WorkerId}, not {workerId.Trim()}.";
             }
-            t.Status = DispatchTaskStatus.Completed;
             t.CompletedAt = time.GetUtcNow().UtcDateTime;
             return null;
         }, ct);
+    }
 
+    /// <summary>A supervisor takes a stuck task back: it is ready for the next worker.</summary>
     public Task<OpsResult<DispatchTask>> UnassignAsync(Actor actor, long taskId, CancellationToken ct = default) =>
-        MoveTaskAsync(actor, taskId, "task.unassign", t =>
+        MoveTaskAsync(actor, taskId, DispatchTaskMove.Unassign, "task.unassign", t =>
         {
-            if (!DispatchTaskTransitions.CanUnassign(t.Status))
-            {
-                return $"Task {t.Id} is {t.Status.Name()}; only an assigned task can be unassigned.";
-            }
-            t.Status = DispatchTaskStatus.Ready;
             t.WorkerId = null;
             t.AssignedAt = null;
             return null;
@@ -302,7 +368,16 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         return new DispatchBoard(ready, assigned, completedToday, pending, readyList, assignedList, completedList, workers);
     }
 
-    public async Task<Page<DispatchTask>> TasksAsync(DispatchTaskStatus? status, string? workerId, int pageIndex, int pageSize, CancellationToken ct = default)
+    /// <summary>The task list as the API asks for it: its filters are checked and each error names its field.</summary>
+    public async Task<OpsResult<Page<DispatchTask>>> TasksAsync(TaskListInput input, PageRequest page, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        var status = errors.OptionalChoice<DispatchTaskStatus>("status", input.Status);
+        var worker = errors.OptionalText("worker_id", input.WorkerId, MaxWorkerIdLength);
+        return errors.Any ? errors.ToResult<Page<DispatchTask>>() : OpsResult<Page<DispatchTask>>.Ok(await TasksAsync(status, worker, page, ct));
+    }
+
+    public async Task<Page<DispatchTask>> TasksAsync(DispatchTaskStatus? status, string? workerId, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = db.DispatchTasks.AsNoTracking();
@@ -316,9 +391,13 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         }
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
-            .Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<DispatchTask>(items, total, pageIndex, pageSize);
+            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return Page<DispatchTask>.Of(items, total, page);
     }
+
+    /// <summary>`Dispatch:LeaseMinutes` &gt; 0: <see cref="ReclaimExpiredAsync(TimeSpan, CancellationToken)"/> with that lease; off at 0.</summary>
+    public Task<IReadOnlyList<long>> ReclaimExpiredAsync(CancellationToken ct = default) =>
+        options.LeaseMinutes > 0 ? ReclaimExpiredAsync(TimeSpan.FromMinutes(options.LeaseMinutes), ct) : Task.FromResult<IReadOnlyList<long>>([]);
 
     /// <summary>
     /// Returns tasks assigned longer than the lease to ready (a worker whose phone died keeps no bikes hostage).
@@ -329,12 +408,14 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         var now = time.GetUtcNow();
         var cutoff = (now - lease).UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var expired = await db.DispatchTasks.Where(t => t.Status == DispatchTaskStatus.Assigned && t.AssignedAt < cutoff).ToListAsync(ct);
+        var from = DispatchTransitions.Task.OnlyFrom(DispatchTaskMove.Reclaim);
+        var expired = await db.DispatchTasks.Where(t => t.Status == from && t.AssignedAt < cutoff).ToListAsync(ct);
         foreach (var task in expired)
         {
-            db.Audit(Actor.System, now, OpsModules.Dispatch, "task.reclaim", "DispatchTask", task.Id.ToString(),
-                new { Status = "assigned", task.WorkerId, task.AssignedAt }, new { Status = "ready", Lease = lease.ToString() });
-            task.Status = DispatchTaskStatus.Ready;
+            var to = DispatchTransitions.Task.Apply(task.Status, DispatchTaskMove.Reclaim, $"Task {task.Id}").To;
+            db.Audit(Actor.System, now, DispatchModule.Name, "task.reclaim", "DispatchTask", task.Id.ToString(),
+                new { Status = task.Status.Wire(), task.WorkerId, task.AssignedAt }, new { Status = to.Wire(), Lease = lease.ToString() });
+            task.Status = to;
             task.WorkerId = null;
             task.AssignedAt = null;
         }
@@ -349,12 +430,19 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         }
         if (expired.Count > 0)
         {
-            events.Publish(new DispatchChanged("reclaimed", expired.Select(t => t.Id).ToList(), "ready"));
+            metrics.TaskMoves.Add(expired.Count, new KeyValuePair<string, object?>("move", "reclaim"));
+            events.Publish(new DispatchTasksChanged(expired.Select(t => t.Id).ToList(), DispatchTaskMove.Reclaim, DispatchTaskStatus.Ready));
         }
         return expired.Select(t => t.Id).ToList();
     }
 
-    private async Task<OpsResult<DispatchTask>> MoveTaskAsync(Actor actor, long taskId, string action, Func<DispatchTask, string?> move, CancellationToken ct)
+    /// <summary>
+    /// One move of one task: the transition table decides whether it is allowed (409 naming the allowed moves if not),
+    /// <paramref name="apply"/> checks what else the move needs and sets its fields, and the change and its audit entry
+    /// are saved together.
+    /// </summary>
+    private async Task<OpsResult<DispatchTask>> MoveTaskAsync(Actor actor, long taskId, DispatchTaskMove move, string action,
+        Func<DispatchTask, string?> apply, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var task = await db.DispatchTasks.SingleOrDefaultAsync(t => t.Id == taskId, ct);
@@ -362,13 +450,19 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         {
             return OpsResult<DispatchTask>.NotFound($"No task {taskId}.");
         }
-        var before = new { Status = task.Status.Name(), task.WorkerId };
-        if (move(task) is { } refusal)
+        var before = new { Status = task.Status.Wire(), task.WorkerId };
+        var transition = DispatchTransitions.Task.Apply(task.Status, move, $"Task {task.Id}");
+        if (!transition.Allowed)
+        {
+            return OpsResult<DispatchTask>.Conflict(transition.Refusal!);
+        }
+        if (apply(task) is { } refusal)
         {
             return OpsResult<DispatchTask>.Conflict(refusal);
         }
-        db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, action, "DispatchTask", task.Id.ToString(), before,
-            new { Status = task.Status.Name(), task.WorkerId });
+        task.Status = transition.To;
+        db.Audit(actor, time.GetUtcNow(), DispatchModule.Name, action, "DispatchTask", task.Id.ToString(), before,
+            new { Status = task.Status.Wire(), task.WorkerId });
         try
         {
             // The status is a concurrency token: this saves only if nobody moved the task since it was read.
@@ -378,7 +472,8 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         {
             return OpsResult<DispatchTask>.Conflict($"Task {taskId} changed meanwhile; look again.");
         }
-        events.Publish(new DispatchChanged("task", [task.Id], task.Status.Name()));
+        metrics.TaskMoves.Add(1, new KeyValuePair<string, object?>("move", move.Wire()));
+        events.Publish(new DispatchTasksChanged([task.Id], move, task.Status));
         return OpsResult<DispatchTask>.Ok(task);
     }
 

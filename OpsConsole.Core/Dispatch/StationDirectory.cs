@@ -71,7 +71,7 @@ public sealed class StationDirectory(IDbContextFactory<OpsDbContext> contexts, T
                 db.Stations.Add(new Station { Id = station.Id, Name = station.Name.Trim() });
             }
         }
-        db.Audit(actor, time.GetUtcNow(), OpsModules.Dispatch, "station.upsert", "Station",
+        db.Audit(actor, time.GetUtcNow(), DispatchModule.Name, "station.upsert", "Station",
             stations.Count == 1 ? stations[0].Id.ToString() : $"{stations.Count} stations", null,
             stations.Count == 1 ? new { stations[0].Name } : new { Count = stations.Count });
         await db.SaveChangesAsync(ct);

@@ -3,30 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace OpsConsole.Core.Etl;
 
-public sealed class EtlOptions
-{
-    /// <summary>`Etl:FileStore`: the folder of the content-addressed raw-file store.</summary>
-    public string FileStore { get; set; } = "data/files";
-    /// <summary>
-    /// `Etl:Runners`: how many jobs one console runs at once. Three keep the database busy writing: while one stores
-    /// its records, the others download and parse (docs/benchmarks.md, ETL ingest).
-    /// </summary>
-    public int Runners { get; set; } = 3;
-    public int LeaseSeconds { get; set; } = 60;
-    public int MaxAttempts { get; set; } = 3;
-    /// <summary>A failed attempt is tried again after this many seconds times the attempt number.</summary>
-    public int RetryDelaySeconds { get; set; } = 15;
-    /// <summary>A cell is suspicious when its row count strays from the branch's trailing median by more than this factor.</summary>
-    public double SuspiciousFactor { get; set; } = 3.0;
-    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
-    /// <summary>Alert when more than this share of the jobs finished in the last hour failed.</summary>
-    public double AlertFailureRate { get; set; } = 0.2;
-    /// <summary>Alert when a branch × POS has had no data for this many days in a row.</summary>
-    public int AlertMissingDays { get; set; } = 3;
-    /// <summary>`Etl:ScanDays`: the hourly missing-data scan queues cells of this many past days that have no job.</summary>
-    public int ScanDays { get; set; } = 7;
-}
-
 /// <summary>
 /// Raw files stored by their SHA-256 under `Etl:FileStore` (ab/cd/abcd…): the same bytes are kept once, a file is
 /// written to a temporary name and moved into place, and nothing outside the store can be named.

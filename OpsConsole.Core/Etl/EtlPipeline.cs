@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
-using OpsConsole.Core.Shared.Telemetry;
 using OpsConsole.Core.Shared.Upstreams;
 
 namespace OpsConsole.Core.Etl;
@@ -36,7 +35,7 @@ public sealed class EtlPipeline(
     EtlFileStore store,
     SqliteWriteTurns turns,
     IOpsEventStream events,
-    OpsMetrics metrics,
+    EtlMetrics metrics,
     TimeProvider time)
 {
     public const string ProcessorVersion = "opsconsole-etl/1";
@@ -125,9 +124,9 @@ public sealed class EtlPipeline(
                 return count;
             });
         }
-        metrics.EtlRows.Add(stored);
-        metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
-        metrics.EtlJobDuration.Record(clock.Elapsed.TotalSeconds);
+        metrics.Rows.Add(stored);
+        metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
+        metrics.JobDuration.Record(clock.Elapsed.TotalSeconds);
         events.Publish(new EtlJobsChanged([EtlJobState.Of(job, EtlJobStatus.Succeeded, stored)]));
 
         IEnumerable<EtlRecord> Records()
@@ -202,13 +201,13 @@ public sealed class EtlPipeline(
         }
         catch (EtlFailure)
         {
-            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
+            metrics.FetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
             throw;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // Network errors, timeouts, an open circuit breaker, a body that is not the expected JSON.
-            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
+            metrics.FetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
             throw new EtlFailure($"Listing files failed: {ex.Message}", retriable: true, ex);
         }
     }
@@ -248,15 +247,15 @@ public sealed class EtlPipeline(
         }
         catch (Exception ex) when (ex is not EtlFailure && !ct.IsCancellationRequested)
         {
-            metrics.EtlFetchFailures.Add(1, new KeyValuePair<string, object?>("step", "download"));
+            metrics.FetchFailures.Add(1, new KeyValuePair<string, object?>("step", "download"));
             throw new EtlFailure($"Downloading {remote.Name} failed: {ex.Message}", retriable: true, ex);
         }
     }
 
     private HttpClient Client()
     {
-        var client = clients.CreateClient(UpstreamNames.EtlFileHost);
-        client.BaseAddress = upstreams.BaseAddress(UpstreamNames.EtlFileHost)
+        var client = clients.CreateClient(EtlModule.FileHost);
+        client.BaseAddress = upstreams.BaseAddress(EtlModule.FileHost)
             ?? throw new EtlFailure("No ETL file host is configured (Upstreams:etl:BaseUrl) and the simulators are off.", retriable: false);
         return client;
     }

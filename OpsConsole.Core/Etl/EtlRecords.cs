@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Etl;
 
@@ -17,14 +18,14 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
     public static readonly string[] CsvHeader =
         ["branch", "pos", "work_date", "sold_at", "tnsc", "item_code", "department", "quantity", "amount", "payment_method", "file_type", "source_line", "job_id"];
 
-    public async Task<Page<EtlRecord>> QueryAsync(RecordFilter filter, int pageIndex, int pageSize, CancellationToken ct = default)
+    public async Task<Page<EtlRecord>> QueryAsync(RecordFilter filter, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Filtered(db, filter);
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(r => r.WorkDate).ThenBy(r => r.BranchId).ThenBy(r => r.Pos).ThenBy(r => r.Id)
-            .Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<EtlRecord>(items, total, pageIndex, pageSize);
+            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return Page<EtlRecord>.Of(items, total, page);
     }
 
     /// <summary>Ids per export block: about 2 MB of CSV, the unit two readers share.</summary>

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
-using OpsConsole.Core.Shared.Telemetry;
 
 namespace OpsConsole.Core.Etl;
 
@@ -19,7 +18,7 @@ public sealed class EtlRunnerPool(
     SqliteWriteTurns turns,
     EtlOptions options,
     IOpsEventStream events,
-    OpsMetrics metrics,
+    EtlMetrics metrics,
     TimeProvider time,
     ILogger<EtlRunnerPool> logger)
 {
@@ -125,9 +124,9 @@ public sealed class EtlRunnerPool(
         if (moved > 0)
         {
             db.EtlJobEvents.Add(EtlService.Event(job, now, "cancelled", "Cancelled during the run; no records of this run were stored."));
-            db.Audit(Actor.System, now, OpsModules.Etl, "job.cancelled", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "cancelled" });
+            db.Audit(Actor.System, now, EtlModule.Name, "job.cancelled", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "cancelled" });
             await db.SaveChangesAsync();
-            metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", "cancelled"));
+            metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", "cancelled"));
             events.Publish(new EtlJobsChanged([EtlJobState.Of(job, EtlJobStatus.Cancelled, job.RecordCount)]));
         }
         else
@@ -156,10 +155,10 @@ public sealed class EtlRunnerPool(
             again ? $"{reason} Trying again in {Math.Max(0, options.RetryDelaySeconds) * job.Attempts} s (attempt {job.Attempts} of {job.MaxAttempts} failed)." : $"{reason}{(retriable ? $" Gave up after {job.Attempts} attempts." : "")}"));
         if (!again)
         {
-            db.Audit(Actor.System, now, OpsModules.Etl, "job.failed", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "failed", Error = Clip(reason) });
+            db.Audit(Actor.System, now, EtlModule.Name, "job.failed", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "failed", Error = Clip(reason) });
         }
         await db.SaveChangesAsync();
-        metrics.EtlJobs.Add(1, new KeyValuePair<string, object?>("outcome", again ? "retried" : "failed"));
+        metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", again ? "retried" : "failed"));
         events.Publish(new EtlJobsChanged([EtlJobState.Of(job, status, job.RecordCount)]));
     }
 
@@ -188,7 +187,7 @@ public sealed class EtlRunnerPool(
             }
             db.EtlJobEvents.Add(EtlService.Event(job, now, again ? "lease-expired" : "failed",
                 again ? $"{reason} Queued again (attempt {job.Attempts} of {job.MaxAttempts})." : $"{reason} Gave up after {job.Attempts} attempts."));
-            db.Audit(Actor.System, now, OpsModules.Etl, "job.lease-expired", "EtlJob", job.Id.ToString(), new { Status = "running", job.LeaseOwner },
+            db.Audit(Actor.System, now, EtlModule.Name, "job.lease-expired", "EtlJob", job.Id.ToString(), new { Status = "running", job.LeaseOwner },
                 new { Status = status.Name() });
             changed.Add(EtlJobState.Of(job, status, job.RecordCount));
         }

@@ -100,7 +100,7 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         }
         branch.ParserConfigJson = parsed.Value!.ToJson();
         branch.UpdatedAt = now.UtcDateTime;
-        db.Audit(actor, now, OpsModules.Etl, before is null ? "branch.create" : "branch.update", "Branch", branch.Id, before,
+        db.Audit(actor, now, EtlModule.Name, before is null ? "branch.create" : "branch.update", "Branch", branch.Id, before,
             new { branch.Name, branch.PosCount, branch.IsActive, branch.ActiveFrom, ParserConfig = branch.ParserConfigJson });
         try
         {
@@ -200,7 +200,7 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         if (queued.Count > 0)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            db.Audit(actor, now, OpsModules.Etl, "job.queue", "EtlJob", queued.Count == 1 ? queued[0].Id.ToString() : $"{queued.Count} jobs", null,
+            db.Audit(actor, now, EtlModule.Name, "job.queue", "EtlJob", queued.Count == 1 ? queued[0].Id.ToString() : $"{queued.Count} jobs", null,
                 queued.Count == 1 ? new { queued[0].BranchId, queued[0].Pos, queued[0].WorkDate, Mode = mode.ToString() } : new { Count = queued.Count, Mode = mode.ToString() });
             await db.SaveChangesAsync(ct);
             events.Publish(new EtlJobsChanged(queued.Select(EtlJobState.Of).ToList()));
@@ -349,7 +349,7 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
             }
             if (jobs.Count > 0)
             {
-                db.Audit(actor, now, OpsModules.Etl, "job.cancel", "EtlJob", jobs.Count == 1 ? jobs[0].Id.ToString() : $"{jobs.Count} jobs", null, new { Count = jobs.Count });
+                db.Audit(actor, now, EtlModule.Name, "job.cancel", "EtlJob", jobs.Count == 1 ? jobs[0].Id.ToString() : $"{jobs.Count} jobs", null, new { Count = jobs.Count });
             }
             try
             {
@@ -375,7 +375,7 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         return await Filtered(db, filter).OrderBy(j => j.WorkDate).Select(j => j.Id).Take(limit).ToListAsync(ct);
     }
 
-    public async Task<Page<EtlJob>> JobsAsync(JobFilter filter, string? sort, bool descending, int pageIndex, int pageSize, CancellationToken ct = default)
+    public async Task<Page<EtlJob>> JobsAsync(JobFilter filter, string? sort, bool descending, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Filtered(db, filter).AsNoTracking();
@@ -391,8 +391,8 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
             ("date", false) => query.OrderBy(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
             _ => query.OrderByDescending(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
         };
-        var items = await query.Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<EtlJob>(items, total, pageIndex, pageSize);
+        var items = await query.Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return Page<EtlJob>.Of(items, total, page);
     }
 
     private static IQueryable<EtlJob> Filtered(OpsDbContext db, JobFilter f)

@@ -90,16 +90,16 @@ public sealed class YardClient(IHttpClientFactory clients, IUpstreamAddresses ad
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var baseAddress = addresses.BaseAddress(UpstreamNames.Yard)
+        var baseAddress = addresses.BaseAddress(YardModule.Upstream)
             ?? throw new YardUpstreamException("No yard system is configured (Upstreams:yard:BaseUrl) and the simulators are off.");
         request.RequestUri = new Uri(baseAddress, request.RequestUri!);
-        if (options.Get(UpstreamNames.Yard).ApiKey is { Length: > 0 } key)
+        if (options.Get(YardModule.Upstream).ApiKey is { Length: > 0 } key)
         {
             request.Headers.Add(ApiKeyHeader, key);
         }
         try
         {
-            return await clients.CreateClient(UpstreamNames.Yard).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return await clients.CreateClient(YardModule.Upstream).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or TimeoutException
             or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)

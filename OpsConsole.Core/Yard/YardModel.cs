@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace OpsConsole.Core.Yard;
 
@@ -79,36 +77,4 @@ public sealed class YardSnapshot
     public int Removed { get; set; }
     public int Changed { get; set; }
     public required string ViewJson { get; set; }
-}
-
-internal sealed class YardSettingsConfiguration : IEntityTypeConfiguration<YardSettings>
-{
-    public void Configure(EntityTypeBuilder<YardSettings> builder)
-    {
-        builder.ToTable("yard_settings");
-        builder.HasKey(s => s.Id);
-        builder.Property(s => s.Id).ValueGeneratedNever();
-        builder.Property(s => s.UpdatedBy).HasMaxLength(256);
-    }
-}
-
-internal sealed class YardRuleSettingConfiguration : IEntityTypeConfiguration<YardRuleSetting>
-{
-    public void Configure(EntityTypeBuilder<YardRuleSetting> builder)
-    {
-        builder.ToTable("yard_rules");
-        builder.HasKey(r => r.Name);
-        builder.Property(r => r.Name).HasMaxLength(64);
-        builder.Property(r => r.UpdatedBy).HasMaxLength(256);
-    }
-}
-
-internal sealed class YardSnapshotConfiguration : IEntityTypeConfiguration<YardSnapshot>
-{
-    public void Configure(EntityTypeBuilder<YardSnapshot> builder)
-    {
-        builder.ToTable("yard_snapshots");
-        builder.HasKey(s => s.Id);
-        builder.HasIndex(s => s.Version);
-    }
 }

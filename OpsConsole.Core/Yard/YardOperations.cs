@@ -63,7 +63,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
         var action = input.Paused is { } paused && paused != before.Paused && input with { Paused = null } == new YardSettingsInput()
             ? (paused ? "yard.pause" : "yard.resume")
             : "yard.settings";
-        db.Audit(actor, time.GetUtcNow(), OpsModules.Yard, action, "YardSettings", "poller", Summary(before), Summary(row));
+        db.Audit(actor, time.GetUtcNow(), YardModule.Name, action, "YardSettings", "poller", Summary(before), Summary(row));
         await db.SaveChangesAsync(ct);
         poller.Apply(row);
         return OpsResult<YardSettings>.Ok(row.Copy());
@@ -92,7 +92,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
         row.DryRun = dryRun ?? row.DryRun;
         row.UpdatedAt = time.GetUtcNow().UtcDateTime;
         row.UpdatedBy = actor.Name;
-        db.Audit(actor, time.GetUtcNow(), OpsModules.Yard, "yard.rule", "YardRule", name, before, new { row.Enabled, dry_run = row.DryRun });
+        db.Audit(actor, time.GetUtcNow(), YardModule.Name, "yard.rule", "YardRule", name, before, new { row.Enabled, dry_run = row.DryRun });
         await db.SaveChangesAsync(ct);
         poller.Apply(new YardRuleSetting { Name = name, Enabled = row.Enabled, DryRun = row.DryRun, UpdatedAt = row.UpdatedAt, UpdatedBy = row.UpdatedBy });
         return OpsResult<YardRuleView>.Ok(Rules().First(r => r.Name == name));
@@ -224,5 +224,5 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
     };
 
     private Task AuditAsync(Actor actor, string action, string id, object? before, object? after, CancellationToken ct) =>
-        audit.RecordAsync(actor, OpsModules.Yard, action, "YardTask", id, before, after, ct);
+        audit.RecordAsync(actor, YardModule.Name, action, "YardTask", id, before, after, ct);
 }

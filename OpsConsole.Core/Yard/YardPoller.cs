@@ -8,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
-using OpsConsole.Core.Shared.Telemetry;
 
 namespace OpsConsole.Core.Yard;
 
@@ -43,14 +42,13 @@ public sealed class YardPoller(
     IDbContextFactory<OpsDbContext> contexts,
     AuditLog audit,
     IOpsEventStream events,
-    OpsMetrics metrics,
+    YardMetrics metrics,
+    YardOptions options,
     TimeProvider time,
     ILogger<YardPoller> logger,
     IEnumerable<IYardRule>? rules = null)
 {
     public static readonly Actor PollerActor = new("yard-poller", []);
-    public const int KeptSnapshots = 20;
-    private const int ReadParallelism = 16;
 
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -250,8 +248,8 @@ public sealed class YardPoller(
                 ViewChangedAt = stored ? started : _status.ViewChangedAt, LastCycle = result, FailingRules = plan.FailingRules,
             };
         }
-        metrics.YardCycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
-        metrics.YardCycleDuration.Record((readMs + processMs + mutateMs + storeMs) / 1000);
+        metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+        metrics.CycleDuration.Record((readMs + processMs + mutateMs + storeMs) / 1000);
         if (stored)
         {
             events.Publish(new YardViewChanged(_view.Version, started, diff.Added, diff.Removed, diff.Changed));
@@ -269,7 +267,7 @@ public sealed class YardPoller(
         await Task.WhenAll(hostlersTask, workbasketTask);
         var hostlers = hostlersTask.Result;
         var perHostler = new IReadOnlyList<YardTaskSummary>[hostlers.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, hostlers.Count), new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct },
+        await Parallel.ForEachAsync(Enumerable.Range(0, hostlers.Count), new ParallelOptions { MaxDegreeOfParallelism = options.ReadParallelism, CancellationToken = ct },
             async (i, token) => perHostler[i] = await client.HostlerTasksAsync(hostlers[i].Id, token));
 
         // Every task once; a task a hostler lists is in that hostler's bucket, the rest in the workbasket ("").
@@ -291,7 +289,7 @@ public sealed class YardPoller(
 
         var list = summaries.Values.ToArray();
         var details = new YardTask[list.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, list.Length), new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = ct },
+        await Parallel.ForEachAsync(Enumerable.Range(0, list.Length), new ParallelOptions { MaxDegreeOfParallelism = options.ReadParallelism, CancellationToken = ct },
             async (i, token) =>
             {
                 var s = list[i];
@@ -402,7 +400,7 @@ public sealed class YardPoller(
                     outcome.DeletedIds.Add(id);
                     outcome.OutcomeByTask[id] = existed ? "deleted" : "already gone";
                     deleted++;
-                    metrics.YardMutations.Add(1, new KeyValuePair<string, object?>("kind", "delete"));
+                    metrics.Mutations.Add(1, new KeyValuePair<string, object?>("kind", "delete"));
                     await AuditAsync("yard.auto-delete", "YardTask", id, Describe(action.Task), new { rule = action.Rule, reason = action.Reason, existed }, ct);
                 }
                 else
@@ -418,7 +416,7 @@ public sealed class YardPoller(
                     outcome.PatchedTasks[id] = after;
                     outcome.OutcomeByTask[id] = "patched";
                     patched++;
-                    metrics.YardMutations.Add(1, new KeyValuePair<string, object?>("kind", "patch"));
+                    metrics.Mutations.Add(1, new KeyValuePair<string, object?>("kind", "patch"));
                     await AuditAsync("yard.auto-patch", "YardTask", id, Describe(action.Task),
                         new { rules = action.FixRules, reason = action.Reason, fields = new JsonObject(action.Fix.Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))) }, ct);
                 }
@@ -426,7 +424,7 @@ public sealed class YardPoller(
             catch (YardUpstreamException ex)
             {
                 outcome.OutcomeByTask[id] = (action.Delete ? "delete failed: " : "patch failed: ") + ex.Message;
-                metrics.YardMutations.Add(1, new KeyValuePair<string, object?>("kind", "error"));
+                metrics.Mutations.Add(1, new KeyValuePair<string, object?>("kind", "error"));
                 logger.LogWarning("Yard {Action} of task {Task} failed: {Error}", action.Delete ? "delete" : "patch", id, ex.Message);
                 await AuditAsync(action.Delete ? "yard.auto-delete-failed" : "yard.auto-patch-failed", "YardTask", id, Describe(action.Task),
                     new { rule = action.Rule, reason = action.Reason, error = ex.Message }, ct);
@@ -490,9 +488,9 @@ public sealed class YardPoller(
             ViewJson = JsonSerializer.Serialize(view, ViewJson),
         });
         await db.SaveChangesAsync(ct);
-        if (view.Version % KeptSnapshots == 0)
+        if (view.Version % options.KeptSnapshots == 0)
         {
-            var keepFrom = view.Version - KeptSnapshots;
+            var keepFrom = view.Version - options.KeptSnapshots;
             await db.YardSnapshots.Where(s => s.Version <= keepFrom).ExecuteDeleteAsync(ct);
         }
     }
@@ -508,7 +506,7 @@ public sealed class YardPoller(
             _status = _status with { LastPolledAt = started, LastError = error, ConsecutiveFailures = failures, NextPollAt = started.AddSeconds(backoff) };
         }
         logger.LogWarning("Yard poll {Cycle} failed ({Failures} in a row); nothing was changed: {Error}", cycle, failures, error);
-        metrics.YardCycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+        metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         if (!_failing)
         {
             _failing = true;
@@ -534,7 +532,7 @@ public sealed class YardPoller(
             }
             if (previous is null)
             {
-                metrics.YardCapAlerts.Add(1);
+                metrics.CapAlerts.Add(1);
                 logger.LogError("Yard poller: {Planned} deletions planned, more than the cap of {Cap}; nothing was changed this cycle", planned, cap);
                 await AuditAsync("yard.deletion-cap-exceeded", "YardPoller", null, null, new { planned, cap }, ct);
             }
@@ -558,5 +556,5 @@ public sealed class YardPoller(
     }
 
     private Task AuditAsync(string action, string entityType, string? entityId, object? before, object? after, CancellationToken ct) =>
-        audit.RecordAsync(PollerActor, OpsModules.Yard, action, entityType, entityId, before, after, ct);
+        audit.RecordAsync(PollerActor, YardModule.Name, action, entityType, entityId, before, after, ct);
 }

@@ -14,7 +14,7 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
     public async Task CreateUser_WritesTheUserAndItsAuditEntry_AndTheNewUserCanSignIn()
     {
         using var admin = await app.ClientAsAsync("admin");
-        var response = await admin.PostAsJsonAsync("/api/users", new { userName = "night-shift", displayName = "Night shift", roles = new[] { "operator" }, password = "night-shift-2026" });
+        var response = await admin.PostAsJsonAsync("/api/users", new { user_name = "night-shift", display_name = "Night shift", roles = new[] { "operator" }, password = "night-shift-2026" });
         response.StatusCode.Should().Be(HttpStatusCode.Created);
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
@@ -27,10 +27,10 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Theory]
-    [InlineData("{\"userName\":\"x1\",\"roles\":[\"pilot\"],\"password\":\"long-enough-1\"}", "roles")]
-    [InlineData("{\"userName\":\"x2\",\"roles\":[\"viewer\"],\"password\":\"short\"}", "password")]
-    [InlineData("{\"userName\":\"\",\"roles\":[\"viewer\"],\"password\":\"long-enough-1\"}", "userName")]
-    [InlineData("{\"userName\":\"x3\",\"roles\":\"viewer\",\"password\":\"long-enough-1\"}", "roles")]
+    [InlineData("{\"user_name\":\"x1\",\"roles\":[\"pilot\"],\"password\":\"long-enough-1\"}", "roles")]
+    [InlineData("{\"user_name\":\"x2\",\"roles\":[\"viewer\"],\"password\":\"short\"}", "password")]
+    [InlineData("{\"user_name\":\"\",\"roles\":[\"viewer\"],\"password\":\"long-enough-1\"}", "user_name")]
+    [InlineData("{\"user_name\":\"x3\",\"roles\":\"viewer\",\"password\":\"long-enough-1\"}", "roles")]
     public async Task CreateUser_WithBadInput_Is400NamingTheField_AndWritesNothing(string json, string field)
     {
         using var admin = await app.ClientAsAsync("admin");
@@ -46,7 +46,7 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
     public async Task CreateUser_Twice_IsAConflict()
     {
         using var admin = await app.ClientAsAsync("admin");
-        var body = new { userName = "twice", roles = new[] { "viewer" }, password = "twice-twice-1" };
+        var body = new { user_name = "twice", roles = new[] { "viewer" }, password = "twice-twice-1" };
         (await admin.PostAsJsonAsync("/api/users", body)).StatusCode.Should().Be(HttpStatusCode.Created);
         (await admin.PostAsJsonAsync("/api/users", body)).StatusCode.Should().Be(HttpStatusCode.Conflict);
     }
@@ -55,7 +55,7 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
     public async Task SetRoles_ResetPassword_Disable_Enable_AreEachAudited()
     {
         using var admin = await app.ClientAsAsync("admin");
-        (await admin.PostAsJsonAsync("/api/users", new { userName = "rotating", roles = new[] { "viewer" }, password = "rotating-1234" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/users", new { user_name = "rotating", roles = new[] { "viewer" }, password = "rotating-1234" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/users/rotating/roles", new { roles = new[] { "supervisor" } })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await admin.PostAsJsonAsync("/api/users/rotating/password", new { password = "rotating-5678" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await admin.PostAsync("/api/users/rotating/disable", null)).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -66,7 +66,7 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
         (await admin.PostAsync("/api/users/rotating/enable", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "rotating", password = "rotating-5678" })).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=User&text=rotating&pageSize=50");
+        var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=User&text=rotating&page_size=50");
         log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).Should()
             .BeEquivalentTo(["user.create", "user.set-roles", "user.reset-password", "user.disable", "user.enable"]);
     }
@@ -75,7 +75,7 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
     public async Task ResetPassword_ThatIsTooWeak_KeepsTheOldPassword()
     {
         using var admin = await app.ClientAsAsync("admin");
-        (await admin.PostAsJsonAsync("/api/users", new { userName = "keeper", roles = new[] { "viewer" }, password = "keeper-12345" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/users", new { user_name = "keeper", roles = new[] { "viewer" }, password = "keeper-12345" })).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync("/api/users/keeper/password", new { password = "weak" })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         using var anonymous = app.CreateClient();
         (await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "keeper", password = "keeper-12345" })).StatusCode.Should().Be(HttpStatusCode.OK);

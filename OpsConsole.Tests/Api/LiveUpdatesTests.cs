@@ -38,7 +38,7 @@ public sealed class LiveUpdatesTests(SharedApp app) : IClassFixture<SharedApp>
         var otherHeard = 0;
         audit.On<JsonElement>("event", e =>
         {
-            if (e.GetProperty("type").GetString() == "AuditRecorded" && e.GetProperty("data").GetProperty("entityId").GetString() == "hub-watcher")
+            if (e.GetProperty("type").GetString() == "AuditRecorded" && e.GetProperty("data").GetProperty("entity_id").GetString() == "hub-watcher")
             {
                 heard.TrySetResult(e);
             }
@@ -50,7 +50,7 @@ public sealed class LiveUpdatesTests(SharedApp app) : IClassFixture<SharedApp>
         await other.InvokeAsync("Join", "scheduler-only-topic");
 
         using var admin = await app.ClientAsAsync("admin");
-        (await admin.PostAsJsonAsync("/api/users", new { userName = "hub-watcher", roles = new[] { "viewer" }, password = "hub-watcher-1" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/users", new { user_name = "hub-watcher", roles = new[] { "viewer" }, password = "hub-watcher-1" })).EnsureSuccessStatusCode();
 
         var evt = await heard.Task.WaitAsync(TimeSpan.FromSeconds(10));
         evt.GetProperty("topic").GetString().Should().Be("audit");

@@ -79,7 +79,7 @@ public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
 
     [Theory]
     [InlineData("/api/audit?module=nonsense", "module")]
-    [InlineData("/api/audit?pageSize=100000", "pageSize")]
+    [InlineData("/api/audit?page_size=100000", "page_size")]
     [InlineData("/api/audit?from=2026-02-01&to=2026-01-01", "from")]
     [InlineData("/api/audit?from=yesterday", "from")]
     public async Task AuditQuery_WithBadFilters_Is400NamingTheField(string url, string field)

@@ -17,7 +17,7 @@ public sealed class SchedulerApiTests
         var jobs = await viewer.GetFromJsonAsync<JsonElement>("/api/scheduler/jobs");
         var probe = jobs.EnumerateArray().Single(j => j.GetProperty("key").GetString() == Probe);
         probe.GetProperty("cron").GetString().Should().Be("0/15 * * * * ?");
-        probe.GetProperty("nextFireAt").GetDateTime().Should().BeAfter(DateTime.UtcNow.AddSeconds(-1)).And.BeBefore(DateTime.UtcNow.AddSeconds(16));
+        probe.GetProperty("next_fire_at").GetDateTime().Should().BeAfter(DateTime.UtcNow.AddSeconds(-1)).And.BeBefore(DateTime.UtcNow.AddSeconds(16));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class SchedulerApiTests
             response.StatusCode.Should().Be(HttpStatusCode.OK);
             var job = await response.Content.ReadFromJsonAsync<JsonElement>();
             job.GetProperty("cron").GetString().Should().Be("0 0 3 * * ?");
-            job.GetProperty("nextFireAt").GetDateTime().TimeOfDay.Should().Be(TimeSpan.FromHours(3));
+            job.GetProperty("next_fire_at").GetDateTime().TimeOfDay.Should().Be(TimeSpan.FromHours(3));
             (await admin.PostAsync($"/api/scheduler/jobs/{Probe}/pause", null)).StatusCode.Should().Be(HttpStatusCode.OK);
 
             var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=JobSchedule");
@@ -44,7 +44,7 @@ public sealed class SchedulerApiTests
             var jobs = await viewer.GetFromJsonAsync<JsonElement>("/api/scheduler/jobs");
             var probe = jobs.EnumerateArray().Single(j => j.GetProperty("key").GetString() == Probe);
             probe.GetProperty("cron").GetString().Should().Be("0 0 3 * * ?");
-            probe.GetProperty("isPaused").GetBoolean().Should().BeTrue();
+            probe.GetProperty("is_paused").GetBoolean().Should().BeTrue();
         }
     }
 
@@ -72,10 +72,10 @@ public sealed class SchedulerApiTests
         {
             await Task.Delay(100);
             var jobs = await admin.GetFromJsonAsync<JsonElement>("/api/scheduler/jobs");
-            lastRun = jobs.EnumerateArray().Single(j => j.GetProperty("key").GetString() == Probe).GetProperty("lastRun");
+            lastRun = jobs.EnumerateArray().Single(j => j.GetProperty("key").GetString() == Probe).GetProperty("last_run");
         }
         lastRun.ValueKind.Should().Be(JsonValueKind.Object);
-        lastRun.GetProperty("outcome").GetString().Should().Be("Succeeded");
+        lastRun.GetProperty("outcome").GetString().Should().Be("succeeded");
         lastRun.GetProperty("duration").GetString().Should().NotBeNullOrEmpty();
     }
 }

@@ -35,7 +35,7 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
             await Task.Delay(100);
             var all = await admin.GetFromJsonAsync<JsonElement>("/api/upstreams");
             var one = all.EnumerateArray().Single(u => u.GetProperty("name").GetString() == name);
-            if (one.GetProperty("checkedAt").ValueKind != JsonValueKind.Null && one.GetProperty("checkedAt").GetDateTime() > _since)
+            if (one.GetProperty("checked_at").ValueKind != JsonValueKind.Null && one.GetProperty("checked_at").GetDateTime() > _since)
             {
                 return one;
             }
@@ -51,14 +51,14 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
         using var admin = await ClientAsync("admin");
         _since = DateTime.UtcNow;
         var yard = await ProbeAsync(admin, "yard");
-        yard.GetProperty("state").GetString().Should().Be("Up");
-        yard.GetProperty("baseAddress").GetString().Should().StartWith(_base).And.EndWith("/sim/yard/");
+        yard.GetProperty("state").GetString().Should().Be("up");
+        yard.GetProperty("base_address").GetString().Should().StartWith(_base).And.EndWith("/sim/yard/");
 
-        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = true }))
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = true }))
             .StatusCode.Should().Be(HttpStatusCode.OK);
         _since = DateTime.UtcNow;
         yard = await ProbeAsync(admin, "yard");
-        yard.GetProperty("state").GetString().Should().Be("Down");
+        yard.GetProperty("state").GetString().Should().Be("down");
         // 503 from the simulator, or the breaker that opened after the retried 503s.
         yard.GetProperty("error").GetString().Should().MatchRegex("503|circuit");
 
@@ -81,32 +81,32 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
         for (var i = 0; i < 100; i++)
         {
             var all = await admin.GetFromJsonAsync<JsonElement>("/api/upstreams");
-            if (all.EnumerateArray().Single(u => u.GetProperty("name").GetString() == "machines").GetProperty("checkedAt").ValueKind != JsonValueKind.Null)
+            if (all.EnumerateArray().Single(u => u.GetProperty("name").GetString() == "etl").GetProperty("checked_at").ValueKind != JsonValueKind.Null)
             {
                 break;
             }
             await Task.Delay(100);
         }
-        (await admin.PutAsJsonAsync("/api/simulators/machines/faults", new { errorRate = 0.3, latencyMs = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0.3, latency_ms = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
         using var raw = new HttpClient { BaseAddress = new Uri(_base) };
         var first = new List<int>();
         for (var i = 0; i < 20; i++)
         {
-            first.Add((int)(await raw.GetAsync("/sim/machines/health")).StatusCode);
+            first.Add((int)(await raw.GetAsync("/sim/etl/health")).StatusCode);
         }
         first.Should().Contain(500).And.Contain(200);
 
-        (await admin.PutAsJsonAsync("/api/simulators/machines/faults", new { errorRate = 0.3, latencyMs = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0.3, latency_ms = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
         var second = new List<int>();
         for (var i = 0; i < 20; i++)
         {
-            second.Add((int)(await raw.GetAsync("/sim/machines/health")).StatusCode);
+            second.Add((int)(await raw.GetAsync("/sim/etl/health")).StatusCode);
         }
         second.Should().Equal(first, "setting the faults restarts the simulator's dice from the seed");
 
         _since = DateTime.UtcNow;
-        var probed = await ProbeAsync(admin, "machines");
-        probed.GetProperty("state").GetString().Should().Be("Up", $"two retries ride out a 30% error rate here (the probe said: {probed})");
+        var probed = await ProbeAsync(admin, "etl");
+        probed.GetProperty("state").GetString().Should().Be("up", $"two retries ride out a 30% error rate here (the probe said: {probed})");
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
     {
         using var admin = await ClientAsync("admin");
         using var raw = new HttpClient { BaseAddress = new Uri(_base) };
-        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0, latencyMs = 300, malformed = true, outage = false })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0, latency_ms = 300, malformed = true, outage = false })).EnsureSuccessStatusCode();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var body = await raw.GetStringAsync("/sim/etl/health");
         watch.ElapsedMilliseconds.Should().BeGreaterThanOrEqualTo(290);
@@ -123,9 +123,9 @@ public sealed class SimulatorsApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{\"errorRate\": 1.5}", "errorRate")]
-    [InlineData("{\"latencyMs\": -1}", "latencyMs")]
-    [InlineData("{\"errorRate\": \"high\"}", "errorRate")]
+    [InlineData("{\"error_rate\": 1.5}", "error_rate")]
+    [InlineData("{\"latency_ms\": -1}", "latency_ms")]
+    [InlineData("{\"error_rate\": \"high\"}", "error_rate")]
     public async Task BadFaults_Are400NamingTheField(string json, string field)
     {
         using var admin = await ClientAsync("admin");

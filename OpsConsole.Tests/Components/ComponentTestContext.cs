@@ -2,7 +2,10 @@ using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting.Internal;
 using MudBlazor.Services;
+using OpsConsole.Components.Layout;
 using OpsConsole.Core.Shared.Identity;
 
 namespace OpsConsole.Tests.Components;
@@ -12,6 +15,7 @@ public abstract class ComponentTestContext : BunitContext
 {
     protected ComponentTestContext()
     {
+        AddTheModulesShellParts();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         Services.AddSingleton(TimeProvider.System);
@@ -20,6 +24,21 @@ public abstract class ComponentTestContext : BunitContext
     }
 
     private readonly BunitAuthorizationContext _auth;
+
+    /// <summary>
+    /// The navigation sections, tiles, panels and shortcuts the modules register in their Add&lt;M&gt;Feature, as the app
+    /// composes them (OpsWeb), without the rest of what those registrations bring.
+    /// </summary>
+    private void AddTheModulesShellParts()
+    {
+        var composed = new ServiceCollection();
+        var configuration = new ConfigurationBuilder().Build();
+        composed.AddOpsFeatures(configuration, new HostingEnvironment { EnvironmentName = "Testing" });
+        foreach (var part in composed.Where(d => d.ServiceType == typeof(ShellPart) || d.ServiceType == typeof(ShellShortcut)))
+        {
+            Services.Add(part);
+        }
+    }
 
     /// <summary>Signs in a fake user holding the role, with exactly the policies the table gives that role.</summary>
     protected void SignInAs(string userName, string role)

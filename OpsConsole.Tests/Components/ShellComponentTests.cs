@@ -81,7 +81,9 @@ public sealed class ShellComponentTests : ComponentTestContext
     [Fact]
     public void ShortcutSheet_ListsEveryDestination()
     {
-        ShortcutSheet.Destinations.Keys.Should().OnlyContain(k => k.StartsWith("g "));
-        ShortcutSheet.Destinations.Values.Should().Contain(["/", "/audit", "/scheduler", "/admin/users", "/settings"]);
+        ShortcutSheet.Shell.Where(s => s.Href is not null).Should().OnlyContain(s => s.Keys.StartsWith("g "));
+        ShortcutSheet.Shell.Select(s => s.Href).Should().Contain(["/", "/audit", "/scheduler", "/admin/users", "/settings"]);
+        ShortcutSheet.Destination([new ShellShortcut("g x", "Go to x", "/x")], "g x").Should().Be("/x", "a module's shortcut goes where it says");
+        ShortcutSheet.Destination([], "g d").Should().Be("/");
     }
 }

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using OpsConsole.Features.Etl.Simulation;
+using OpsConsole.Simulators.Etl;
 using OpsConsole.Tests.TestSupport;
 
 namespace OpsConsole.Tests.E2E;
@@ -118,7 +118,7 @@ public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
         (await console.Page.Locator("[data-testid=preview] tr").CountAsync()).Should().BeInRange(1, 50);
         await console.ScreenshotAsync("job-detail-preview");
 
-        var total = (await api.GetFromJsonAsync<JsonElement>("/api/records?branch=B004&pageSize=1")).GetProperty("total").GetInt32();
+        var total = (await api.GetFromJsonAsync<JsonElement>("/api/records?branch=B004&page_size=1")).GetProperty("total").GetInt32();
         await console.GotoAsync("/etl/records");
         await console.WaitUntilLiveAsync();
         await console.Page.Locator("h1", new() { HasTextString = $"{total:N0} matching" }).WaitForAsync();

@@ -128,7 +128,7 @@ public sealed class ShellE2ETests(BrowserFixture browser) : IAsyncLifetime
 
         using var api = new HttpClient { BaseAddress = new Uri(_base) };
         api.DefaultRequestHeaders.Authorization = new("Bearer", await _app.TokenAsync("admin"));
-        (await api.PostAsJsonAsync("/api/users", new { userName = "live-tile-check", roles = new[] { "viewer" }, password = "live-tile-check-1" }))
+        (await api.PostAsJsonAsync("/api/users", new { user_name = "live-tile-check", roles = new[] { "viewer" }, password = "live-tile-check-1" }))
             .EnsureSuccessStatusCode();
 
         await console.Page.Locator("[data-testid=tile-audit]").GetByText("live-tile-check").WaitForAsync();

@@ -48,7 +48,7 @@ public sealed class YardE2ETests(BrowserFixture browser) : IAsyncLifetime
         await console.ScreenshotAsync("yard-hostlers");
 
         using var admin = await ApiClients.SignedInAsync(_base, "admin");
-        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = true })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = true })).EnsureSuccessStatusCode();
         await console.Page.Locator("[data-testid=stale-banner]").WaitForAsync(new() { Timeout = 15_000 });
         (await console.Page.Locator("[data-hostler]").CountAsync()).Should().Be(8, "the last good view stays on screen");
         await console.ScreenshotAsync("yard-stale");

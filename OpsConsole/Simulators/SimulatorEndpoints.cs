@@ -19,7 +19,7 @@ public static class SimulatorEndpoints
         {
             return;
         }
-        foreach (var name in UpstreamNames.All)
+        foreach (var name in registry.Names)
         {
             Group(app, name).MapGet("/health", () => Results.Ok(new { simulator = name, status = "ok", seed = registry.Seed }));
         }

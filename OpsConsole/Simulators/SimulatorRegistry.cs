@@ -21,11 +21,11 @@ public sealed record SimulatorFaults(double ErrorRate = 0, int LatencyMs = 0, bo
         var errors = new Dictionary<string, string[]>();
         if (ErrorRate is < 0 or > 1 || double.IsNaN(ErrorRate))
         {
-            errors["errorRate"] = ["errorRate must be between 0 and 1."];
+            errors["error_rate"] = ["error_rate must be between 0 and 1."];
         }
         if (LatencyMs is < 0 or > MaxLatencyMs)
         {
-            errors["latencyMs"] = [$"latencyMs must be between 0 and {MaxLatencyMs}."];
+            errors["latency_ms"] = [$"latency_ms must be between 0 and {MaxLatencyMs}."];
         }
         return errors;
     }
@@ -37,20 +37,20 @@ public sealed record SimulatorState(string Name, SimulatorFaults Faults, long Re
 /// The fault switches of every simulator, and their deterministic dice: each simulator rolls from its own
 /// generator seeded by `Simulators:Seed` and its name, so a test run sees the same sequence of faults.
 /// </summary>
-public sealed class SimulatorRegistry(SimulatorOptions options)
+public sealed class SimulatorRegistry(SimulatorOptions options, UpstreamCatalog upstreams)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(
-        UpstreamNames.All.Select(n => KeyValuePair.Create(n, new Entry(n, options.Seed))));
+        upstreams.Names.Select(n => KeyValuePair.Create(n, new Entry(n, options.Seed))));
 
     public bool Enabled => options.Enabled;
     public int Seed => options.Seed;
-    public IReadOnlyList<string> Names => UpstreamNames.All;
+    public IReadOnlyList<string> Names => upstreams.Names;
 
     public bool Exists(string name) => _entries.ContainsKey(name);
 
     public SimulatorFaults Faults(string name) => _entries[name].Faults;
 
-    public IReadOnlyList<SimulatorState> States => UpstreamNames.All.Select(n => _entries[n].State).ToList();
+    public IReadOnlyList<SimulatorState> States => upstreams.Names.Select(n => _entries[n].State).ToList();
 
     public void Set(string name, SimulatorFaults faults) => _entries[name].Reset(faults, options.Seed);
 

@@ -15,15 +15,8 @@ public sealed class AuditEntry
     public string? After { get; set; }
 }
 
-/// <summary>The module names used in audit entries, events and metrics.</summary>
+/// <summary>The shell's own module name; each module names itself in its <c>&lt;M&gt;Module.Name</c>.</summary>
 public static class OpsModules
 {
     public const string Shared = "shared";
-    public const string Etl = "etl";
-    public const string Dispatch = "dispatch";
-    public const string Yard = "yard";
-    public const string Maintenance = "maintenance";
-    public const string Sync = "sync";
-
-    public static readonly IReadOnlyList<string> All = [Shared, Etl, Dispatch, Yard, Maintenance, Sync];
 }

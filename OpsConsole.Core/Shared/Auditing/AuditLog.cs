@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Modules;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Shared.Auditing;
 
@@ -11,11 +13,34 @@ public sealed record AuditFilter(
     DateTime? From = null,
     DateTime? To = null);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageIndex, int PageSize);
+/// <summary>The audit filters as a caller sends them, as text (a query string); <see cref="AuditLog.ReadFilter"/> checks them.</summary>
+public sealed record AuditFilterInput(string? Actor, string? Module, string? Entity, string? Text, string? From, string? To);
 
 /// <summary>Reads the audit log: filtered pages for the page and the API, and a stream for CSV export.</summary>
-public sealed class AuditLog(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+public sealed class AuditLog(IDbContextFactory<OpsDbContext> contexts, OpsModuleCatalog modules, TimeProvider time)
 {
+    public const int MaxActorLength = 256;
+    public const int MaxEntityLength = 64;
+    public const int MaxTextLength = 200;
+
+    /// <summary>Checks a caller's filters; each error names its field.</summary>
+    public AuditFilter ReadFilter(FieldErrors errors, AuditFilterInput input)
+    {
+        var module = errors.OptionalText("module", input.Module, 32);
+        if (module is not null && !modules.IsKnown(module))
+        {
+            errors.Add("module", $"module must be one of {OpsNames.List(modules.Names)}.");
+        }
+        var filter = new AuditFilter(errors.OptionalText("actor", input.Actor, MaxActorLength), module,
+            errors.OptionalText("entity", input.Entity, MaxEntityLength), errors.OptionalText("text", input.Text, MaxTextLength),
+            errors.OptionalInstant("from", input.From), errors.OptionalInstant("to", input.To));
+        if (filter.From > filter.To)
+        {
+            errors.Add("from", "from must be before to.");
+        }
+        return filter;
+    }
+
     /// <summary>A standalone entry, for actions whose effect is outside the database (run a job, set a simulator fault).</summary>
     public async Task RecordAsync(Actor actor, string module, string action, string entityType, string? entityId,
         object? before, object? after, CancellationToken ct = default)
@@ -32,16 +57,15 @@ public sealed class AuditLog(IDbContextFactory<OpsDbContext> contexts, TimeProvi
         RecordAsync(new Actor(userName, []), OpsModules.Shared, "auth.lockout", "User", userName, null,
             $"locked after repeated failed sign-ins ({where})", ct);
 
-    public async Task<Page<AuditEntry>> QueryAsync(AuditFilter filter, int pageIndex, int pageSize, CancellationToken ct = default)
+    public async Task<Page<AuditEntry>> QueryAsync(AuditFilter filter, PageRequest page, CancellationToken ct = default)
     {
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        pageIndex = Math.Max(0, pageIndex);
+        page = page with { Page = Math.Clamp(page.Page, 1, PageRequest.MaxPage), PageSize = Math.Clamp(page.PageSize, 1, MaxPageSize) };
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Apply(db.AuditEntries.AsNoTracking(), filter);
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
-            .Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<AuditEntry>(items, total, pageIndex, pageSize);
+            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return Page<AuditEntry>.Of(items, total, page);
     }
 
     public async IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter,

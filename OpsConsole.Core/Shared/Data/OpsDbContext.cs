@@ -11,24 +11,15 @@ namespace OpsConsole.Core.Shared.Data;
 /// <summary>
 /// The one model of OpsConsole. Each database provider has a derived context (Sqlite/PostgreSql/SqlServer) that
 /// owns its migrations; code always asks for this base type. It also keeps the Data Protection key ring, so that
-/// cookies and API tokens survive restarts and are valid on every instance.
+/// cookies and API tokens survive restarts and are valid on every instance. Modules add their tables from their own
+/// folders: entity configurations found by <c>ApplyConfigurationsFromAssembly</c>, and their sets as extension
+/// properties in <c>&lt;M&gt;Data.cs</c>.
 /// </summary>
 public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext<OpsUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
-    public DbSet<Dispatch.Suggestion> Suggestions => Set<Dispatch.Suggestion>();
-    public DbSet<Dispatch.DispatchTask> DispatchTasks => Set<Dispatch.DispatchTask>();
-    public DbSet<Dispatch.Station> Stations => Set<Dispatch.Station>();
-    public DbSet<Etl.Branch> Branches => Set<Etl.Branch>();
-    public DbSet<Etl.EtlJob> EtlJobs => Set<Etl.EtlJob>();
-    public DbSet<Etl.EtlJobEvent> EtlJobEvents => Set<Etl.EtlJobEvent>();
-    public DbSet<Etl.EtlFile> EtlFiles => Set<Etl.EtlFile>();
-    public DbSet<Etl.EtlRecord> EtlRecords => Set<Etl.EtlRecord>();
-    public DbSet<Yard.YardSettings> YardSettings => Set<Yard.YardSettings>();
-    public DbSet<Yard.YardRuleSetting> YardRules => Set<Yard.YardRuleSetting>();
-    public DbSet<Yard.YardSnapshot> YardSnapshots => Set<Yard.YardSnapshot>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -43,7 +43,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
     public Task<OpsResult<UserSummary>> CreateAsync(Actor actor, NewUser request, CancellationToken ct = default)
     {
         var errors = new FieldErrors()
-            .Required("userName", request.UserName, MaxUserNameLength)
+            .Required("user_name", request.UserName, MaxUserNameLength)
             .MaxLength("displayName", request.DisplayName, MaxDisplayNameLength)
             .Required("password", request.Password, 128);
         ValidateRoles(errors, request.Roles);
@@ -148,7 +148,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         {
             if (disabled && user.UserName == actor.Name)
             {
-                return OpsResult<UserSummary>.Invalid("userName", "You cannot disable yourself.");
+                return OpsResult<UserSummary>.Invalid("user_name", "You cannot disable yourself.");
             }
             var before = user.IsDisabled;
             user.IsDisabled = disabled;

@@ -21,14 +21,16 @@ public sealed record UpstreamHealthChanged(UpstreamHealth Health) : IOpsEvent
 }
 
 /// <summary>The last probe of every upstream; the dashboard tile and /health/ready read it.</summary>
-public sealed class UpstreamHealthBoard(IOpsEventStream events, Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> options)
+public sealed class UpstreamHealthBoard(IOpsEventStream events, UpstreamCatalog upstreams, Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> options)
 {
     private readonly ConcurrentDictionary<string, UpstreamHealth> _latest = new();
 
     public IReadOnlyList<UpstreamHealth> All =>
-        UpstreamNames.All.Select(n => _latest.GetValueOrDefault(n) ?? new UpstreamHealth(n, DisplayName(n), UpstreamState.Unknown, null, null, null, null, null)).ToList();
+        upstreams.Names.Select(n => _latest.GetValueOrDefault(n) ?? new UpstreamHealth(n, DisplayName(n), UpstreamState.Unknown, null, null, null, null, null)).ToList();
 
-    public string DisplayName(string name) => options.Get(name).DisplayName is { Length: > 0 } display ? display : name;
+    /// <summary>`Upstreams:{name}:DisplayName`, or the name its module gave it.</summary>
+    public string DisplayName(string name) => options.Get(name).DisplayName is { Length: > 0 } display ? display
+        : upstreams.All.FirstOrDefault(u => u.Name == name)?.DisplayName ?? name;
 
     public void Record(UpstreamHealth health)
     {
@@ -43,12 +45,12 @@ public sealed class UpstreamHealthBoard(IOpsEventStream events, Microsoft.Extens
 }
 
 /// <summary>Probes each configured upstream through its resilient client and records the result.</summary>
-public sealed class UpstreamProbe(IHttpClientFactory clients, IUpstreamAddresses addresses, UpstreamHealthBoard board,
+public sealed class UpstreamProbe(IHttpClientFactory clients, IUpstreamAddresses addresses, UpstreamHealthBoard board, UpstreamCatalog upstreams,
     Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> options, TimeProvider time)
 {
     public async Task<IReadOnlyList<UpstreamHealth>> ProbeAllAsync(CancellationToken ct = default)
     {
-        var results = await Task.WhenAll(UpstreamNames.All.Select(name => ProbeAsync(name, ct)));
+        var results = await Task.WhenAll(upstreams.Names.Select(name => ProbeAsync(name, ct)));
         return results;
     }
 

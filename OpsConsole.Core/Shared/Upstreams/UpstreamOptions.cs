@@ -1,15 +1,19 @@
 namespace OpsConsole.Core.Shared.Upstreams;
 
-/// <summary>The external systems OpsConsole talks to, and the simulator each one falls back to.</summary>
-public static class UpstreamNames
-{
-    public const string Yard = "yard";
-    public const string EtlFileHost = "etl";
-    public const string Machines = "machines";
-    public const string SyncSource = "sync-source";
-    public const string SyncDestination = "sync-destination";
+/// <summary>
+/// An external system a module talks to (<see cref="Modules.OpsModuleServices.AddOpsUpstream"/>): its name is its
+/// configuration section `Upstreams:{name}`, its HttpClient's name and its built-in simulator's `/sim/{name}`.
+/// </summary>
+public sealed record UpstreamDefinition(string Name, string DisplayName);
 
-    public static readonly IReadOnlyList<string> All = [Yard, EtlFileHost, Machines, SyncSource, SyncDestination];
+/// <summary>Every registered upstream, in registration order.</summary>
+public sealed class UpstreamCatalog(IEnumerable<UpstreamDefinition> upstreams)
+{
+    public IReadOnlyList<UpstreamDefinition> All { get; } = upstreams.DistinctBy(u => u.Name).ToList();
+
+    public IReadOnlyList<string> Names => All.Select(u => u.Name).ToList();
+
+    public bool Exists(string name) => All.Any(u => u.Name == name);
 }
 
 /// <summary>`Upstreams:{name}` in appsettings.json.</summary>

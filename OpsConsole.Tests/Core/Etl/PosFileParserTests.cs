@@ -1,6 +1,6 @@
 using System.Text;
 using OpsConsole.Core.Etl;
-using OpsConsole.Features.Etl.Simulation;
+using OpsConsole.Simulators.Etl;
 
 namespace OpsConsole.Tests.Core.Etl;
 

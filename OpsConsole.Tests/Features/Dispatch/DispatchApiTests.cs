@@ -147,7 +147,7 @@ public sealed class DispatchApiTests(SharedApp app) : IClassFixture<SharedApp>
         body.GetProperty("refused").GetProperty(ids[0].ToString()).GetString().Should().Be("already rejected");
         body.GetProperty("refused").GetProperty("987654321").GetString().Should().Be("not found");
 
-        var tasks = await supervisor.GetFromJsonAsync<JsonElement>("/api/tasks?status=ready&pageSize=500");
+        var tasks = await supervisor.GetFromJsonAsync<JsonElement>("/api/tasks?status=ready&page_size=500");
         tasks.GetProperty("items").EnumerateArray().Count(t => t.GetProperty("from_station_id").GetInt32() is >= 301 and <= 304).Should().Be(4);
         await (await supervisor.GetAsync("/api/tasks?status=lost")).ShouldBeValidationProblemAsync("status");
     }
@@ -170,7 +170,7 @@ public sealed class DispatchApiTests(SharedApp app) : IClassFixture<SharedApp>
         (await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().Should().Be("ready");
         (await supervisor.PostAsync($"/api/task/{taskId}/unassign", null)).StatusCode.Should().Be(HttpStatusCode.Conflict);
 
-        var log = await supervisor.GetFromJsonAsync<JsonElement>("/api/audit?module=dispatch&pageSize=50");
+        var log = await supervisor.GetFromJsonAsync<JsonElement>("/api/audit?module=dispatch&page_size=50");
         log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).Should()
             .Contain(["suggestion.create", "suggestion.approve", "task.assign", "task.unassign"]);
     }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Etl;
 using OpsConsole.Core.Shared.Data;
-using OpsConsole.Features.Etl.Simulation;
+using OpsConsole.Simulators.Etl;
 using OpsConsole.Tests.TestSupport;
 
 namespace OpsConsole.Tests.Features.Etl;
@@ -259,14 +259,14 @@ public sealed class EtlApiTests
     {
         await using var app = await StartAsync(settings: new() { ["Etl:MaxAttempts"] = "2", ["Etl:RetryDelaySeconds"] = "1", ["Resilience:BreakerBreakSeconds"] = "1" });
         using var admin = await app.ClientAsAsync("admin");
-        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = true })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = true })).EnsureSuccessStatusCode();
         var failing = await (await admin.PostAsJsonAsync("/api/jobs/fetch", new { branch = "B001", pos = 2, date = DayWithFiles("B001", 2).ToString("yyyy-MM-dd") })).Content.ReadFromJsonAsync<JsonElement>();
         var failed = await WaitForAsync(admin, failing.GetProperty("job_id").GetString()!, "failed");
         failed.GetProperty("job").GetProperty("error_message").GetString().Should().Contain("503");
         failed.GetProperty("job").GetProperty("attempt_count").GetInt32().Should().Be(2);
         failed.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("kind").GetString()).Should().Contain("retry");
 
-        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = false })).EnsureSuccessStatusCode();
         var retried = await admin.PostAsync($"/api/jobs/{failing.GetProperty("job_id").GetString()}/retry", null);
         retried.StatusCode.Should().Be(HttpStatusCode.Accepted);
         await WaitForAsync(admin, failing.GetProperty("job_id").GetString()!, "succeeded");
@@ -284,7 +284,7 @@ public sealed class EtlApiTests
             ["Resilience:BaseDelayMilliseconds"] = "50", ["Resilience:BreakerMinimumThroughput"] = "1000",
         });
         using var admin = await app.ClientAsAsync("admin");
-        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0.3, latencyMs = 2000, malformed = false, outage = false })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0.3, latency_ms = 2000, malformed = false, outage = false })).EnsureSuccessStatusCode();
         var days = Enumerable.Range(3, 12).Select(d => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-d))
             .Where(d => EtlFileHostSimulator.List(42, "B001", 1, d, 0).Count > 0).Take(4).ToList();
         var run = await admin.PostAsJsonAsync("/api/missing/run", new { branches_missing = new Dictionary<string, Dictionary<string, string[]>> { ["B001"] = new() { ["1"] = days.Select(d => d.ToString("yyyy-MM-dd")).ToArray() } } });

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Etl;
 using OpsConsole.Core.Shared.Data;
-using OpsConsole.Features.Etl.Simulation;
+using OpsConsole.Simulators.Etl;
 using OpsConsole.Tests.TestSupport;
 
 namespace OpsConsole.Tests.Features.Etl;
@@ -83,7 +83,7 @@ public sealed class EtlCrashTests
         await using var app = await EtlApiTests.StartAsync(settings: new() { ["Etl:LeaseSeconds"] = "3" });
         using var admin = await app.ClientAsAsync("admin");
         // A slow file host keeps the job in its run long enough to cancel it there.
-        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { errorRate = 0, latencyMs = 1500, malformed = false, outage = false }, ct)).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/etl/faults", new { error_rate = 0, latency_ms = 1500, malformed = false, outage = false }, ct)).EnsureSuccessStatusCode();
         var day = EtlApiTests.DayWithFiles("B001", 1);
         var fetch = await (await admin.PostAsJsonAsync("/api/jobs/fetch", new { branch = "B001", pos = 1, date = day.ToString("yyyy-MM-dd") }, ct))
             .Content.ReadFromJsonAsync<JsonElement>(ct);

@@ -36,7 +36,7 @@ public sealed class EtlScheduledJobsTests
                 .Select(j => $"{j.BranchId}/{j.Pos}/{today.DayNumber - j.WorkDate.DayNumber}").Order().ToList();
         }
 
-        await new EtlMissingScanJob(app.Services.GetRequiredService<EtlMissingScan>()).Execute(null!, Ct);
+        await app.Services.GetRequiredService<EtlMissingScan>().QueueUnfetchedAsync(Ct);
 
         // Active from three days ago, scanned up to yesterday: days 3, 2 and 1 for both POS, one of them already stored.
         (await CellsAsync()).Should().Equal("SCAN1/1/1", "SCAN1/1/2", "SCAN1/1/3", "SCAN1/2/1", "SCAN1/2/2", "SCAN1/2/3");
@@ -46,7 +46,7 @@ public sealed class EtlScheduledJobsTests
             (await db.EtlJobs.CountAsync(j => j.BranchId == "SCAN1" && j.CreatedBy == "system", Ct)).Should().Be(5);
         }
 
-        await new EtlFetchYesterdayJob(etl).Execute(null!, Ct);
+        await app.Services.GetRequiredService<EtlMissingScan>().QueueYesterdayAsync(Ct);
         (await CellsAsync()).Should().HaveCount(6, "yesterday was already queued by the scan: nothing is queued twice");
     }
 }

@@ -116,7 +116,7 @@ public sealed class YardPollerTests
         var good = await PollAsync(op);
         var version = good.GetProperty("version").GetInt64();
 
-        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = true }, Ct)).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = true }, Ct)).EnsureSuccessStatusCode();
         await AddTasksAsync(app, new { id = "WHILE-DOWN", trailer_id = "TRL-W", origin = "DOOR-01" });
         var failed = await PollAsync(op, HttpStatusCode.BadGateway);
         failed.GetProperty("detail").GetString().Should().Contain("503");
@@ -130,7 +130,7 @@ public sealed class YardPollerTests
         (await AuditAsync(app, "yard.cycle-failed")).Should().HaveCount(1);
         (await AuditAsync(app, "yard.auto-delete")).Should().BeEmpty();
 
-        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
         var recovered = await PollAsync(op);
         recovered.GetProperty("deleted").GetInt32().Should().Be(1);
         (await AuditAsync(app, "yard.auto-delete")).Single().EntityId.Should().Be("WHILE-DOWN");
@@ -147,9 +147,9 @@ public sealed class YardPollerTests
         await AddTasksAsync(app, new { id = "BAD-1", trailer_id = "TRL-M", origin = "DOOR-01" });
         var version = app.Services.GetRequiredService<YardPoller>().View.Version;
 
-        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = true, outage = false }, Ct)).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = true, outage = false }, Ct)).EnsureSuccessStatusCode();
         (await PollAsync(op, HttpStatusCode.BadGateway)).GetProperty("detail").GetString().Should().Contain("not the expected JSON");
-        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { errorRate = 0, latencyMs = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
 
         using var anonymous = app.CreateClient();
         (await anonymous.PostAsJsonAsync("/sim/yard/world", new { hostlers = 3, workbasket_tasks = 3, frozen = true, invalid = false, omit_field = "status" }, Ct)).EnsureSuccessStatusCode();
@@ -212,7 +212,8 @@ public sealed class YardPollerTests
         await AddTasksAsync(app, new { id = "NODEST", trailer_id = "TRL-T", origin = "DOOR-01" });
         var s = app.Services;
         var poller = new YardPoller(s.GetRequiredService<YardClient>(), s.GetRequiredService<HybridCache>(), s.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
-            s.GetRequiredService<AuditLog>(), s.GetRequiredService<IOpsEventStream>(), s.GetRequiredService<OpsMetrics>(), TimeProvider.System, NullLogger<YardPoller>.Instance,
+            s.GetRequiredService<AuditLog>(), s.GetRequiredService<IOpsEventStream>(), s.GetRequiredService<YardMetrics>(), s.GetRequiredService<YardOptions>(),
+            TimeProvider.System, NullLogger<YardPoller>.Instance,
             [new ThrowingRule(), .. YardRuleSet.Default()]);
 
         var cycle = await poller.PollAsync("test", Ct);

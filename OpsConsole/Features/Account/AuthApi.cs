@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Identity;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Identity;
@@ -18,12 +20,13 @@ public static class AuthApi
     public static void MapAuthApi(this IEndpointRouteBuilder api)
     {
         api.MapPost("/auth/login", LoginAsync).AllowAnonymous().WithTags("Auth").WithSummary("Exchange a user name and password for a bearer token");
-        api.MapGet("/me", (HttpContext http) => TypedResults.Ok(new MeResponse(http.User.Identity!.Name!, http.User.ToActor().Roles)))
-            .RequireAuthorization().WithTags("Auth").WithSummary("Who the caller is");
+        api.MapGet("/me", Me).SignedIn().WithTags("Auth").WithSummary("Who the caller is");
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, UserManager<OpsUser> users, SignInManager<OpsUser> signIn,
-        ApiTokenIssuer tokens, OpsMetrics metrics, AuditLog audit)
+    private static Ok<MeResponse> Me(HttpContext http) => TypedResults.Ok(new MeResponse(http.User.Identity!.Name!, http.User.ToActor().Roles));
+
+    private static async Task<Results<Ok<LoginResponse>, ValidationProblem, SignInRefused>> LoginAsync(LoginRequest request, UserManager<OpsUser> users,
+        SignInManager<OpsUser> signIn, ApiTokenIssuer tokens, OpsMetrics metrics, AuditLog audit)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > UserAdministration.MaxUserNameLength)
         {
@@ -64,6 +67,11 @@ public static class AuthApi
         return TypedResults.Ok(new LoginResponse(token, expires, [.. await users.GetRolesAsync(user)]));
     }
 
-    private static IResult Refused(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused");
+    private static SignInRefused Refused(string detail) => new(detail);
+}
+
+/// <summary>401 from the sign-in itself: wrong name or password, locked or disabled.</summary>
+public sealed class SignInRefused(string detail) : ProblemResult(StatusCodes.Status401Unauthorized, "Sign-in refused", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status401Unauthorized);
 }

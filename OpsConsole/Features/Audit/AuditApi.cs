@@ -1,7 +1,9 @@
 using System.Globalization;
 using CsvHelper;
 using OpsConsole.Core.Shared.Auditing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
 using OpsConsole.Infrastructure.Api;
 
 namespace OpsConsole.Features.Audit;
@@ -10,35 +12,33 @@ public static class AuditApi
 {
     public static void MapAuditApi(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/audit").WithTags("Audit").RequireAuthorization(OpsPolicies.Read);
-        group.MapGet("/", QueryAsync).WithSummary("Audit entries, newest first, filtered and paged");
-        group.MapGet("/export", ExportAsync).WithSummary("Every matching audit entry as CSV, streamed");
+        var group = api.MapGroup("/audit").WithTags("Audit").AllowedFor(OpsPolicies.Read);
+        group.MapGet("/", ListAuditEntriesAsync).WithSummary("Audit entries, newest first, filtered and paged");
+        group.MapGet("/export", ExportAuditEntriesAsync).WithSummary("Every matching audit entry as CSV, streamed")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
     }
 
-    private static async Task<IResult> QueryAsync(AuditLog log, string? actor, string? module, string? entity, string? text,
-        DateTime? from, DateTime? to, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PageResponse<AuditEntryResponse>>, ValidationProblem>> ListAuditEntriesAsync(AuditLog log,
+        [AsParameters] AuditQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        if (Validate(actor, module, entity, text, from, to) is { } invalid)
+        var errors = new FieldErrors();
+        var filter = log.ReadFilter(errors, query.ToInput());
+        var page = paging.Read(errors, 50, AuditLog.MaxPageSize);
+        if (errors.Any)
         {
-            return invalid;
+            return errors.ToHttp();
         }
-        if (pageSize is < 1 or > AuditLog.MaxPageSize)
-        {
-            return ApiResults.Invalid("pageSize", $"pageSize must be between 1 and {AuditLog.MaxPageSize}.");
-        }
-        if (page is < 0)
-        {
-            return ApiResults.Invalid("page", "page starts at 0.");
-        }
-        return TypedResults.Ok(await log.QueryAsync(new AuditFilter(actor, module, entity, text, from, to), page ?? 0, pageSize ?? 50, ct));
+        return TypedResults.Ok(PageResponse<AuditEntryResponse>.From(await log.QueryAsync(filter, page, ct), AuditEntryResponse.From));
     }
 
-    private static async Task<IResult> ExportAsync(HttpContext http, AuditLog log, string? actor, string? module, string? entity,
-        string? text, DateTime? from, DateTime? to, CancellationToken ct)
+    private static async Task<Results<EmptyHttpResult, ValidationProblem>> ExportAuditEntriesAsync(HttpContext http, AuditLog log,
+        [AsParameters] AuditQuery query, CancellationToken ct)
     {
-        if (Validate(actor, module, entity, text, from, to) is { } invalid)
+        var errors = new FieldErrors();
+        var filter = log.ReadFilter(errors, query.ToInput());
+        if (errors.Any)
         {
-            return invalid;
+            return errors.ToHttp();
         }
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";
@@ -47,7 +47,7 @@ public static class AuditApi
         csv.WriteHeader<AuditCsvRow>();
         await csv.NextRecordAsync();
         var rows = 0;
-        await foreach (var e in log.StreamAsync(new AuditFilter(actor, module, entity, text, from, to), ct))
+        await foreach (var e in log.StreamAsync(filter, ct))
         {
             csv.WriteRecord(new AuditCsvRow(e.Id, e.OccurredAt.ToString("O", CultureInfo.InvariantCulture), e.Actor, e.Module, e.Action,
                 e.EntityType, e.EntityId, e.Before, e.After));
@@ -58,32 +58,7 @@ public static class AuditApi
             }
         }
         await writer.FlushAsync(ct);
-        return Results.Empty;
-    }
-
-    private static IResult? Validate(string? actor, string? module, string? entity, string? text, DateTime? from, DateTime? to)
-    {
-        if (actor?.Length > 256)
-        {
-            return ApiResults.Invalid("actor", "actor must be at most 256 characters.");
-        }
-        if (module is { Length: > 0 } && !OpsModules.All.Contains(module))
-        {
-            return ApiResults.Invalid("module", $"module must be one of {string.Join(", ", OpsModules.All)}.");
-        }
-        if (entity?.Length > 64)
-        {
-            return ApiResults.Invalid("entity", "entity must be at most 64 characters.");
-        }
-        if (text?.Length > 200)
-        {
-            return ApiResults.Invalid("text", "text must be at most 200 characters.");
-        }
-        if (from is not null && to is not null && from > to)
-        {
-            return ApiResults.Invalid("from", "from must be before to.");
-        }
-        return null;
+        return TypedResults.Empty;
     }
 
     private sealed record AuditCsvRow(long Id, string OccurredAt, string Actor, string Module, string Action, string EntityType,

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using OpsConsole.Core.Dispatch;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Results;
@@ -8,141 +10,64 @@ using OpsConsole.Infrastructure.Auth;
 
 namespace OpsConsole.Features.Dispatch;
 
-/// <summary>The seed's shapes (snake_case) for suggestions and tasks.</summary>
-public sealed record SuggestionBody(
-    [property: JsonPropertyName("id")] long Id,
-    [property: JsonPropertyName("from_station_id")] int FromStationId,
-    [property: JsonPropertyName("to_station_id")] int ToStationId,
-    [property: JsonPropertyName("qty")] int Qty,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("created_at")] DateTime CreatedAt)
-{
-    public static SuggestionBody From(Suggestion s) =>
-        new(s.Id, s.FromStationId, s.ToStationId, s.Qty, s.Reason, s.Status.ToString().ToLowerInvariant(), s.CreatedAt);
-}
-
-public sealed record TaskBody(
-    [property: JsonPropertyName("id")] long Id,
-    [property: JsonPropertyName("from_station_id")] int FromStationId,
-    [property: JsonPropertyName("to_station_id")] int ToStationId,
-    [property: JsonPropertyName("qty")] int Qty,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("worker_id")] string? WorkerId,
-    [property: JsonPropertyName("created_at")] DateTime CreatedAt,
-    [property: JsonPropertyName("assigned_at")] DateTime? AssignedAt,
-    [property: JsonPropertyName("completed_at")] DateTime? CompletedAt,
-    [property: JsonPropertyName("approved_by")] string? ApprovedBy)
-{
-    public static TaskBody From(DispatchTask t) =>
-        new(t.Id, t.FromStationId, t.ToStationId, t.Qty, t.Reason, t.Status.Name(), t.WorkerId, t.CreatedAt, t.AssignedAt, t.CompletedAt, t.ApprovedBy);
-}
-
-public sealed record NewSuggestionBody(
-    [property: JsonPropertyName("from_station_id")] int? FromStationId,
-    [property: JsonPropertyName("to_station_id")] int? ToStationId,
-    [property: JsonPropertyName("qty")] int? Qty,
-    [property: JsonPropertyName("reason")] string? Reason);
-
-public sealed record ApproveBody([property: JsonPropertyName("suggestion_id")] long? SuggestionId);
-public sealed record WorkerBody([property: JsonPropertyName("worker_id")] string? WorkerId);
-public sealed record RejectBody([property: JsonPropertyName("reason")] string? Reason);
-public sealed record BulkBody(
-    [property: JsonPropertyName("ids")] long[]? Ids,
-    [property: JsonPropertyName("filter")] FilterBody? Filter,
-    [property: JsonPropertyName("reason")] string? Reason);
-
-/// <summary>"Everything matching": every field optional; an empty filter matches every pending suggestion.</summary>
-public sealed record FilterBody(
-    [property: JsonPropertyName("station_id")] int? StationId,
-    [property: JsonPropertyName("from_station_id")] int? FromStationId,
-    [property: JsonPropertyName("to_station_id")] int? ToStationId,
-    [property: JsonPropertyName("min_qty")] int? MinQty,
-    [property: JsonPropertyName("max_qty")] int? MaxQty,
-    [property: JsonPropertyName("older_than_minutes")] int? OlderThanMinutes,
-    [property: JsonPropertyName("newer_than_minutes")] int? NewerThanMinutes)
-{
-    public SuggestionFilter ToFilter() => new(StationId, FromStationId, ToStationId, MinQty, MaxQty, OlderThanMinutes, NewerThanMinutes);
-}
-
-public sealed record StationBody([property: JsonPropertyName("id")] int Id, [property: JsonPropertyName("name")] string? Name);
-
+/// <summary>Seed 4's routes under /api: suggestions in, decisions, tasks out to workers, stations, the CSV import.</summary>
 public static class DispatchApi
 {
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
     public static void MapDispatchApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("").WithTags("Dispatch");
-        group.MapGet("/suggestions", async (DispatchService dispatch, CancellationToken ct) =>
-            TypedResults.Ok((await dispatch.PendingSuggestionsAsync(ct)).Select(SuggestionBody.From)))
-            .RequireAuthorization(OpsPolicies.Read).WithSummary("Pending suggestions, oldest first");
-        group.MapPost("/suggestions", SubmitAsync).RequireAuthorization(OpsPolicies.PostSuggestions)
-            .WithSummary("Post one suggestion or an array of them (all or nothing)");
-        group.MapPost("/task/approve", async (ApproveBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
-            body.SuggestionId is not { } id
-                ? ApiResults.Invalid("suggestion_id", "suggestion_id is required.")
-                : (await dispatch.ApproveAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t))))
-            .RequireAuthorization(OpsPolicies.Supervise).WithSummary("Approve a suggestion: it becomes a ready task");
-        group.MapPost("/suggestions/{id:long}/reject", async (long id, RejectBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
-            (await dispatch.RejectAsync(http.User.ToActor(), id, body.Reason, ct)).ToHttp(s => TypedResults.Ok(SuggestionBody.From(s))))
-            .RequireAuthorization(OpsPolicies.Supervise);
-        group.MapPost("/suggestions/bulk-approve", (BulkBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
-            BulkAsync(body, approve: true, dispatch, http, ct)).RequireAuthorization(OpsPolicies.Supervise);
-        group.MapPost("/suggestions/bulk-reject", (BulkBody body, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
-            BulkAsync(body, approve: false, dispatch, http, ct)).RequireAuthorization(OpsPolicies.Supervise);
-        group.MapPost("/dispatch/next", NextAsync).RequireAuthorization(OpsPolicies.Dispatch)
-            .WithSummary("The oldest ready task, assigned to this worker (404 when none is ready)");
-        group.MapPost("/task/{id:long}/complete", async (long id, HttpContext http, DispatchService dispatch, CancellationToken ct) =>
-            {
-                // The seed completes with no body; a body may name the worker, and a malformed one is refused.
-                WorkerBody? body = null;
-                if (http.Request.ContentLength is > 0 || http.Request.Headers.ContainsKey("Transfer-Encoding"))
-                {
-                    try
-                    {
-                        body = await JsonSerializer.DeserializeAsync<WorkerBody>(http.Request.Body, cancellationToken: ct);
-                    }
-                    catch (JsonException)
-                    {
-                        return ApiResults.Invalid("body", "The body must be JSON like {\"worker_id\": \"...\"}, or empty.");
-                    }
-                }
-                return (await dispatch.CompleteAsync(http.User.ToActor(), id, body?.WorkerId, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t)));
-            })
-            .RequireAuthorization(OpsPolicies.Dispatch);
-        group.MapPost("/task/{id:long}/unassign", async (long id, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
-            (await dispatch.UnassignAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskBody.From(t))))
-            .RequireAuthorization(OpsPolicies.Supervise);
-        group.MapGet("/stations", async (StationDirectory stations, CancellationToken ct) =>
-            TypedResults.Ok((await stations.NamesAsync(ct)).OrderBy(s => s.Key).Select(s => new StationBody(s.Key, s.Value))))
-            .RequireAuthorization(OpsPolicies.Read).WithSummary("Known station names");
-        group.MapPut("/stations", async (StationBody[] body, StationDirectory stations, HttpContext http, CancellationToken ct) =>
-            (await stations.UpsertAsync(http.User.ToActor(), body.Select(b => new Station { Id = b.Id, Name = b.Name ?? "" }).ToList(), ct))
-                .ToHttp(count => TypedResults.Ok(new { upserted = count })))
-            .RequireAuthorization(OpsPolicies.Supervise).WithSummary("Add or rename stations (an array of {id, name})");
-        group.MapGet("/tasks", TasksAsync).RequireAuthorization(OpsPolicies.Read);
-        group.MapPost("/suggestions/import", ImportAsync).RequireAuthorization(OpsPolicies.Supervise).DisableAntiforgery()
+        group.MapGet("/suggestions", ListPendingSuggestionsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Pending suggestions, oldest first");
+        group.MapPost("/suggestions", SubmitSuggestionsAsync).AllowedFor(OpsPolicies.PostSuggestions).TakesBody<NewSuggestionRequest>()
+            .WithSummary("Post one suggestion, or an array of them (all or nothing); 201 with what was stored, in the shape sent");
+        group.MapPost("/task/approve", ApproveSuggestionAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Approve a suggestion: it becomes a ready task");
+        group.MapPost("/suggestions/{id:long}/reject", RejectSuggestionAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Reject a suggestion with a reason");
+        group.MapPost("/suggestions/bulk-approve", BulkApproveAsync).AllowedFor(OpsPolicies.Supervise)
+            .WithSummary("Approve many suggestions, by ids or by a filter resolved now");
+        group.MapPost("/suggestions/bulk-reject", BulkRejectAsync).AllowedFor(OpsPolicies.Supervise)
+            .WithSummary("Reject many suggestions with one reason, by ids or by a filter resolved now");
+        group.MapPost("/suggestions/import", ImportSuggestionsAsync).AllowedFor(OpsPolicies.Supervise).DisableAntiforgery()
+            .TakesBody<IFormFile>("multipart/form-data", "text/csv")
             .WithSummary("Import suggestions from CSV (text/csv body or a multipart 'file'); all or nothing, with a report of bad rows");
+        group.MapPost("/dispatch/next", ClaimNextTaskAsync).AllowedFor(OpsPolicies.Dispatch)
+            .WithSummary("The oldest ready task, assigned to this worker (404 when none is ready)");
+        group.MapPost("/task/{id:long}/complete", CompleteTaskAsync).AllowedFor(OpsPolicies.Dispatch).TakesBody<WorkerRequest?>()
+            .WithSummary("Complete an assigned task; the body may name the worker, or be empty as in the seed");
+        group.MapPost("/task/{id:long}/unassign", UnassignTaskAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Take a stuck task back to ready");
+        group.MapGet("/tasks", ListTasksAsync).AllowedFor(OpsPolicies.Read).WithSummary("Tasks, newest first, filtered and paged");
+        group.MapGet("/stations", ListStationsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Known station names");
+        group.MapPut("/stations", UpsertStationsAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Add or rename stations (an array of {id, name})");
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, DispatchService dispatch, CancellationToken ct)
+    private static async Task<Ok<List<SuggestionResponse>>> ListPendingSuggestionsAsync(DispatchService dispatch, CancellationToken ct) =>
+        TypedResults.Ok((await dispatch.PendingSuggestionsAsync(ct)).Select(SuggestionResponse.From).ToList());
+
+    /// <summary>One object or an array of them, as the ML engine prefers; the answer has the shape that was sent.</summary>
+    private static async Task<Results<Created<SuggestionResponse>, Created<List<SuggestionResponse>>, ValidationProblem>> SubmitSuggestionsAsync(
+        DispatchService dispatch, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
     {
-        // One object or an array of them, as the ML engine prefers.
-        JsonElement json;
+        JsonElement body;
         try
         {
-            json = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: ct);
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: ct);
         }
         catch (JsonException ex)
         {
             return ApiResults.Invalid("body", $"The body is not valid JSON: {ex.Message.Split(" Path:")[0]}");
         }
+        var many = body.ValueKind == JsonValueKind.Array;
+        if (!many && body.ValueKind != JsonValueKind.Object)
+        {
+            return ApiResults.Invalid("body", "Send a suggestion object or an array of them.");
+        }
         List<NewSuggestion> batch;
         try
         {
-            batch = json.ValueKind == JsonValueKind.Array
-                ? json.Deserialize<List<NewSuggestionBody>>()!.Select(ToNew).ToList()
-                : json.ValueKind == JsonValueKind.Object ? [ToNew(json.Deserialize<NewSuggestionBody>()!)] : throw new JsonException("Send an object or an array.");
+            batch = many
+                ? body.Deserialize<List<NewSuggestionRequest>>(json.Value.SerializerOptions)!.Select(s => s.ToInput()).ToList()
+                : [body.Deserialize<NewSuggestionRequest>(json.Value.SerializerOptions)!.ToInput()];
         }
         catch (JsonException ex)
         {
@@ -150,114 +75,91 @@ public static class DispatchApi
             return ApiResults.Invalid(field, $"{field} has the wrong type or format.");
         }
         var result = await dispatch.SubmitAsync(http.User.ToActor(), batch, ct);
-        return result.ToHttp(rows => json.ValueKind == JsonValueKind.Array
-            ? TypedResults.Created("/api/suggestions", rows.Select(SuggestionBody.From))
-            : TypedResults.Created("/api/suggestions", SuggestionBody.From(rows[0])));
+        if (!result.Succeeded)
+        {
+            return ApiResults.Invalid(result.Errors);
+        }
+        var stored = result.Value!.Select(SuggestionResponse.From).ToList();
+        return many ? TypedResults.Created("/api/suggestions", stored) : TypedResults.Created("/api/suggestions", stored[0]);
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, SuggestionCsvImport import, CancellationToken ct)
+    private static async Task<Results<Ok<TaskResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ApproveSuggestionAsync(ApproveRequest request,
+        DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+        (await dispatch.ApproveAsync(http.User.ToActor(), request.SuggestionId, ct)).ToHttp(t => TypedResults.Ok(TaskResponse.From(t)));
+
+    private static async Task<Results<Ok<SuggestionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RejectSuggestionAsync(long id,
+        RejectRequest request, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+        (await dispatch.RejectAsync(http.User.ToActor(), id, request.Reason, ct)).ToHttp(s => TypedResults.Ok(SuggestionResponse.From(s)));
+
+    private static async Task<Results<Ok<DecisionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> BulkApproveAsync(
+        BulkDecisionRequest request, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+        (await dispatch.DecideBulkAsync(http.User.ToActor(), request.ToInput(), approve: true, ct)).ToHttp(o => TypedResults.Ok(DecisionResponse.From(o)));
+
+    private static async Task<Results<Ok<DecisionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> BulkRejectAsync(
+        BulkDecisionRequest request, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+        (await dispatch.DecideBulkAsync(http.User.ToActor(), request.ToInput(), approve: false, ct)).ToHttp(o => TypedResults.Ok(DecisionResponse.From(o)));
+
+    private static async Task<Results<Created<SuggestionsImportedResponse>, ValidationProblem, TooLargeProblem>> ImportSuggestionsAsync(HttpContext http,
+        SuggestionCsvImport import, CancellationToken ct)
     {
-        if (http.Request.ContentLength > SuggestionCsvImport.MaxBytes)
+        var read = await UploadReader.ReadAsync(http.Request, SuggestionCsvImport.MaxBytes, ct);
+        if (read.Invalid is { } invalid)
         {
-            return TypedResults.Problem($"The file is larger than {SuggestionCsvImport.MaxBytes / 1024 / 1024} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return invalid;
         }
-        Stream body;
-        if (http.Request.HasFormContentType)
+        if (read.TooLarge is { } tooLarge)
         {
-            var form = await http.Request.ReadFormAsync(ct);
-            if (form.Files.GetFile("file") is not { } file)
-            {
-                return ApiResults.Invalid("file", "Send the CSV as a multipart field named 'file'.");
-            }
-            if (file.Length > SuggestionCsvImport.MaxBytes)
-            {
-                return TypedResults.Problem("The file is larger than 10 MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-            body = file.OpenReadStream();
+            return tooLarge;
         }
-        else if (http.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true
-            || http.Request.ContentType?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) == true)
+        await using var upload = read.Upload!;
+        var result = await import.ImportAsync(http.User.ToActor(), upload.Content, ct);
+        if (result.Succeeded)
         {
-            body = http.Request.Body;
+            return TypedResults.Created("/api/suggestions", new SuggestionsImportedResponse(result.Imported));
         }
-        else
-        {
-            return ApiResults.Invalid("Content-Type", "Send text/csv, or multipart/form-data with a 'file' field.");
-        }
-        await using (body)
-        {
-            var result = await import.ImportAsync(http.User.ToActor(), body, ct);
-            if (result.Succeeded)
-            {
-                return TypedResults.Created("/api/suggestions", new { imported = result.Imported });
-            }
-            var errors = result.Problems.GroupBy(p => p.Line > 0 ? $"line {p.Line}: {p.Field}" : p.Field)
-                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-            return TypedResults.ValidationProblem(errors, title: "Nothing was imported: fix these rows and send the file again.",
-                extensions: new Dictionary<string, object?> { ["report"] = result.Problems });
-        }
+        var errors = result.Problems.GroupBy(p => p.Line > 0 ? $"line {p.Line}: {p.Field}" : p.Field)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+        return TypedResults.ValidationProblem(errors, title: "Nothing was imported: fix these rows and send the file again.",
+            extensions: new Dictionary<string, object?> { ["report"] = result.Problems });
     }
 
-    private static NewSuggestion ToNew(NewSuggestionBody b) => new(b.FromStationId, b.ToStationId, b.Qty, b.Reason);
+    private static async Task<Results<Ok<TaskResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ClaimNextTaskAsync(WorkerRequest request,
+        DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+        (await dispatch.NextAsync(http.User.ToActor(), request.WorkerId, ct)).ToHttp(t => TypedResults.Ok(TaskResponse.From(t)));
 
-    private static async Task<IResult> NextAsync(WorkerBody body, DispatchService dispatch, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<TaskResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> CompleteTaskAsync(long id,
+        DispatchService dispatch, HttpContext http, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body.WorkerId) || body.WorkerId.Length > DispatchService.MaxWorkerIdLength)
+        var (request, invalid) = await OptionalJsonBody.ReadAsync<WorkerRequest>(http.Request, "{\"worker_id\": \"...\"}", ct);
+        if (invalid is not null)
         {
-            return ApiResults.Invalid("worker_id", $"worker_id is required (at most {DispatchService.MaxWorkerIdLength} characters).");
+            return invalid;
         }
-        var task = await dispatch.NextAsync(http.User.ToActor(), body.WorkerId, ct);
-        return task is null
-            ? TypedResults.Problem("No task is ready.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
-            : TypedResults.Ok(TaskBody.From(task));
+        return (await dispatch.CompleteAsync(http.User.ToActor(), id, request?.WorkerId, ct)).ToHttp(t => TypedResults.Ok(TaskResponse.From(t)));
     }
 
-    private static async Task<IResult> BulkAsync(BulkBody body, bool approve, DispatchService dispatch, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<TaskResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UnassignTaskAsync(long id,
+        DispatchService dispatch, HttpContext http, CancellationToken ct) =>
+        (await dispatch.UnassignAsync(http.User.ToActor(), id, ct)).ToHttp(t => TypedResults.Ok(TaskResponse.From(t)));
+
+    private static async Task<Results<Ok<PageResponse<TaskResponse>>, ValidationProblem>> ListTasksAsync(DispatchService dispatch,
+        [AsParameters] TasksQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        if (body.Filter is { } filter)
+        var errors = new FieldErrors();
+        var page = paging.Read(errors, DefaultPageSize, MaxPageSize);
+        if (errors.Any)
         {
-            if (body.Ids is not null)
-            {
-                return ApiResults.Invalid("ids", "Send either ids or filter, not both.");
-            }
-            var matching = await dispatch.DecideMatchingAsync(http.User.ToActor(), filter.ToFilter(), approve, body.Reason, ct);
-            return matching.ToHttp(outcome => TypedResults.Ok(DecisionBody(outcome)));
+            return errors.ToHttp();
         }
-        if (body.Ids is not { Length: > 0 and <= DispatchService.MaxBatch })
-        {
-            return ApiResults.Invalid("ids", $"ids must list between 1 and {DispatchService.MaxBatch} suggestion ids (or send a filter).");
-        }
-        if (!approve && DispatchService.ReasonError(body.Reason) is { } error)
-        {
-            return ApiResults.Invalid("reason", error);
-        }
-        var outcome = await dispatch.DecideAsync(http.User.ToActor(), body.Ids, approve, body.Reason, ct);
-        return TypedResults.Ok(DecisionBody(outcome));
+        var result = await dispatch.TasksAsync(query.ToInput(), page, ct);
+        return result.Succeeded ? TypedResults.Ok(PageResponse<TaskResponse>.From(result.Value!, TaskResponse.From)) : ApiResults.Invalid(result.Errors);
     }
 
-    private static object DecisionBody(DecisionOutcome outcome) =>
-        new { decided = outcome.Decided, refused = outcome.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value) };
+    private static async Task<Ok<List<StationResponse>>> ListStationsAsync(StationDirectory stations, CancellationToken ct) =>
+        TypedResults.Ok((await stations.NamesAsync(ct)).OrderBy(s => s.Key).Select(s => new StationResponse(s.Key, s.Value)).ToList());
 
-    private static async Task<IResult> TasksAsync(DispatchService dispatch, string? status, string? worker_id, int? page, int? pageSize, CancellationToken ct)
-    {
-        DispatchTaskStatus? parsed = null;
-        if (!string.IsNullOrEmpty(status))
-        {
-            if (!Enum.TryParse<DispatchTaskStatus>(status, true, out var s) || int.TryParse(status, out _))
-            {
-                return ApiResults.Invalid("status", "status must be ready, assigned or completed.");
-            }
-            parsed = s;
-        }
-        if (pageSize is < 1 or > 500)
-        {
-            return ApiResults.Invalid("pageSize", "pageSize must be between 1 and 500.");
-        }
-        if (page is < 0)
-        {
-            return ApiResults.Invalid("page", "page starts at 0.");
-        }
-        var result = await dispatch.TasksAsync(parsed, worker_id, page ?? 0, pageSize ?? 50, ct);
-        return TypedResults.Ok(new { items = result.Items.Select(TaskBody.From), total = result.Total, page = result.PageIndex, pageSize = result.PageSize });
-    }
+    private static async Task<Results<Ok<StationsUpsertedResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpsertStationsAsync(
+        StationRequest[] request, StationDirectory stations, HttpContext http, CancellationToken ct) =>
+        (await stations.UpsertAsync(http.User.ToActor(), request.Select(b => new Station { Id = b.Id, Name = b.Name ?? "" }).ToList(), ct))
+            .ToHttp(count => TypedResults.Ok(new StationsUpsertedResponse(count)));
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
 using OpsConsole.Core.Etl;
 using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
 
@@ -169,7 +170,7 @@ public static class EtlApi
             return TypedResults.Problem("Only an admin may force a rerun.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
         var result = await etl.FetchAsync(http.User.ToActor(), body.Branch, body.Pos, date, force, ct);
-        return result.ToHttp(o => o.Queued
+        return result.ToHttp<FetchOutcome, IResult>(o => o.Queued
             ? TypedResults.Accepted($"/api/jobs/{o.Job.Id}", new { job_id = o.Job.Id, status = o.Job.Status.Name(), queued = true })
             : TypedResults.Ok(new { job_id = o.Job.Id, status = o.Job.Status.Name(), queued = false }));
     }
@@ -216,8 +217,8 @@ public static class EtlApi
         {
             return ApiResults.Invalid("sort", "sort must be date, branch, status or created.");
         }
-        var result = await etl.JobsAsync(filter, sort, desc ?? sort is null or "date" or "created", page ?? 0, pageSize ?? 50, ct);
-        return TypedResults.Ok(new { items = result.Items.Select(JobBody), total = result.Total, page = result.PageIndex, pageSize = result.PageSize });
+        var result = await etl.JobsAsync(filter, sort, desc ?? sort is null or "date" or "created", new PageRequest((page ?? 0) + 1, pageSize ?? 50), ct);
+        return TypedResults.Ok(new { items = result.Items.Select(JobBody), total = result.Total, page = result.PageNumber - 1, pageSize = result.PageSize });
     }
 
     private static async Task<IResult> BulkAsync(JobIdsBody body, bool retry, HttpContext http, EtlService etl, CancellationToken ct)
@@ -513,7 +514,7 @@ public static class EtlApi
         {
             return ApiResults.Invalid("page", "page starts at 0.");
         }
-        var result = await records.QueryAsync(filter, page ?? 0, pageSize ?? 100, ct);
+        var result = await records.QueryAsync(filter, new PageRequest((page ?? 0) + 1, pageSize ?? 100), ct);
         return TypedResults.Ok(new
         {
             items = result.Items.Select(r => new
@@ -522,7 +523,7 @@ public static class EtlApi
                 item_code = r.ItemCode, department = r.Department, quantity = r.Quantity, amount = r.Amount, payment_method = r.PaymentMethod,
                 file_type = r.FileType, source_line = r.SourceLine,
             }),
-            total = result.Total, page = result.PageIndex, pageSize = result.PageSize,
+            total = result.Total, page = result.PageNumber - 1, pageSize = result.PageSize,
         });
     }
 

@@ -2,6 +2,8 @@ using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Events;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Upstreams;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
 using OpsConsole.Simulators;
 
@@ -33,24 +35,33 @@ public sealed class SimulatorControl(SimulatorRegistry registry, AuditLog audit,
     }
 }
 
+/// <summary>The simulators' state and fault switches, and the upstreams' health.</summary>
+public sealed record SimulatorsResponse(bool Enabled, int Seed, IReadOnlyList<SimulatorState> Simulators);
+
 public static class SimulatorsApi
 {
     public static void MapSimulatorsApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/simulators").WithTags("Simulators");
-        group.MapGet("/", (SimulatorRegistry registry) => TypedResults.Ok(new { enabled = registry.Enabled, seed = registry.Seed, simulators = registry.States }))
-            .RequireAuthorization(OpsPolicies.Read);
-        group.MapPut("/{name}/faults", async (string name, SimulatorFaults faults, SimulatorRegistry registry, SimulatorControl control,
-            HttpContext http, CancellationToken ct) =>
-        {
-            if (!registry.Exists(name))
-            {
-                return Results.Problem($"No simulator '{name}'. Simulators: {string.Join(", ", registry.Names)}.", statusCode: 404);
-            }
-            var errors = await control.SetAsync(http.User.ToActor(), name, faults, ct);
-            return errors.Count > 0 ? TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request is not valid.") : Results.Ok(registry.States.First(s => s.Name == name));
-        }).RequireAuthorization(OpsPolicies.Administer);
-        api.MapGet("/upstreams", (UpstreamHealthBoard board) => TypedResults.Ok(board.All)).RequireAuthorization(OpsPolicies.Read)
-            .WithTags("Upstreams").WithSummary("The last health probe of every upstream");
+        group.MapGet("/", ListSimulators).AllowedFor(OpsPolicies.Read);
+        group.MapPut("/{name}/faults", SetSimulatorFaultsAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Switch a simulator's faults: error rate, added latency, malformed bodies, full outage");
+        api.MapGet("/upstreams", ListUpstreams).AllowedFor(OpsPolicies.Read).WithTags("Upstreams").WithSummary("The last health probe of every upstream");
     }
+
+    private static Ok<SimulatorsResponse> ListSimulators(SimulatorRegistry registry) =>
+        TypedResults.Ok(new SimulatorsResponse(registry.Enabled, registry.Seed, registry.States));
+
+    private static async Task<Results<Ok<SimulatorState>, ValidationProblem, NotFoundProblem>> SetSimulatorFaultsAsync(string name, SimulatorFaults faults,
+        SimulatorRegistry registry, SimulatorControl control, HttpContext http, CancellationToken ct)
+    {
+        if (!registry.Exists(name))
+        {
+            return ApiResults.NotFound($"No simulator '{name}'. Simulators: {string.Join(", ", registry.Names)}.");
+        }
+        var errors = await control.SetAsync(http.User.ToActor(), name, faults, ct);
+        return errors.Count > 0 ? ApiResults.Invalid(errors) : TypedResults.Ok(registry.States.First(s => s.Name == name));
+    }
+
+    private static Ok<IReadOnlyList<UpstreamHealth>> ListUpstreams(UpstreamHealthBoard board) => TypedResults.Ok(board.All);
 }

@@ -17,7 +17,8 @@ public sealed class DatabaseStatus
 }
 
 /// <summary>
-/// Applies the provider's migrations at start, then creates the roles and (in Development) the demo users. A
+/// Applies the provider's migrations at start, then creates the roles, (in Development) the demo users, and the
+/// modules' demo data (every registered <see cref="IDemoData"/>). A
 /// database that cannot be opened or written is reported in one clear log line and by /health/ready, and the
 /// process stays up so that an operator can see why.
 /// </summary>
@@ -28,9 +29,7 @@ public sealed class DatabaseInitialiser(
     UserAdministration users,
     IConfiguration configuration,
     IHostEnvironment environment,
-    OpsConsole.Core.Etl.EtlService etl,
-    OpsConsole.Core.Etl.EtlMissingScan missingScan,
-    OpsConsole.Simulators.SimulatorOptions simulators,
+    IEnumerable<IDemoData> demoData,
     ILogger<DatabaseInitialiser> logger)
 {
     public static readonly string[] DemoUsers = ["admin", "supervisor", "operator", "viewer", "worker", "mlengine"];
@@ -55,9 +54,9 @@ public sealed class DatabaseInitialiser(
             {
                 await SeedDemoUsersAsync(ct);
             }
-            if (configuration.GetValue("Etl:DemoBranches", environment.IsDevelopment()))
+            foreach (var demo in demoData)
             {
-                await Features.Etl.EtlRegistration.EnsureDemoBranchesAsync(etl, missingScan, simulators, ct);
+                await demo.SeedAsync(ct);
             }
             status.MarkReady();
         }

@@ -21,3 +21,30 @@ public static class OpsJobRegistration
         return services;
     }
 }
+
+/// <summary>
+/// The body of every thin Quartz job: one Core call that says whether it did anything. A run with nothing to do is
+/// marked so for the run history; any failure but shutdown leaves as a <see cref="JobExecutionException"/>, the only
+/// exception Quartz expects from a job.
+/// </summary>
+public static class ScheduledWork
+{
+    public static async ValueTask RunAsync(IJobExecutionContext context, Func<CancellationToken, Task<bool>> work, CancellationToken ct)
+    {
+        try
+        {
+            if (!await work(ct))
+            {
+                context.Result = JobRunHistory.NothingDue;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not JobExecutionException)
+        {
+            throw new JobExecutionException(ex);
+        }
+    }
+}

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using OpsConsole.Core.Shared.Upstreams;
 using OpsConsole.Core.Yard;
-using OpsConsole.Simulators;
 
-namespace OpsConsole.Features.Yard.Simulation;
+namespace OpsConsole.Simulators.Yard;
 
 /// <summary>A task to add to the simulated yard (tests, demos); unset fields get sensible values.</summary>
 public sealed record SimTaskBody(
@@ -42,7 +40,7 @@ public static class YardSimulator
             return;
         }
         var apiKey = app.ServiceProvider.GetRequiredService<IConfiguration>()["Simulators:Yard:ApiKey"] is { Length: > 0 } k ? k : "sim-yard-key";
-        var api = SimulatorEndpoints.Group(app, UpstreamNames.Yard).MapGroup("/api").AddEndpointFilter(async (context, next) =>
+        var api = SimulatorEndpoints.Group(app, YardModule.Upstream).MapGroup("/api").AddEndpointFilter(async (context, next) =>
             context.HttpContext.Request.Headers[YardClient.ApiKeyHeader] == apiKey
                 ? await next(context)
                 : Results.Problem("A valid X-Api-Key header is required.", statusCode: StatusCodes.Status401Unauthorized));

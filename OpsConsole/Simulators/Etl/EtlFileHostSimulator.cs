@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using OpsConsole.Core.Etl;
-using OpsConsole.Core.Shared.Upstreams;
-using OpsConsole.Simulators;
+using OpsConsole.Infrastructure.Database;
 
-namespace OpsConsole.Features.Etl.Simulation;
+namespace OpsConsole.Simulators.Etl;
 
 /// <summary>
 /// The seed's remote file host (docs/upstreams/etl.md): `fetch_list2.php?branch=&amp;pos=&amp;date=` lists a day's files
@@ -41,7 +40,10 @@ public static partial class EtlFileHostSimulator
         }
         : new ParserConfig { BadRows = BadRowPolicy.Skip };
 
-    public static void MapEtlFileHost(this IEndpointRouteBuilder app)
+    /// <summary>The simulator's part of the ETL feature: the demo branches that read its files.</summary>
+    public static IServiceCollection AddEtlSimulator(this IServiceCollection services) => services.AddDemoData<EtlDemoBranches>();
+
+    public static void MapEtlSimulator(this IEndpointRouteBuilder app)
     {
         var registry = app.ServiceProvider.GetRequiredService<SimulatorRegistry>();
         if (!registry.Enabled)
@@ -49,7 +51,7 @@ public static partial class EtlFileHostSimulator
             return;
         }
         var configuration = app.ServiceProvider.GetRequiredService<IConfiguration>();
-        var group = SimulatorEndpoints.Group(app, UpstreamNames.EtlFileHost);
+        var group = SimulatorEndpoints.Group(app, EtlModule.FileHost);
         group.MapGet("/fetch_list2.php", (string? branch, int? pos, string? date) =>
         {
             if (!EtlService.IsBranchId(branch) || pos is not (>= 1 and <= 99)

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using OpsConsole.Core.Yard;
 
-namespace OpsConsole.Features.Yard.Simulation;
+namespace OpsConsole.Simulators.Yard;
 
 /// <summary>How to (re)build the simulated yard. `Simulators:Yard:*` gives the first world's sizes.</summary>
 public sealed record YardWorldSettings(

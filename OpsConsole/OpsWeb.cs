@@ -11,13 +11,10 @@ using OpsConsole.Features.Account;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Dispatch;
 using OpsConsole.Features.Etl;
-using OpsConsole.Features.Etl.Simulation;
-using OpsConsole.Features.Dispatch.Simulation;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Simulators;
 using OpsConsole.Features.Users;
 using OpsConsole.Features.Yard;
-using OpsConsole.Features.Yard.Simulation;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
 using OpsConsole.Infrastructure.Database;
@@ -29,11 +26,14 @@ using OpsConsole.Simulators;
 using Quartz;
 using Scalar.AspNetCore;
 
-namespace OpsConsole.Infrastructure;
+namespace OpsConsole;
 
 public static class OpsWeb
 {
-    /// <summary>Everything the app adds over Core: UI, auth, API plumbing, hub, scheduler, health, telemetry, simulators.</summary>
+    /// <summary>
+    /// The app's composition root: everything it adds over Core (UI, auth, API plumbing, hub, scheduler, health,
+    /// telemetry, simulators), then each module's feature once.
+    /// </summary>
     public static WebApplicationBuilder AddOpsWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -56,10 +56,10 @@ public static class OpsWeb
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOpsOpenApi();
 
-        services.AddSignalR();
+        services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
         if (configuration["Redis:Backplane"] is { Length: > 0 } redis)
         {
             services.AddSignalR().AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("opsconsole"));
@@ -82,10 +82,9 @@ public static class OpsWeb
         services.AddSingleton<IUpstreamAddresses>(sp => sp.GetRequiredService<SelfUpstreamAddresses>());
 
         AddScheduler(services, configuration);
-        services.AddDispatchSimulation(configuration, defaultOn: simulators.Enabled && builder.Environment.IsDevelopment());
-        services.AddEtl();
-        services.AddYard(configuration);
         services.AddOpsHealthChecks();
+
+        services.AddOpsFeatures(configuration, builder.Environment);
 
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddAspNetCoreInstrumentation()
@@ -94,6 +93,23 @@ public static class OpsWeb
             .AddMeter(OpsMetrics.MeterName)
             .AddPrometheusExporter());
         return builder;
+    }
+
+    /// <summary>The modules in the app, one line each: their jobs, simulators, demo data and shell parts.</summary>
+    public static IServiceCollection AddOpsFeatures(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddEtlFeature(configuration);
+        services.AddDispatchFeature(configuration, environment);
+        services.AddYardFeature(configuration);
+        return services;
+    }
+
+    /// <summary>The modules' routes, one line each: their API under /api and their simulators' routes.</summary>
+    public static void MapOpsFeatures(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        app.MapEtlFeature(api);
+        app.MapDispatchFeature(api);
+        app.MapYardFeature(api);
     }
 
     private static void AddScheduler(IServiceCollection services, IConfiguration configuration)
@@ -117,8 +133,6 @@ public static class OpsWeb
         services.AddHostedService<JobScheduling>();
         services.AddOpsJob<UpstreamProbeJob>(OpsModules.Shared, UpstreamProbeJob.Name,
             "Probes every upstream through its client for the dashboard and /health/ready", "0/15 * * * * ?");
-        services.AddOpsJob<DispatchLeaseJob>(OpsModules.Dispatch, DispatchLeaseJob.Name,
-            "Returns tasks assigned longer than Dispatch:LeaseMinutes to ready (off when 0)", "0/30 * * * * ?");
     }
 
     public static WebApplication MapOpsEndpoints(this WebApplication app)
@@ -148,17 +162,15 @@ public static class OpsWeb
         api.MapUsersApi();
         api.MapSchedulerApi();
         api.MapSimulatorsApi();
-        api.MapDispatchApi();
-        api.MapEtlApi();
-        api.MapYardApi();
         // Unknown API routes answer a ProblemDetails 404, not the not-found page.
-        api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous();
+        api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous()
+            .ExcludeFromDescription();
 
         app.MapHub<OpsHub>(OpsHub.Path);
         app.MapSimulators();
-        app.MapEtlFileHost();
-        app.MapYardSimulator();
         app.MapAccountEndpoints();
+
+        app.MapOpsFeatures(api);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -7,12 +7,15 @@ using Microsoft.AspNetCore.Identity;
 using OpsConsole.Core.Dispatch;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
+using OpsConsole.Components.Layout;
 using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Infrastructure.Database;
 using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Infrastructure.Upstreams;
 using Quartz;
 
-namespace OpsConsole.Features.Dispatch.Simulation;
+namespace OpsConsole.Simulators.Dispatch;
 
 /// <summary>
 /// The living first run: a simulated ML engine posts suggestions now and then, and a small crew of simulated
@@ -123,7 +126,7 @@ public sealed class DispatchSimulation(
         }
         foreach (var worker in Crew)
         {
-            var held = await dispatch.TasksAsync(DispatchTaskStatus.Assigned, worker, 0, 1, ct);
+            var held = await dispatch.TasksAsync(DispatchTaskStatus.Assigned, worker, new PageRequest(1, 1), ct);
             if (held.Items.FirstOrDefault() is { } task)
             {
                 _holding[worker] = new Holding(task.Id, time.GetUtcNow().AddSeconds(TaskSeconds.Min));
@@ -179,7 +182,7 @@ public sealed class SimulatedServiceAccounts(IServiceScopeFactory scopes, UserAd
 }
 
 /// <summary>Station names for the demo (Bay Wheels-style), filled once when the table is empty.</summary>
-public static class DemoStations
+public sealed class DispatchDemoStations(StationDirectory stations) : IDemoData
 {
     public static readonly IReadOnlyList<string> Names =
     [
@@ -190,7 +193,7 @@ public static class DemoStations
         "Fell St at Stanyan St", "Broadway at Kearny St", "Folsom St at 9th St", "Mission Bay Kids Park",
     ];
 
-    public static async Task EnsureAsync(StationDirectory stations, CancellationToken ct)
+    public async Task SeedAsync(CancellationToken ct)
     {
         if ((await stations.NamesAsync(ct)).Count == 0)
         {
@@ -200,15 +203,12 @@ public static class DemoStations
 }
 
 [DisallowConcurrentExecution]
-public sealed class SimulatedMlEngineJob(DispatchSimulation simulation, StationDirectory stations) : IJob
+public sealed class SimulatedMlEngineJob(DispatchSimulation simulation) : IJob
 {
     public const string Name = "simulated-ml-engine";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        await DemoStations.EnsureAsync(stations, cancellationToken);
-        await simulation.PostSuggestionsAsync(cancellationToken);
-    }
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => await simulation.PostSuggestionsAsync(ct) > 0, cancellationToken);
 }
 
 [DisallowConcurrentExecution]
@@ -216,26 +216,33 @@ public sealed class SimulatedWorkersJob(DispatchSimulation simulation) : IJob
 {
     public const string Name = "simulated-workers";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await simulation.WorkAsync(cancellationToken);
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => { await simulation.WorkAsync(ct); return true; }, cancellationToken);
 }
 
-public static class DispatchSimulationRegistration
+public static class DispatchSimulator
 {
-    public static readonly string[] JobKeys = [$"{OpsModules.Dispatch}.{SimulatedMlEngineJob.Name}", $"{OpsModules.Dispatch}.{SimulatedWorkersJob.Name}"];
+    public static readonly string[] JobKeys = [$"{DispatchModule.Name}.{SimulatedMlEngineJob.Name}", $"{DispatchModule.Name}.{SimulatedWorkersJob.Name}"];
 
-    /// <summary>`Dispatch:Simulation:Enabled`, by default on where the simulators are on in Development.</summary>
-    public static IServiceCollection AddDispatchSimulation(this IServiceCollection services, IConfiguration configuration, bool defaultOn)
+    /// <summary>
+    /// `Dispatch:Simulation:Enabled`, by default on where the simulators are on in Development: the demo stations, the
+    /// simulated engine and workers, and their switches on the Simulators page.
+    /// </summary>
+    public static IServiceCollection AddDispatchSimulator(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        services.AddShellPart<DispatchSimulationSwitches>(ShellPlace.SimulatorControls, 10);
+        var defaultOn = configuration.GetValue("Simulators:Enabled", environment.IsDevelopment()) && environment.IsDevelopment();
         if (!configuration.GetValue("Dispatch:Simulation:Enabled", defaultOn))
         {
             return services;
         }
+        services.AddDemoData<DispatchDemoStations>();
         services.AddHttpClient(DispatchSimulation.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<SimulatedServiceAccounts>();
         services.AddSingleton<DispatchSimulation>();
-        services.AddOpsJob<SimulatedMlEngineJob>(OpsModules.Dispatch, SimulatedMlEngineJob.Name,
+        services.AddOpsJob<SimulatedMlEngineJob>(DispatchModule.Name, SimulatedMlEngineJob.Name,
             "Development: a simulated ML engine posts suggestions through the API (pause to switch off)", "0/20 * * * * ?");
-        services.AddOpsJob<SimulatedWorkersJob>(OpsModules.Dispatch, SimulatedWorkersJob.Name,
+        services.AddOpsJob<SimulatedWorkersJob>(DispatchModule.Name, SimulatedWorkersJob.Name,
             "Development: simulated workers claim and complete tasks through the API (pause to switch off)", "0/5 * * * * ?");
         return services;
     }

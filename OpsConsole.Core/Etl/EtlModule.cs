@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsConsole.Core.Shared.Modules;
+
+namespace OpsConsole.Core.Etl;
+
+/// <summary>ETL jobs and missing data (seed 3): fetch, choose, parse and store per branch, POS and work date.</summary>
+public static class EtlModule
+{
+    public const string Name = "etl";
+    public const string Title = "ETL";
+
+    /// <summary>The file host upstream: `Upstreams:etl`, and its simulator at /sim/etl.</summary>
+    public const string FileHost = "etl";
+
+    public static IServiceCollection AddEtlModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOpsModule(Name, Title);
+        services.AddOpsOptions<EtlOptions>(configuration, "Etl");
+        services.AddOpsUpstream(configuration, FileHost, "ETL file host");
+        services.AddSingleton<EtlMetrics>();
+        services.AddSingleton<EtlFileStore>();
+        services.AddSingleton<EtlJobClaimer>();
+        services.TryAddSingleton<IEtlWake, NoEtlWake>();
+        services.AddSingleton<EtlService>();
+        services.AddSingleton<EtlPipeline>();
+        services.AddSingleton<EtlRunnerPool>();
+        services.AddSingleton<EtlMissingData>();
+        services.AddSingleton<EtlMissingScan>();
+        services.AddSingleton<EtlRecords>();
+        services.AddSingleton<EtlFilesQuery>();
+        services.AddSingleton<EtlOverview>();
+        return services;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using OpsConsole.Core.Shared.Data;
+
+namespace OpsConsole.Core.Yard;
+
+/// <summary>The Yard module's tables: its sets on the one context, and one configuration per entity.</summary>
+public static class YardData
+{
+    extension(OpsDbContext db)
+    {
+        public DbSet<YardSettings> YardSettings => db.Set<YardSettings>();
+        public DbSet<YardRuleSetting> YardRules => db.Set<YardRuleSetting>();
+        public DbSet<YardSnapshot> YardSnapshots => db.Set<YardSnapshot>();
+    }
+}
+
+internal sealed class YardSettingsConfiguration : IEntityTypeConfiguration<YardSettings>
+{
+    public void Configure(EntityTypeBuilder<YardSettings> builder)
+    {
+        builder.ToTable("yard_settings");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.UpdatedBy).HasMaxLength(256);
+    }
+}
+
+internal sealed class YardRuleSettingConfiguration : IEntityTypeConfiguration<YardRuleSetting>
+{
+    public void Configure(EntityTypeBuilder<YardRuleSetting> builder)
+    {
+        builder.ToTable("yard_rules");
+        builder.HasKey(r => r.Name);
+        builder.Property(r => r.Name).HasMaxLength(64);
+        builder.Property(r => r.UpdatedBy).HasMaxLength(256);
+    }
+}
+
+internal sealed class YardSnapshotConfiguration : IEntityTypeConfiguration<YardSnapshot>
+{
+    public void Configure(EntityTypeBuilder<YardSnapshot> builder)
+    {
+        builder.ToTable("yard_snapshots");
+        builder.HasKey(s => s.Id);
+        builder.HasIndex(s => s.Version);
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Shared.Modules;
+
+namespace OpsConsole.Core.Yard;
+
+/// <summary>Yard (seed 1): the poller of the yard system, its business rules, and the hostler view's data.</summary>
+public static class YardModule
+{
+    public const string Name = "yard";
+    public const string Title = "Yard";
+
+    /// <summary>The yard management system: `Upstreams:yard`, and its simulator at /sim/yard.</summary>
+    public const string Upstream = "yard";
+
+    public static IServiceCollection AddYardModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOpsModule(Name, Title);
+        services.AddOpsOptions<YardOptions>(configuration, "Yard");
+        services.AddOpsUpstream(configuration, Upstream, "Yard management");
+        services.AddSingleton<YardMetrics>();
+        services.AddSingleton<YardClient>();
+        services.AddSingleton<YardPoller>();
+        services.AddSingleton<YardOperations>();
+        return services;
+    }
+}

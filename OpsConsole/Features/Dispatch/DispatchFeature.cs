@@ -1,0 +1,25 @@
+using OpsConsole.Components.Layout;
+using OpsConsole.Core.Dispatch;
+using OpsConsole.Infrastructure.Scheduling;
+using OpsConsole.Simulators.Dispatch;
+
+namespace OpsConsole.Features.Dispatch;
+
+/// <summary>The Dispatch module in the app: its Quartz job, the simulated engine and workers, shell parts and API.</summary>
+public static class DispatchFeature
+{
+    public static IServiceCollection AddDispatchFeature(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOpsJob<DispatchLeaseJob>(DispatchModule.Name, DispatchLeaseJob.Name,
+            "Returns tasks assigned longer than Dispatch:LeaseMinutes to ready (off when 0)", "0/30 * * * * ?");
+        services.AddDispatchSimulator(configuration, environment);
+        services.AddShellPart<DispatchNav>(ShellPlace.Navigation, 30);
+        services.AddShellPart<DispatchTile>(ShellPlace.Dashboard, 20);
+        services.AddShellShortcut("g p", "Go to suggestions (dispatch)", "/dispatch/suggestions");
+        services.AddShellShortcut("g b", "Go to the task board (dispatch)", "/dispatch/tasks");
+        services.AddShellShortcut("j / k, x, a, r", "On suggestions: move, select, approve, reject");
+        return services;
+    }
+
+    public static void MapDispatchFeature(this IEndpointRouteBuilder app, RouteGroupBuilder api) => api.MapDispatchApi();
+}

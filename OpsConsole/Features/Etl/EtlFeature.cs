@@ -1,0 +1,34 @@
+using OpsConsole.Components.Layout;
+using OpsConsole.Core.Etl;
+using OpsConsole.Infrastructure.Scheduling;
+using OpsConsole.Simulators.Etl;
+
+namespace OpsConsole.Features.Etl;
+
+/// <summary>The ETL module in the app: its Quartz jobs, simulator, shell parts, API and simulator routes.</summary>
+public static class EtlFeature
+{
+    public static IServiceCollection AddEtlFeature(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IEtlWake, QuartzEtlWake>();
+        services.AddOpsJob<EtlRunnerJob>(EtlModule.Name, EtlRunnerJob.Name,
+            "Runs queued ETL jobs with Etl:Runners runners (also started at once when jobs are queued)", "0/5 * * * * ?");
+        services.AddOpsJob<EtlFetchYesterdayJob>(EtlModule.Name, EtlFetchYesterdayJob.Name,
+            "Queues yesterday for every active branch and POS", "0 30 2 * * ?");
+        services.AddOpsJob<EtlMissingScanJob>(EtlModule.Name, EtlMissingScanJob.Name,
+            "Queues cells of the last Etl:ScanDays days that have no job", "0 15 * * * ?");
+        services.AddEtlSimulator();
+        services.AddShellPart<EtlNav>(ShellPlace.Navigation, 10);
+        services.AddShellPart<EtlTile>(ShellPlace.Dashboard, 10);
+        services.AddShellShortcut("g m", "Go to missing data (ETL)", "/etl/missing");
+        services.AddShellShortcut("g j", "Go to the jobs (ETL)", "/etl/jobs");
+        services.AddShellShortcut("g r", "Go to the records (ETL)", "/etl/records");
+        return services;
+    }
+
+    public static void MapEtlFeature(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        api.MapEtlApi();
+        app.MapEtlSimulator();
+    }
+}

@@ -1,0 +1,27 @@
+using OpsConsole.Components.Layout;
+using OpsConsole.Core.Yard;
+using OpsConsole.Infrastructure.Scheduling;
+using OpsConsole.Simulators.Yard;
+
+namespace OpsConsole.Features.Yard;
+
+/// <summary>The Yard module in the app: the poller's Quartz tick, the yard simulator, shell parts, API and simulator routes.</summary>
+public static class YardFeature
+{
+    public static IServiceCollection AddYardFeature(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOpsJob<YardPollerJob>(YardModule.Name, YardPollerJob.Name,
+            "Polls the yard system every Yard interval (set on the hostler view; backs off after failures); ticks every second", "* * * * * ?");
+        services.AddYardSimulator(configuration);
+        services.AddShellPart<YardNav>(ShellPlace.Navigation, 20);
+        services.AddShellPart<YardTile>(ShellPlace.Dashboard, 30);
+        services.AddShellShortcut("g h", "Go to the hostlers (yard)", "/yard");
+        return services;
+    }
+
+    public static void MapYardFeature(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        api.MapYardApi();
+        app.MapYardSimulator();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+
+namespace OpsConsole.Infrastructure.Api;
+
+/// <summary>
+/// Who may call an endpoint, said once per endpoint (or group): the authorization policy, and the 401 and 403 answers
+/// the OpenAPI document lists for it.
+/// </summary>
+public static class ApiConventions
+{
+    private static readonly string[] Problem = ["application/problem+json"];
+
+    /// <summary>Callers signed in with a role the policy admits (401 without a sign-in, 403 for another role).</summary>
+    public static TBuilder AllowedFor<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(policy).WithMetadata(
+            new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), Problem),
+            new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ProblemDetails), Problem));
+
+    /// <summary>Any signed-in caller, whatever the role (401 without a sign-in).</summary>
+    public static TBuilder SignedIn<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization().WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), Problem));
+
+    /// <summary>
+    /// Documents the body of a handler that reads it itself (one object or many, an optional body, CSV, multipart): for
+    /// the OpenAPI document only, so that a request with another content type still reaches the handler and is told
+    /// what to send (an Accepts declaration would make routing answer 404 instead).
+    /// </summary>
+    public static RouteHandlerBuilder TakesBody<TBody>(this RouteHandlerBuilder builder, params string[] contentTypes) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(TBody), null, ct);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = contentTypes.Length != 0 || Nullable.GetUnderlyingType(typeof(TBody)) is null,
+                Content = (contentTypes.Length == 0 ? ["application/json"] : contentTypes).ToDictionary(t => t, _ => new OpenApiMediaType { Schema = schema }),
+            };
+        });
+}

@@ -1,0 +1,73 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
+namespace OpsConsole.Infrastructure.Api;
+
+/// <summary>
+/// A ProblemDetails answer as a typed result: it writes <c>application/problem+json</c> through the problem-details
+/// service (so it carries the trace id like every other error), and each status has its own type, so that a handler's
+/// <c>Results&lt;…&gt;</c> tells the OpenAPI document which errors it gives.
+/// </summary>
+public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ProblemDetails>, IContentTypeHttpResult
+{
+    protected ProblemResult(int status, string title, string detail, IDictionary<string, object?>? extensions)
+    {
+        Value = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            Value.Extensions[key] = value;
+        }
+    }
+
+    public ProblemDetails Value { get; }
+    object? IValueHttpResult.Value => Value;
+    public int StatusCode => Value.Status!.Value;
+    int? IStatusCodeHttpResult.StatusCode => StatusCode;
+    public string ContentType => "application/problem+json";
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCode;
+        var problems = httpContext.RequestServices.GetService<IProblemDetailsService>();
+        if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = Value }))
+        {
+            await httpContext.Response.WriteAsJsonAsync(Value, Value.GetType(), options: null, contentType: ContentType);
+        }
+    }
+
+    protected static void Describe(EndpointBuilder builder, int status) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
+}
+
+/// <summary>404: the thing named in the route does not exist.</summary>
+public sealed class NotFoundProblem(string detail) : ProblemResult(StatusCodes.Status404NotFound, "Not found", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status404NotFound);
+}
+
+/// <summary>409: the request is well formed but the thing is not in a state that allows it (the detail says which states do).</summary>
+public sealed class ConflictProblem(string detail) : ProblemResult(StatusCodes.Status409Conflict, "Conflict", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
+}
+
+/// <summary>413: the upload is larger than the endpoint takes.</summary>
+public sealed class TooLargeProblem(string detail) : ProblemResult(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", detail, null),
+    IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status413PayloadTooLarge);
+}
+
+/// <summary>502: the upstream system this request needed failed or refused; nothing was changed here.</summary>
+public sealed class UpstreamProblem(string title, string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status502BadGateway, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status502BadGateway);
+}
+
+/// <summary>403 from inside a handler: the caller's role may do the endpoint but not this variant of it (a forced rerun).</summary>
+public sealed class ForbiddenProblem(string detail) : ProblemResult(StatusCodes.Status403Forbidden, "Forbidden", detail, null), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status403Forbidden);
+}
