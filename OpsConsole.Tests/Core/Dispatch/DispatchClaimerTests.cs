@@ -22,29 +22,17 @@ public sealed class DispatchClaimerTests
         { "Sqlite", false }, { "Sqlite", true }, { "PostgreSql", false }, { "PostgreSql", true },
     };
 
-    private static ServiceProvider Services(DatabaseOptions database)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = database.Provider.ToString(),
-            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddOpsCore(configuration);
-        return services.BuildServiceProvider();
-    }
-
     [Theory]
     [MemberData(nameof(ProvidersAndPaths))]
     public async Task Claim_WhenThirtyTwoWorkersRace_GivesEveryTaskExactlyOnce_OldestFirst(string provider, bool throughService)
     {
-        await using var services = Services(TestDatabases.For(provider));
+        await using var host = await CoreHost.StartAsync(provider);
+        var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         const int tasks = 400;
         var start = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.MigrateAsync();
             db.DispatchTasks.AddRange(Enumerable.Range(0, tasks).Select(i => new DispatchTask
             {
                 FromStationId = 1 + (i % 7), ToStationId = 100 + (i % 5), Qty = 1 + (i % 9), Status = DispatchTaskStatus.Ready,
@@ -93,11 +81,11 @@ public sealed class DispatchClaimerTests
     [MemberData(nameof(Providers))]
     public async Task AFailedBatch_CommitsNothing_AndTheNextBatchWorks(string provider)
     {
-        await using var services = Services(TestDatabases.For(provider));
+        await using var host = await CoreHost.StartAsync(provider);
+        var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.MigrateAsync();
             db.DispatchTasks.AddRange(Enumerable.Range(0, 3).Select(i => new DispatchTask
             {
                 FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = new DateTime(2026, 11, 1, 6, i, 0, DateTimeKind.Utc),
@@ -129,12 +117,12 @@ public sealed class DispatchClaimerTests
     [MemberData(nameof(Providers))]
     public async Task ClaimEach_GivesTheNthOldestToTheNthWorker_AndNoneToWorkersPastTheLastReadyTask(string provider)
     {
-        await using var services = Services(TestDatabases.For(provider));
+        await using var host = await CoreHost.StartAsync(provider);
+        var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         var t0 = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.MigrateAsync();
             // Stored newest first, so the order comes from CreatedAt and not from the ids.
             db.DispatchTasks.AddRange(Enumerable.Range(0, 5).Reverse().Select(i => new DispatchTask
             {
@@ -165,12 +153,12 @@ public sealed class DispatchClaimerTests
     [Fact]
     public async Task ClaimEach_OnPostgreSql_SkipsATaskAnotherTransactionHoldsLocked()
     {
-        await using var services = Services(TestDatabases.For("PostgreSql"));
+        await using var host = await CoreHost.StartAsync("PostgreSql");
+        var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         var t0 = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.MigrateAsync();
             db.DispatchTasks.AddRange(Enumerable.Range(0, 3).Select(i => new DispatchTask
             {
                 FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(i), Reason = $"age {i}",
@@ -191,11 +179,11 @@ public sealed class DispatchClaimerTests
     [Fact]
     public async Task Claim_TakesTheOldestReadyTask()
     {
-        await using var services = Services(TestDatabases.NewSqlite());
+        await using var host = await CoreHost.StartAsync();
+        var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.MigrateAsync();
             var t0 = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
             db.DispatchTasks.AddRange(
                 new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(5), Reason = "newer" },
@@ -234,19 +222,11 @@ public sealed class DispatchLeaseTests
     public async Task Reclaim_ReturnsOnlyTasksAssignedLongerThanTheLease_AndAuditsEach()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
-        var database = TestDatabases.NewSqlite();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
-        }).Build();
-        var collection = new ServiceCollection().AddLogging();
-        collection.AddOpsCore(configuration);
-        collection.AddSingleton<TimeProvider>(clock);
-        await using var services = collection.BuildServiceProvider();
+        await using var host = await CoreHost.StartAsync(time: clock);
+        var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            await db.Database.MigrateAsync();
             db.DispatchTasks.AddRange(
                 new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = clock.GetUtcNow().UtcDateTime },
                 new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = clock.GetUtcNow().UtcDateTime.AddSeconds(1) });

@@ -15,20 +15,11 @@ public sealed class EtlMissingDataTests
     private static readonly DateOnly Today = new(2026, 11, 23);
 
     /// <summary>Branch B1 (2 POS, active for the last 7 days) with a job in each state on POS 1, and an inactive branch.</summary>
-    private static async Task<ServiceProvider> SetUpAsync(DatabaseOptions database)
+    private static async Task<CoreHost> SetUpAsync(string provider)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var host = await CoreHost.StartAsync(provider, new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero)));
+        await using (var db = await host.DbAsync())
         {
-            ["Database:Provider"] = database.Provider.ToString(),
-            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddOpsCore(configuration);
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero)));
-        var provider = services.BuildServiceProvider();
-        await using (var db = OpsDatabase.Create(database))
-        {
-            await db.Database.MigrateAsync();
             db.Branches.Add(new Branch { Id = "B1", Name = "One", PosCount = 2, ActiveFrom = Today.AddDays(-7) });
             db.Branches.Add(new Branch { Id = "OFF", Name = "Closed", PosCount = 1, ActiveFrom = Today.AddDays(-30), IsActive = false });
             EtlJob Job(int pos, int daysAgo, EtlJobStatus status, int? rows) => new()
@@ -41,14 +32,14 @@ public sealed class EtlMissingDataTests
                 Job(1, 1, EtlJobStatus.Queued, null), Job(2, 7, EtlJobStatus.Cancelled, null));
             await db.SaveChangesAsync();
         }
-        return provider;
+        return host;
     }
 
     [Fact]
     public async Task Grid_GivesEachCellItsState_MarksStrayCounts_AndQueuesByMode()
     {
-        await using var provider = await SetUpAsync(TestDatabases.NewSqlite());
-        var missing = provider.GetRequiredService<EtlMissingData>();
+        await using var host = await SetUpAsync("Sqlite");
+        var missing = host.Get<EtlMissingData>();
         var grid = await missing.GridAsync(Today.AddDays(-9), Today);
 
         grid.Rows.Select(r => $"{r.BranchId}/{r.Pos}").Should().Equal("B1/1", "B1/2");
@@ -80,8 +71,8 @@ public sealed class EtlMissingDataTests
     [MemberData(nameof(StatesCases))]
     public async Task StatesOnlyGrid_MatchesTheFullGrid_OverShortAndLongRanges(string provider, int days)
     {
-        await using var services = await SetUpAsync(TestDatabases.For(provider));
-        var missing = services.GetRequiredService<EtlMissingData>();
+        await using var host = await SetUpAsync(provider);
+        var missing = host.Get<EtlMissingData>();
 
         var full = await missing.GridAsync(Today.AddDays(-(days - 1)), Today, ct: TestContext.Current.CancellationToken);
         var states = await missing.GridAsync(Today.AddDays(-(days - 1)), Today, ct: TestContext.Current.CancellationToken, detail: GridDetail.States);

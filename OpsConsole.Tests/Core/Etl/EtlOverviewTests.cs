@@ -15,19 +15,10 @@ public sealed class EtlOverviewTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateOnly Today = DateOnly.FromDateTime(Now.UtcDateTime);
 
-    private static async Task<(ServiceProvider Services, DatabaseOptions Database)> SetUpAsync()
+    private static async Task<CoreHost> SetUpAsync()
     {
-        var database = TestDatabases.NewSqlite();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddOpsCore(configuration);
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
-        var provider = services.BuildServiceProvider();
-        await using var db = OpsDatabase.Create(database);
-        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        var host = await CoreHost.StartAsync(time: new FakeTimeProvider(Now));
+        await using var db = await host.DbAsync();
         db.Branches.Add(new Branch { Id = "B1", Name = "One", PosCount = 2, ActiveFrom = Today.AddDays(-30) });
         // POS 1 has every day up to yesterday; POS 2 stops four days ago, so the last three days are missing.
         for (var daysAgo = 1; daysAgo <= 10; daysAgo++)
@@ -39,7 +30,7 @@ public sealed class EtlOverviewTests
             }
         }
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        return (provider, database);
+        return host;
     }
 
     private static EtlJob Job(int pos, int daysAgo, EtlJobStatus status, DateTime? finishedAt) => new()
@@ -51,10 +42,9 @@ public sealed class EtlOverviewTests
     [Fact]
     public async Task Summary_CountsAndMissingCells_AndAlertsOnARunOfMissingDays()
     {
-        var (services, _) = await SetUpAsync();
-        await using var _ = services;
+        await using var host = await SetUpAsync();
 
-        var summary = await services.GetRequiredService<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
+        var summary = await host.Get<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
 
         summary.MissingLast7Days.Should().Be(3, "POS 2 is missing the last three days up to yesterday");
         summary.Alerts.Should().ContainSingle().Which.Should().Be(new EtlAlert("missing-days", "B1 POS 2 has had no data for 3 days in a row."));
@@ -63,9 +53,8 @@ public sealed class EtlOverviewTests
     [Fact]
     public async Task Summary_AlertsWhenTooManyJobsFailedInTheLastHour_AndCountsToday()
     {
-        var (services, database) = await SetUpAsync();
-        await using var _ = services;
-        await using (var db = OpsDatabase.Create(database))
+        await using var host = await SetUpAsync();
+        await using (var db = await host.DbAsync())
         {
             // Six finished in the last hour, two of them failed (33% > 20%); one still running, one queued.
             for (var daysAgo = 11; daysAgo <= 14; daysAgo++)
@@ -79,7 +68,7 @@ public sealed class EtlOverviewTests
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
-        var summary = await services.GetRequiredService<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
+        var summary = await host.Get<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
 
         (summary.Queued, summary.Running, summary.SucceededToday, summary.FailedToday).Should().Be((1, 1, 4, 2));
         summary.Alerts.Select(a => a.Kind).Should().BeEquivalentTo(["failure-rate", "missing-days"]);

@@ -21,21 +21,12 @@ public sealed class EtlRecordsExportTests
     public async Task Export_AcrossBlocks_WritesEveryMatchingRowOnce_InStoredOrder(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = TestDatabases.For(provider);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = database.Provider.ToString(),
-            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddOpsCore(configuration);
-        await using var provider_ = services.BuildServiceProvider();
+        await using var host = await CoreHost.StartAsync(provider);
         var job = Guid.NewGuid();
         // Two and a half blocks of ids; every third row on another branch, so a filtered export skips within blocks.
         var total = EtlRecords.ExportBlockIds * 5 / 2;
-        await using (var db = OpsDatabase.Create(database))
+        await using (var db = await host.DbAsync())
         {
-            await db.Database.MigrateAsync(ct);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             db.EtlRecords.AddRange(Enumerable.Range(0, total).Select(i => new EtlRecord
             {
@@ -45,7 +36,7 @@ public sealed class EtlRecordsExportTests
             }));
             await db.SaveChangesAsync(ct);
         }
-        var records = provider_.GetRequiredService<EtlRecords>();
+        var records = host.Get<EtlRecords>();
 
         async Task<string[]> ExportAsync(RecordFilter filter)
         {

@@ -14,35 +14,22 @@ namespace OpsConsole.Tests.Core.Shared;
 /// <summary>User commands straight against Core on a SQLite file: each one writes its change and its audit entry together, or nothing.</summary>
 public sealed class UserAdministrationTests : IAsyncLifetime
 {
-    private readonly ServiceProvider _services;
     private readonly Actor _admin = new("boss", [OpsRoles.Admin]);
+    private CoreHost _host = null!;
 
-    public UserAdministrationTests()
-    {
-        var database = TestDatabases.NewSqlite();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:OpsConsole"] = database.ConnectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddOpsCore(configuration);
-        _services = services.BuildServiceProvider();
-    }
-
-    private UserAdministration Users => _services.GetRequiredService<UserAdministration>();
+    private UserAdministration Users => _host.Get<UserAdministration>();
 
     public async ValueTask InitializeAsync()
     {
-        await using var db = await _services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
-        await db.Database.MigrateAsync();
+        _host = await CoreHost.StartAsync();
         await Users.EnsureRolesAsync();
     }
 
-    public ValueTask DisposeAsync() => _services.DisposeAsync();
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task<(int Users, int Audits)> CountAsync()
     {
-        await using var db = await _services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
+        await using var db = await _host.DbAsync();
         return (await db.Users.CountAsync(), await db.AuditEntries.CountAsync());
     }
 
