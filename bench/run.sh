@@ -84,7 +84,7 @@ case "$name" in
     token=$(curl -s -X POST "http://127.0.0.1:$port/api/auth/login" -H 'Content-Type: application/json' \
       -d "{\"username\":\"viewer\",\"password\":\"$password\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
     [ -n "$token" ] || { echo "bench: no token" >&2; exit 1; }
-    url="http://127.0.0.1:$port/api/audit?pageSize=20"
+    url="http://127.0.0.1:$port/api/audit?page_size=20"
     wrk -t2 -c32 -d5s -H "Authorization: Bearer $token" "$url" >/dev/null   # warm-up (JIT, pools)
     result=$(wrk -t2 -c32 -d20s --latency -H "Authorization: Bearer $token" "$url")
     echo "$result"
@@ -92,7 +92,7 @@ case "$name" in
     p50=$(echo "$result" | awk '$1 == "50%" { print $2 }')
     p99=$(echo "$result" | awk '$1 == "99%" { print $2 }')
     errors=$(echo "$result" | awk '/Non-2xx/ { print $NF }')
-    record "GET /api/audit?pageSize=20 with a bearer token, 32 connections, 20 s: ${rps} requests/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0} (target: >= 3000 requests/s)"
+    record "GET /api/audit?page_size=20 with a bearer token, 32 connections, 20 s: ${rps} requests/s, p50 ${p50}, p99 ${p99}, non-2xx ${errors:-0} (target: >= 3000 requests/s)"
     ;;
   dispatch)
     build_bench

@@ -33,7 +33,7 @@ public static class DispatchApi
             .WithSummary("Import suggestions from CSV (text/csv body or a multipart 'file'); all or nothing, with a report of bad rows");
         group.MapPost("/dispatch/next", ClaimNextTaskAsync).AllowedFor(OpsPolicies.Dispatch)
             .WithSummary("The oldest ready task, assigned to this worker (404 when none is ready)");
-        group.MapPost("/task/{id:long}/complete", CompleteTaskAsync).AllowedFor(OpsPolicies.Dispatch).TakesBody<WorkerRequest?>()
+        group.MapPost("/task/{id:long}/complete", CompleteTaskAsync).AllowedFor(OpsPolicies.Dispatch).TakesOptionalBody<WorkerRequest>()
             .WithSummary("Complete an assigned task; the body may name the worker, or be empty as in the seed");
         group.MapPost("/task/{id:long}/unassign", UnassignTaskAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Take a stuck task back to ready");
         group.MapGet("/tasks", ListTasksAsync).AllowedFor(OpsPolicies.Read).WithSummary("Tasks, newest first, filtered and paged");

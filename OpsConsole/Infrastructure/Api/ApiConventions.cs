@@ -28,12 +28,18 @@ public static class ApiConventions
     /// what to send (an Accepts declaration would make routing answer 404 instead).
     /// </summary>
     public static RouteHandlerBuilder TakesBody<TBody>(this RouteHandlerBuilder builder, params string[] contentTypes) =>
+        builder.DescribeBody<TBody>(required: true, contentTypes);
+
+    /// <summary>As <see cref="TakesBody{TBody}"/>, for a JSON body the caller may leave out (<see cref="OptionalJsonBody"/>).</summary>
+    public static RouteHandlerBuilder TakesOptionalBody<TBody>(this RouteHandlerBuilder builder) => builder.DescribeBody<TBody>(required: false, []);
+
+    private static RouteHandlerBuilder DescribeBody<TBody>(this RouteHandlerBuilder builder, bool required, string[] contentTypes) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(TBody), null, ct);
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = contentTypes.Length != 0 || Nullable.GetUnderlyingType(typeof(TBody)) is null,
+                Required = required,
                 Content = (contentTypes.Length == 0 ? ["application/json"] : contentTypes).ToDictionary(t => t, _ => new OpenApiMediaType { Schema = schema }),
             };
         });

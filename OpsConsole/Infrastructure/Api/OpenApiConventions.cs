@@ -9,7 +9,8 @@ namespace OpsConsole.Infrastructure.Api;
 /// <summary>
 /// The OpenAPI document describes every operation in full: an operationId from its named handler, the bearer scheme
 /// on every operation that needs a sign-in, and the 400 a malformed body or parameter gets (BadRequestHandler). The
-/// rest (success and error bodies) comes from the handlers' typed results and <see cref="ApiConventions"/>.
+/// rest (success and error bodies) comes from the handlers' typed results and <see cref="ApiConventions"/>. A field
+/// that may be null may also be left out, so only the others are listed as required.
 /// </summary>
 public static class OpenApiConventions
 {
@@ -28,6 +29,20 @@ public static class OpenApiConventions
                 Scheme = "bearer",
                 Description = "A token from POST /api/auth/login, sent as `Authorization: Bearer <token>`. The browser's sign-in cookie works too.",
             };
+            return Task.CompletedTask;
+        });
+        o.AddSchemaTransformer((schema, _, _) =>
+        {
+            if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+            {
+                foreach (var (name, property) in properties)
+                {
+                    if (property.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                    {
+                        required.Remove(name);
+                    }
+                }
+            }
             return Task.CompletedTask;
         });
         o.AddOperationTransformer(async (operation, context, ct) =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Data;
+namespace OpsConsole.Tests.Infrastructure.Scheduling;
 
 /// <summary>`Scheduler:Store=Persistent`: Quartz's clustered ADO store in the console's own PostgreSQL database.</summary>
 public sealed class PersistentSchedulerTests

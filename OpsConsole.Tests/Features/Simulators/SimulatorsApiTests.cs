@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Features.Simulators;
 
 /// <summary>The upstream pattern end to end: a real HTTP client with resilience, to a simulator over a real socket.</summary>
 public sealed class SimulatorsApiTests : IAsyncLifetime

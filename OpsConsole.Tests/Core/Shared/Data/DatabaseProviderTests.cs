@@ -3,7 +3,7 @@ using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Data;
+namespace OpsConsole.Tests.Core.Shared.Data;
 
 /// <summary>The migrations apply on a real database of each provider and the model round-trips there.</summary>
 public sealed class DatabaseProviderTests

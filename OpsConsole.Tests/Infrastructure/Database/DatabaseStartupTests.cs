@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Infrastructure.Database;
 
 /// <summary>A database that cannot be used at start: the console stays up, says why once, and is not ready.</summary>
 public sealed class DatabaseStartupTests

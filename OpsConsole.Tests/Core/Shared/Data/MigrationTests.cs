@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Shared.Data;
 
-namespace OpsConsole.Tests.Data;
+namespace OpsConsole.Tests.Core.Shared.Data;
 
 /// <summary>Each provider's migrations capture the whole model, and SQL Server's script can be generated here.</summary>
 public sealed class MigrationTests

@@ -5,7 +5,7 @@ using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Data;
+namespace OpsConsole.Tests.Infrastructure.Database;
 
 /// <summary>
 /// No commit copies SQLite's write-ahead log into the database file any more: the console's checkpointer does it

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Infrastructure.Health;
 
 public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
 {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Infrastructure.Auth;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Infrastructure.Auth;
 
 /// <summary>Bearer tickets remembered between requests: decrypted once, copied per request, never past their expiry.</summary>
 public sealed class RememberedBearerTokensTests(SharedApp app) : IClassFixture<SharedApp>

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Infrastructure.Database;
 
 /// <summary>`dotnet run --project OpsConsole -- create-admin NAME` outside Development: the first admin, no default passwords.</summary>
 public sealed class CreateAdminCommandTests

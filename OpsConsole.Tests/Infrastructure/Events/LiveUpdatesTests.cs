@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Infrastructure.Events;
 
 public sealed class LiveUpdatesTests(SharedApp app) : IClassFixture<SharedApp>
 {

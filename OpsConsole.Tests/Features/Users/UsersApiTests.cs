@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Features.Users;
 
 public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
 {

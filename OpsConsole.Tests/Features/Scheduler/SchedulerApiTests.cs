@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Features.Scheduler;
 
 public sealed class SchedulerApiTests
 {

@@ -4,7 +4,7 @@ using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Tests.TestSupport;
 using Quartz;
 
-namespace OpsConsole.Tests.Features.Scheduler;
+namespace OpsConsole.Tests.Infrastructure.Scheduling;
 
 /// <summary>A pause that arrives after a job's trigger fired, but before the job started, still stops that run.</summary>
 public sealed class PausedJobsDoNotStartTests

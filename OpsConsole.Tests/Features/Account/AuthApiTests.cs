@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsConsole.Tests.TestSupport;
 
-namespace OpsConsole.Tests.Api;
+namespace OpsConsole.Tests.Features.Account;
 
 public sealed class AuthApiTests(SharedApp app) : IClassFixture<SharedApp>
 {
