@@ -27,6 +27,9 @@ public sealed class OpsHub : Hub
     public Task Leave(string topic) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topic);
 }
 
+/// <summary>What a hub client receives: the event's topic, its type's name, and the event itself (the API's JSON style).</summary>
+public sealed record OpsEventMessage(string Topic, string Type, object Data);
+
 /// <summary>Relays every event of the in-process stream to the hub group of its topic.</summary>
 public sealed class OpsHubRelay(IOpsEventStream events, IHubContext<OpsHub> hub) : IHostedService
 {
@@ -35,8 +38,7 @@ public sealed class OpsHubRelay(IOpsEventStream events, IHubContext<OpsHub> hub)
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = events.Subscribe<IOpsEvent>(evt =>
-            hub.Clients.Group(evt.Topic).SendAsync(OpsHub.EventMethod, new { topic = evt.Topic, type = evt.GetType().Name, data = (object)evt },
-                CancellationToken.None));
+            hub.Clients.Group(evt.Topic).SendAsync(OpsHub.EventMethod, new OpsEventMessage(evt.Topic, evt.GetType().Name, evt), CancellationToken.None));
         return Task.CompletedTask;
     }
 
