@@ -86,10 +86,7 @@ public sealed class DispatchClaimerTests
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            db.DispatchTasks.AddRange(Enumerable.Range(0, 3).Select(i => new DispatchTask
-            {
-                FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = new DateTime(2026, 11, 1, 6, i, 0, DateTimeKind.Utc),
-            }));
+            db.DispatchTasks.AddRange(DispatchTestData.ReadyTasks(3));
             await db.SaveChangesAsync();
         }
         var dispatch = services.GetRequiredService<DispatchService>();
@@ -120,15 +117,12 @@ public sealed class DispatchClaimerTests
         await using var host = await CoreHost.StartAsync(provider);
         var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
-        var t0 = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
+        var t0 = DispatchTestData.T0;
         await using (var db = await contexts.CreateDbContextAsync())
         {
             // Stored newest first, so the order comes from CreatedAt and not from the ids.
-            db.DispatchTasks.AddRange(Enumerable.Range(0, 5).Reverse().Select(i => new DispatchTask
-            {
-                FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(i), Reason = $"age {i}",
-            }));
-            db.DispatchTasks.Add(new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Completed, CreatedAt = t0.AddHours(-1), Reason = "done" });
+            db.DispatchTasks.AddRange(DispatchTestData.ReadyTasks(5).Reverse());
+            db.DispatchTasks.Add(DispatchTestData.Task(t0.AddHours(-1), DispatchTaskStatus.Completed, "done"));
             await db.SaveChangesAsync();
         }
         var claimer = services.GetRequiredService<DispatchClaimer>();
@@ -156,13 +150,10 @@ public sealed class DispatchClaimerTests
         await using var host = await CoreHost.StartAsync("PostgreSql");
         var services = host.Services;
         var contexts = services.GetRequiredService<IDbContextFactory<OpsDbContext>>();
-        var t0 = new DateTime(2026, 11, 1, 6, 0, 0, DateTimeKind.Utc);
+        var t0 = DispatchTestData.T0;
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            db.DispatchTasks.AddRange(Enumerable.Range(0, 3).Select(i => new DispatchTask
-            {
-                FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(i), Reason = $"age {i}",
-            }));
+            db.DispatchTasks.AddRange(DispatchTestData.ReadyTasks(3));
             await db.SaveChangesAsync();
         }
         await using var holder = await contexts.CreateDbContextAsync();
@@ -186,9 +177,9 @@ public sealed class DispatchClaimerTests
         {
             var t0 = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
             db.DispatchTasks.AddRange(
-                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(5), Reason = "newer" },
-                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Completed, CreatedAt = t0, Reason = "done" },
-                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = t0.AddMinutes(1), Reason = "older" });
+                DispatchTestData.Task(t0.AddMinutes(5), reason: "newer"),
+                DispatchTestData.Task(t0, DispatchTaskStatus.Completed, "done"),
+                DispatchTestData.Task(t0.AddMinutes(1), reason: "older"));
             await db.SaveChangesAsync();
         }
         var claimer = services.GetRequiredService<DispatchClaimer>();
@@ -228,8 +219,8 @@ public sealed class DispatchLeaseTests
         await using (var db = await contexts.CreateDbContextAsync())
         {
             db.DispatchTasks.AddRange(
-                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = clock.GetUtcNow().UtcDateTime },
-                new DispatchTask { FromStationId = 1, ToStationId = 2, Qty = 1, Status = DispatchTaskStatus.Ready, CreatedAt = clock.GetUtcNow().UtcDateTime.AddSeconds(1) });
+                DispatchTestData.Task(clock.GetUtcNow().UtcDateTime),
+                DispatchTestData.Task(clock.GetUtcNow().UtcDateTime.AddSeconds(1)));
             await db.SaveChangesAsync();
         }
         var dispatch = services.GetRequiredService<DispatchService>();
