@@ -100,6 +100,16 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
     }
 
     /// <summary>
+    /// One field as a person types it into a form: empty clears it (null), a priority that reads as a whole number is
+    /// one, anything else is text; <see cref="PatchTaskAsync"/> then checks it like any API body.
+    /// </summary>
+    public static JsonObject FieldFromText(string field, string? text) => new()
+    {
+        [field] = string.IsNullOrWhiteSpace(text) ? null
+            : field == "priority" && int.TryParse(text, out var priority) ? JsonValue.Create(priority) : JsonValue.Create(text.Trim()),
+    };
+
+    /// <summary>
     /// Changes fields of a task in the yard system. Only <see cref="YardTask.PatchableFields"/> are accepted, each
     /// checked for its type and range; the error names the field.
     /// </summary>
