@@ -35,12 +35,25 @@ public sealed record YardTask(string Id, string Type, string TrailerId, string S
     public const int MaxPriority = 5;
 }
 
+/// <summary>
+/// How the poller is doing with the yard system (<see cref="YardTransitions"/>): watching (started, no cycle has ended
+/// yet; a stored view from before a restart is shown until one does), healthy, or failing (backing off).
+/// </summary>
+public enum YardPollerHealth
+{
+    Watching,
+    Healthy,
+    Failing,
+}
+
 /// <summary>The poller's settings; one row, changed by admins at runtime.</summary>
 public sealed class YardSettings
 {
     public const int MinInterval = 1;
     public const int MaxInterval = 3600;
     public const int MaxDeletionCap = 10_000;
+    public const int MinStaleTaskHours = 1;
+    public const int MaxStaleTaskHours = 720;
 
     public int Id { get; set; } = 1;
     public int IntervalSeconds { get; set; } = 5;

@@ -20,6 +20,11 @@ public static class YardModule
         services.AddOpsUpstream(configuration, Upstream, "Yard management");
         services.AddSingleton<YardMetrics>();
         services.AddSingleton<YardClient>();
+        services.AddSingleton<YardTaskCache>();
+        services.AddSingleton<YardViewStore>();
+        services.AddSingleton<YardCyclePlanner>();
+        services.AddSingleton<YardMutator>();
+        services.AddSingleton<YardPollerState>();
         services.AddSingleton<YardPoller>();
         services.AddSingleton<YardOperations>();
         return services;

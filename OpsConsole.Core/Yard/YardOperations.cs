@@ -13,7 +13,8 @@ public sealed record YardSettingsInput(int? IntervalSeconds = null, bool? Paused
 public sealed record YardRuleView(string Name, string Description, YardVerdict Kind, bool Enabled, bool DryRun, bool Failing);
 
 /// <summary>What people do to the yard: patch or delete a task (operators), and the poller's settings and rules (admins). All audited.</summary>
-public sealed class YardOperations(YardPoller poller, YardClient client, IDbContextFactory<OpsDbContext> contexts, AuditLog audit, TimeProvider time)
+public sealed class YardOperations(YardPoller poller, YardClient client, YardTaskCache cache, IDbContextFactory<OpsDbContext> contexts, AuditLog audit,
+    TimeProvider time)
 {
     public const int MaxReasonLength = 500;
     public const int MaxTextLength = 64;
@@ -36,9 +37,9 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
         {
             errors.Add("deletion_cap", $"deletion_cap must be between 0 and {YardSettings.MaxDeletionCap}.");
         }
-        if (input.StaleTaskHours is < 1 or > 720)
+        if (input.StaleTaskHours is < YardSettings.MinStaleTaskHours or > YardSettings.MaxStaleTaskHours)
         {
-            errors.Add("stale_task_hours", "stale_task_hours must be between 1 and 720.");
+            errors.Add("stale_task_hours", $"stale_task_hours must be between {YardSettings.MinStaleTaskHours} and {YardSettings.MaxStaleTaskHours}.");
         }
         if (errors.Any)
         {
@@ -99,6 +100,16 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
     }
 
     /// <summary>
+    /// One field as a person types it into a form: empty clears it (null), a priority that reads as a whole number is
+    /// one, anything else is text; <see cref="PatchTaskAsync"/> then checks it like any API body.
+    /// </summary>
+    public static JsonObject FieldFromText(string field, string? text) => new()
+    {
+        [field] = string.IsNullOrWhiteSpace(text) ? null
+            : field == "priority" && int.TryParse(text, out var priority) ? JsonValue.Create(priority) : JsonValue.Create(text.Trim()),
+    };
+
+    /// <summary>
     /// Changes fields of a task in the yard system. Only <see cref="YardTask.PatchableFields"/> are accepted, each
     /// checked for its type and range; the error names the field.
     /// </summary>
@@ -144,7 +155,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
         {
             return OpsResult<YardTask>.NotFound($"The yard system has no task '{id}'.");
         }
-        await poller.ForgetTaskAsync(id, after, ct);
+        await cache.ForgetAsync(id, after, ct);
         await AuditAsync(actor, "yard.task.patch", id, Fields(before, patch.Keys), new JsonObject(patch.Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))), ct);
         poller.PollSoon();
         return OpsResult<YardTask>.Ok(after);
@@ -177,7 +188,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, IDbCont
         {
             return OpsResult<bool>.Unavailable($"The yard system did not delete the task: {ex.Message}");
         }
-        await poller.ForgetTaskAsync(id, null, ct);
+        await cache.ForgetAsync(id, null, ct);
         await AuditAsync(actor, "yard.task.delete", id, new { before.Status, hostler_id = before.HostlerId, trailer_id = before.TrailerId, before.Destination },
             new { reason = reason.Trim() }, ct);
         poller.PollSoon();

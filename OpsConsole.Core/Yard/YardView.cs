@@ -1,28 +1,56 @@
-using OpsConsole.Core.Shared.Events;
+using System.Text.Json.Serialization;
 
 namespace OpsConsole.Core.Yard;
 
 /// <summary>
-/// What a rule found on a task and what became of it: "patched", "deleted", "would delete (dry run)",
-/// "held: deletion cap exceeded", "flagged", "rule failed", …
+/// What a rule found on a task and what became of it (<see cref="YardOutcome"/>): "patched", "deleted",
+/// "would delete (dry run)", "held: …", "flagged", "rule failed", …
 /// </summary>
 public sealed record YardFinding(string Rule, YardVerdict Verdict, string Reason, string Outcome);
 
+/// <summary>The words a finding's outcome is given, in one place (docs/yard-rules.md).</summary>
+public static class YardOutcome
+{
+    /// <summary>A fixable or unfixable finding before the mutator has said what became of it.</summary>
+    public const string Pending = "";
+    public const string Flagged = "flagged";
+    public const string RuleFailed = "rule failed";
+    public const string Patched = "patched";
+    public const string Deleted = "deleted";
+    public const string AlreadyGone = "already gone";
+    public const string WouldDelete = "would delete (dry run)";
+    public const string WouldPatch = "would patch (dry run)";
+    public const string HeldWhilePaused = "held: the poller is paused";
+
+    public static string HeldByCap(int planned, int cap) => $"held: {planned} deletions exceed the cap of {cap}";
+
+    public static string Failed(bool delete, string error) => (delete ? "delete failed: " : "patch failed: ") + error;
+}
+
 public sealed record YardTaskRow(YardTask Task, IReadOnlyList<YardFinding> Findings)
 {
+    [JsonIgnore]
+    public bool HasFindings => Findings.Count > 0;
+
     public bool SameAs(YardTaskRow other) => Task == other.Task && Findings.SequenceEqual(other.Findings);
+
+    /// <summary>Whether the last change of the view touched this task (keys from <see cref="YardViewChanged.Highlighted"/>).</summary>
+    public bool ChangedIn(IReadOnlySet<string> keys) => keys.Contains(YardView.TaskKey(Task.Id));
 }
 
 public sealed record YardHostlerCard(YardHostler Hostler, YardTaskRow? Current, IReadOnlyList<YardTaskRow> Queue)
 {
     public int QueueLength => Queue.Count;
 
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public IEnumerable<YardTaskRow> Tasks => Current is null ? Queue : Queue.Prepend(Current);
 
     /// <summary>The card itself: the hostler and which tasks it holds (the tasks' own content is diffed as tasks).</summary>
     public bool SameAs(YardHostlerCard other) =>
         Hostler == other.Hostler && Current?.Task.Id == other.Current?.Task.Id && Queue.Select(q => q.Task.Id).SequenceEqual(other.Queue.Select(q => q.Task.Id));
+
+    /// <summary>Whether the last change touched the hostler or any task it holds.</summary>
+    public bool ChangedIn(IReadOnlySet<string> keys) => keys.Contains(YardView.HostlerKey(Hostler.Id)) || Tasks.Any(t => t.ChangedIn(keys));
 }
 
 /// <summary>The unified view: every hostler with its current task and queue, and the workbasket.</summary>
@@ -30,13 +58,35 @@ public sealed record YardView(long Version, DateTime TakenAt, IReadOnlyList<Yard
 {
     public static readonly YardView Empty = new(0, DateTime.MinValue, [], []);
 
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public IEnumerable<YardTaskRow> AllTasks => Workbasket.Concat(Hostlers.SelectMany(h => h.Tasks));
 
     public YardTaskRow? FindTask(string id) => AllTasks.FirstOrDefault(t => t.Task.Id == id);
 
+    public int CountHostlers(string status) => Hostlers.Count(h => h.Hostler.Status == status);
+
+    public int CountTasksWithFindings() => AllTasks.Count(t => t.HasFindings);
+
     public static string TaskKey(string id) => "task:" + id;
     public static string HostlerKey(string id) => "hostler:" + id;
+}
+
+/// <summary>
+/// The hostler view's filter: a hostler status (empty: every hostler) and a search, without regard to case, over
+/// hostler ids and names and the ids and trailers of their tasks; in the workbasket over task ids, trailers and destinations.
+/// </summary>
+public sealed record YardViewFilter(string? Status, string? Search)
+{
+    public IEnumerable<YardHostlerCard> Cards(YardView view) => view.Hostlers
+        .Where(c => string.IsNullOrEmpty(Status) || c.Hostler.Status == Status)
+        .Where(c => NoSearch || Matches(c.Hostler.Id) || Matches(c.Hostler.Name) || c.Tasks.Any(t => Matches(t.Task.Id) || Matches(t.Task.TrailerId)));
+
+    public IEnumerable<YardTaskRow> Workbasket(YardView view) => view.Workbasket
+        .Where(r => NoSearch || Matches(r.Task.Id) || Matches(r.Task.TrailerId) || Matches(r.Task.Destination));
+
+    private bool NoSearch => string.IsNullOrWhiteSpace(Search);
+
+    private bool Matches(string? text) => text is not null && text.Contains(Search!.Trim(), StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>What differs between two views, as keys "task:{id}" and "hostler:{id}".</summary>
@@ -99,17 +149,4 @@ public sealed record YardViewDiff(IReadOnlyList<string> Added, IReadOnlyList<str
         }
         return index;
     }
-}
-
-/// <summary>The stored view changed: what was added, removed and changed (keys "task:{id}", "hostler:{id}").</summary>
-public sealed record YardViewChanged(long Version, DateTime At, IReadOnlyList<string> Added, IReadOnlyList<string> Removed,
-    IReadOnlyList<string> Changed) : IOpsEvent
-{
-    public string Topic => "yard";
-}
-
-/// <summary>A cycle ended (or the settings changed): "last polled", errors and alerts for pages and tiles.</summary>
-public sealed record YardStatusChanged(YardStatus Status) : IOpsEvent
-{
-    public string Topic => "yard";
 }

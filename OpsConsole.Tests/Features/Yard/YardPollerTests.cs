@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
@@ -210,11 +208,9 @@ public sealed class YardPollerTests
     {
         await using var app = await StartAsync();
         await AddTasksAsync(app, new { id = "NODEST", trailer_id = "TRL-T", origin = "DOOR-01" });
-        var s = app.Services;
-        var poller = new YardPoller(s.GetRequiredService<YardClient>(), s.GetRequiredService<HybridCache>(), s.GetRequiredService<IDbContextFactory<OpsDbContext>>(),
-            s.GetRequiredService<AuditLog>(), s.GetRequiredService<IOpsEventStream>(), s.GetRequiredService<YardMetrics>(), s.GetRequiredService<YardOptions>(),
-            TimeProvider.System, NullLogger<YardPoller>.Instance,
-            [new ThrowingRule(), .. YardRuleSet.Default()]);
+        // A poller of its own, with its own state, over the app's client, cache, database and audit log.
+        var poller = ActivatorUtilities.CreateInstance<YardPoller>(app.Services, new YardCyclePlanner([new ThrowingRule(), .. YardRuleSet.Default()]),
+            new YardPollerState(TimeProvider.System));
 
         var cycle = await poller.PollAsync("test", Ct);
         cycle.Succeeded.Should().BeTrue();

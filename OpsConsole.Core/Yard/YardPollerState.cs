@@ -1,0 +1,172 @@
+namespace OpsConsole.Core.Yard;
+
+public sealed record YardCapAlert(DateTime At, int Planned, int Cap);
+
+/// <summary>The poller's state for "last polled", the stale banner, alerts and the settings panel.</summary>
+public sealed record YardStatus(YardSettings Settings, DateTime? LastPolledAt, DateTime? LastSuccessAt, DateTime WatchingSince,
+    string? LastError, int ConsecutiveFailures, DateTime? NextPollAt, long Version, DateTime? ViewChangedAt, YardCapAlert? CapAlert,
+    YardCycleResult? LastCycle, IReadOnlyList<string> FailingRules, YardPollerHealth Health = YardPollerHealth.Watching)
+{
+    public const int StaleAfterIntervals = 3;
+
+    /// <summary>Three intervals without a good cycle (paused is shown as paused, not as stale).</summary>
+    public bool IsStale(DateTime now) =>
+        !Settings.Paused && SinceLastSuccess(now) > TimeSpan.FromSeconds(StaleAfterIntervals * Settings.IntervalSeconds);
+
+    /// <summary>Nothing to show yet: no view was stored before this start and no cycle has succeeded since.</summary>
+    public bool WaitingForFirstView() => Version == 0 && LastSuccessAt is null;
+
+    /// <summary>How long since the last good cycle (or since the poller started watching, before the first).</summary>
+    public TimeSpan SinceLastSuccess(DateTime now) => now - (LastSuccessAt ?? WatchingSince);
+}
+
+/// <summary>What a cycle's end changed: the health move, and the alerts that began with it (each audited once, when it begins).</summary>
+public sealed record YardStateChange(YardPollerMove Move, YardStatus Status, bool CapAlertStarted, IReadOnlyList<string> RulesStartedFailing);
+
+/// <summary>
+/// The poller's state between cycles: its settings and rule switches as last saved, the last stored view, and its
+/// status. Every change of the status happens here, under one lock, and every health move goes through
+/// <see cref="YardTransitions.Health"/>. No I/O: the poller reads and stores, audits and publishes around it.
+/// </summary>
+public sealed class YardPollerState
+{
+    /// <summary>
+    /// Ticks come each whole second and a cycle starts a few milliseconds into one: half a second of slack keeps a
+    /// 1 s interval from slipping to every other tick.
+    /// </summary>
+    private static readonly TimeSpan TickSlack = TimeSpan.FromMilliseconds(500);
+
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private YardSettings _settings = new();
+    private IReadOnlyDictionary<string, YardRuleSetting> _rules = new Dictionary<string, YardRuleSetting>(StringComparer.Ordinal);
+    private YardView _view = YardView.Empty;
+    private YardStatus _status;
+
+    public YardPollerState(TimeProvider time)
+    {
+        _time = time;
+        _status = new YardStatus(new YardSettings(), null, null, Now, null, 0, null, 0, null, null, null, []);
+    }
+
+    public YardView View => _view;
+    public YardStatus Status => _status;
+
+    /// <summary>A copy of the settings, for one cycle to hold on to while an admin changes them.</summary>
+    public YardSettings Settings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _settings.Copy();
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<string, YardRuleSetting> RuleSettings => _rules;
+
+    public YardRuleSetting RuleSetting(string name) => _rules.GetValueOrDefault(name) ?? new YardRuleSetting { Name = name };
+
+    /// <summary>What was stored before this start: the settings, the rule switches and the last view (stale until a good cycle).</summary>
+    public void Load(YardSettings settings, IReadOnlyDictionary<string, YardRuleSetting> rules, YardView view, DateTime? viewChangedAt)
+    {
+        lock (_gate)
+        {
+            var now = Now;
+            _settings = settings.Copy();
+            _rules = new Dictionary<string, YardRuleSetting>(rules, StringComparer.Ordinal);
+            _view = view;
+            _status = _status with
+            {
+                Settings = settings.Copy(), Version = view.Version, ViewChangedAt = viewChangedAt, WatchingSince = now, NextPollAt = now,
+                Health = YardPollerHealth.Watching,
+            };
+        }
+    }
+
+    /// <summary>Whether the scheduler's tick should run a cycle: not paused, and the interval (or the backoff) has passed.</summary>
+    public bool IsDue()
+    {
+        var status = _status;
+        return !status.Settings.Paused && (status.NextPollAt is not { } due || Now >= due - TickSlack);
+    }
+
+    /// <summary>The next tick runs a cycle (after a manual change, or a new interval).</summary>
+    public void PollSoon()
+    {
+        lock (_gate)
+        {
+            _status = _status with { NextPollAt = Now };
+        }
+    }
+
+    /// <summary>New settings: the next cycle is an interval after the last one, unless the poller is backing off.</summary>
+    public YardStatus Apply(YardSettings settings)
+    {
+        lock (_gate)
+        {
+            _settings = settings.Copy();
+            var next = (_status.LastPolledAt ?? Now).AddSeconds(settings.IntervalSeconds);
+            _status = _status with { Settings = settings.Copy(), NextPollAt = _status.ConsecutiveFailures > 0 ? _status.NextPollAt : next };
+            return _status;
+        }
+    }
+
+    public YardStatus Apply(YardRuleSetting rule)
+    {
+        lock (_gate)
+        {
+            _rules = new Dictionary<string, YardRuleSetting>(_rules, StringComparer.Ordinal) { [rule.Name] = rule };
+            return _status;
+        }
+    }
+
+    /// <summary>
+    /// A good cycle: its view (when it was stored), the cap alert raised or cleared, the rules failing now, and the
+    /// next cycle one interval (as set now) after this one.
+    /// </summary>
+    public YardStateChange Succeeded(YardCycleResult result, YardView? stored, YardCapAlert? capAlert, IReadOnlyList<string> failingRules)
+    {
+        lock (_gate)
+        {
+            var move = Move(succeeded: true);
+            var capStarted = capAlert is not null && _status.CapAlert is null;
+            var newlyFailing = failingRules.Except(_status.FailingRules, StringComparer.Ordinal).ToList();
+            _view = stored ?? _view;
+            _status = _status with
+            {
+                Health = move.To, LastPolledAt = result.StartedAt, LastSuccessAt = result.StartedAt, LastError = null, ConsecutiveFailures = 0,
+                NextPollAt = result.StartedAt.AddSeconds(_settings.IntervalSeconds), Version = _view.Version,
+                ViewChangedAt = stored is null ? _status.ViewChangedAt : result.StartedAt, CapAlert = capAlert, LastCycle = result,
+                FailingRules = failingRules,
+            };
+            return new YardStateChange(move.Move, _status, capStarted, newlyFailing);
+        }
+    }
+
+    /// <summary>A failed cycle: nothing of the view or the alerts changes; the next try waits out the backoff.</summary>
+    public YardStateChange Failed(YardCycleResult result, int intervalSeconds)
+    {
+        lock (_gate)
+        {
+            var move = Move(succeeded: false);
+            var failures = _status.ConsecutiveFailures + 1;
+            _status = _status with
+            {
+                Health = move.To, LastPolledAt = result.StartedAt, LastError = result.Error, ConsecutiveFailures = failures,
+                NextPollAt = result.StartedAt + YardTransitions.Backoff(intervalSeconds, failures), LastCycle = result,
+            };
+            return new YardStateChange(move.Move, _status, false, []);
+        }
+    }
+
+    private (YardPollerMove Move, YardPollerHealth To) Move(bool succeeded)
+    {
+        var move = YardTransitions.AfterCycle(_status.Health, succeeded);
+        var transition = YardTransitions.Health.Apply(_status.Health, move, "The yard poller");
+        return transition.Allowed ? (move, transition.To) : throw new InvalidOperationException(transition.Refusal);
+    }
+
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Caching.Hybrid;
+
+namespace OpsConsole.Core.Yard;
+
+/// <summary>
+/// Task details in HybridCache (ADR 0011): keyed by the task's id and version, so a list that shows a new version
+/// fetches the detail again without any time-based expiry; tagged by id, so a patch or delete forgets every version.
+/// </summary>
+public sealed class YardTaskCache(HybridCache cache, YardClient client)
+{
+    private static readonly HybridCacheEntryOptions DetailEntry = new() { Expiration = TimeSpan.FromMinutes(30), LocalCacheExpiration = TimeSpan.FromMinutes(30) };
+
+    public static string Tag(string id) => "yard:task:" + id;
+
+    public static string Key(string id, int version) => $"yard:task:{id}:v{version}";
+
+    /// <summary>The detail of the task the list shows, from the cache or from the yard system.</summary>
+    public ValueTask<YardTask> DetailAsync(YardTaskSummary summary, CancellationToken ct) =>
+        cache.GetOrCreateAsync(Key(summary.Id, summary.Version), (client, summary.Id),
+            static async (state, c) => await state.client.TaskAsync(state.Id, c), DetailEntry, [Tag(summary.Id)], ct);
+
+    /// <summary>Forgets a task that was changed or deleted; a PATCH's answer is the new detail and is kept.</summary>
+    public async Task ForgetAsync(string id, YardTask? replacement, CancellationToken ct)
+    {
+        await cache.RemoveByTagAsync(Tag(id), ct);
+        if (replacement is not null)
+        {
+            await cache.SetAsync(Key(id, replacement.Version), replacement, DetailEntry, [Tag(id)], ct);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Core.Shared.Data;
+
+namespace OpsConsole.Core.Yard;
+
+/// <summary>What the poller finds stored when it starts.</summary>
+public sealed record YardStoredState(YardSettings Settings, IReadOnlyDictionary<string, YardRuleSetting> Rules, YardView View, DateTime? ViewChangedAt);
+
+/// <summary>
+/// The poller's rows: its settings and rule switches, and the unified view as stored when it changed (the newest
+/// `Yard:KeptSnapshots` versions are kept).
+/// </summary>
+public sealed class YardViewStore(IDbContextFactory<OpsDbContext> contexts, YardOptions options)
+{
+    /// <summary>
+    /// The stored view's own JSON, not the API's: rows written before the API's style was settled must still read, so
+    /// it stays camelCase with enums by name.
+    /// </summary>
+    internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task<YardStoredState> LoadAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var settings = await db.YardSettings.AsNoTracking().FirstOrDefaultAsync(ct) ?? new YardSettings();
+        var rules = await db.YardRules.AsNoTracking().ToDictionaryAsync(r => r.Name, StringComparer.Ordinal, ct);
+        var last = await db.YardSnapshots.AsNoTracking().OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
+        var view = last is null ? YardView.Empty : JsonSerializer.Deserialize<YardView>(last.ViewJson, ViewJson) ?? YardView.Empty;
+        return new YardStoredState(settings, rules, view, last?.TakenAt);
+    }
+
+    public async Task StoreAsync(YardView view, YardViewDiff diff, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.YardSnapshots.Add(new YardSnapshot
+        {
+            Version = view.Version, TakenAt = view.TakenAt, Added = diff.Added.Count, Removed = diff.Removed.Count, Changed = diff.Changed.Count,
+            ViewJson = JsonSerializer.Serialize(view, ViewJson),
+        });
+        await db.SaveChangesAsync(ct);
+        if (view.Version % options.KeptSnapshots == 0)
+        {
+            var keepFrom = view.Version - options.KeptSnapshots;
+            await db.YardSnapshots.Where(s => s.Version <= keepFrom).ExecuteDeleteAsync(ct);
+        }
+    }
+}
