@@ -68,15 +68,21 @@ public sealed class YardCyclePlanner(IEnumerable<IYardRule>? rules = null)
                     continue;
                 }
                 var dryRun = settings.DryRun || setting?.DryRun == true;
-                (taskFindings ??= []).Add(new YardFinding(rule.Name, result.Verdict, result.Reason,
-                    result.Verdict == YardVerdict.Flag ? YardOutcome.Flagged : YardOutcome.Pending));
+                // A dry-run finding says at once what would have happened; only live findings wait for the mutator's word.
+                (taskFindings ??= []).Add(new YardFinding(rule.Name, result.Verdict, result.Reason, result.Verdict switch
+                {
+                    YardVerdict.Flag => YardOutcome.Flagged,
+                    YardVerdict.Unfixable when dryRun => YardOutcome.WouldDelete,
+                    YardVerdict.Fixable when dryRun => YardOutcome.WouldPatch,
+                    _ => YardOutcome.Pending,
+                }));
                 if (result.Verdict == YardVerdict.Unfixable && (delete is null || (delete.DryRun && !dryRun)))
                 {
                     delete = new YardPlannedAction(task, true, dryRun, rule.Name, result.Reason, new Dictionary<string, JsonNode?>(), []);
                 }
                 else if (result.Verdict == YardVerdict.Fixable && result.Fix is not null)
                 {
-                    (patch ??= new PatchDraft(rule.Name, result.Reason)).Add(rule.Name, result.Fix, dryRun);
+                    patch = (patch ?? new PatchDraft()).Add(rule.Name, result.Reason, result.Fix, dryRun);
                 }
             }
             if (taskFindings is not null)
@@ -94,23 +100,31 @@ public sealed class YardCyclePlanner(IEnumerable<IYardRule>? rules = null)
         return new YardPlan(findings, actions, failing.ToList());
     }
 
-    /// <summary>One PATCH being gathered from a task's fixable findings: live as soon as one of them is live.</summary>
-    private sealed class PatchDraft(string rule, string reason)
+    /// <summary>
+    /// One PATCH being gathered from a task's fixable findings: live as soon as one of them is live, and then with the
+    /// live findings' fixes only (a rule in dry run changes nothing, whatever else fixes the task); a dry-run PATCH shows
+    /// all of them.
+    /// </summary>
+    private sealed class PatchDraft
     {
-        private readonly Dictionary<string, JsonNode?> _fix = new(StringComparer.Ordinal);
-        private readonly List<string> _rules = [];
-        private bool _dryRun = true;
+        private readonly List<(string Rule, string Reason, IReadOnlyDictionary<string, JsonNode?> Fix, bool DryRun)> _found = [];
 
-        public void Add(string ruleName, IReadOnlyDictionary<string, JsonNode?> fix, bool dryRun)
+        public PatchDraft Add(string rule, string reason, IReadOnlyDictionary<string, JsonNode?> fix, bool dryRun)
         {
-            _dryRun &= dryRun;
-            foreach (var (field, value) in fix)
-            {
-                _fix[field] = value;
-            }
-            _rules.Add(ruleName);
+            _found.Add((rule, reason, fix, dryRun));
+            return this;
         }
 
-        public YardPlannedAction ToAction(YardTask task) => new(task, false, _dryRun, rule, reason, _fix, _rules);
+        public YardPlannedAction ToAction(YardTask task)
+        {
+            var live = _found.Where(f => !f.DryRun).ToList();
+            var used = live.Count > 0 ? live : _found;
+            var fix = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+            foreach (var (field, value) in used.SelectMany(f => f.Fix))
+            {
+                fix[field] = value;
+            }
+            return new YardPlannedAction(task, false, live.Count == 0, used[0].Rule, used[0].Reason, fix, used.Select(f => f.Rule).ToList());
+        }
     }
 }

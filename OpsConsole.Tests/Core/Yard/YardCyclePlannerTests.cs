@@ -48,6 +48,32 @@ public sealed class YardCyclePlannerTests
     }
 
     [Fact]
+    public void Plan_ARuleInDryRun_AddsNothingToALivePatch_AndSaysWhatItWouldHaveDone()
+    {
+        var plan = Plan([Task("BOTH", status: YardTask.Assigned, hostler: "H002", priority: 0)],
+            switches: Switches(new YardRuleSetting { Name = "priority-range", DryRun = true }));
+
+        var patch = plan.Actions.Should().ContainSingle().Subject;
+        patch.DryRun.Should().BeFalse("offline-hostler is live");
+        patch.FixRules.Should().Equal("offline-hostler");
+        patch.Fix.Keys.Should().Equal("hostler_id");
+        plan.Findings["BOTH"].Select(f => (f.Rule, f.Outcome)).Should().Equal(
+            ("offline-hostler", YardOutcome.Pending), ("priority-range", YardOutcome.WouldPatch));
+    }
+
+    [Fact]
+    public void Plan_ADryRunDelete_BesideALivePatch_IsShownAsWhatItWouldHaveDone()
+    {
+        var plan = Plan([Task("T1", destination: null, priority: 9)],
+            switches: Switches(new YardRuleSetting { Name = "missing-destination", DryRun = true }));
+
+        var action = plan.Actions.Should().ContainSingle().Subject;
+        action.Delete.Should().BeFalse("the live patch wins over a dry-run delete");
+        plan.Findings["T1"].Select(f => (f.Rule, f.Outcome)).Should().Equal(
+            ("missing-destination", YardOutcome.WouldDelete), ("priority-range", YardOutcome.Pending));
+    }
+
+    [Fact]
     public void Plan_ALiveDeleteWinsOverAPatch()
     {
         var plan = Plan([Task("T1", destination: null, priority: 9)]);

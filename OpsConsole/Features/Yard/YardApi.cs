@@ -19,7 +19,7 @@ public static class YardApi
             .WithSummary("Run one poll cycle now (after any running one) and return what it did; 502 when the yard system could not be read");
         group.MapPatch("/tasks/{id}", PatchTaskAsync).AllowedFor(OpsPolicies.Operate).TakesBody<YardTaskPatchRequest>()
             .WithSummary("Change fields of a task in the yard system: priority, hostler_id (null: back to the workbasket), destination, origin, notes (audited)");
-        group.MapDelete("/tasks/{id}", DeleteTaskAsync).AllowedFor(OpsPolicies.Operate).TakesBody<YardTaskDeleteRequest?>()
+        group.MapDelete("/tasks/{id}", DeleteTaskAsync).AllowedFor(OpsPolicies.Operate).TakesOptionalBody<YardTaskDeleteRequest>()
             .WithSummary("Delete a task in the yard system; a reason (?reason= or {\"reason\"}) is required and audited");
         group.MapGet("/rules", ListRulesAsync).AllowedFor(OpsPolicies.Read).WithSummary("The business rules with their switches");
         group.MapPut("/rules/{name}", SetRuleAsync).AllowedFor(OpsPolicies.Administer).WithSummary("Enable or disable a rule, or put it in dry run");
