@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Claims;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Etl;
 
@@ -12,7 +13,8 @@ public sealed class EtlJobClaimer(IDbContextFactory<OpsDbContext> contexts, Sqli
 {
     public const string Table = "etl_jobs";
 
-    private static readonly ClaimSpec Spec = new(Table, nameof(EtlJob.Status), "queued", "running",
+    private static readonly ClaimSpec Spec = new(Table, nameof(EtlJob.Status),
+        EtlTransitions.Job.OnlyFrom(EtlJobMove.Claim).Wire(), EtlTransitions.Job.To(EtlJobMove.Claim).Wire(),
         [nameof(EtlJob.QueuedAt), nameof(EtlJob.Id)],
         [nameof(EtlJob.LeaseOwner), nameof(EtlJob.LeaseExpiresAt), nameof(EtlJob.StartedAt)],
         IncrementColumn: nameof(EtlJob.Attempts), DueColumn: nameof(EtlJob.QueuedAt));

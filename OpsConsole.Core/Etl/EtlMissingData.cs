@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Etl;
 
@@ -31,6 +32,9 @@ public enum GridDetail
     States,
 }
 
+/// <summary>GET /api/missing as sent: the range (YYYY-MM-DD, the last 30 days when absent) and whether failed cells count as missing.</summary>
+public sealed record MissingQueryInput(string? Start, string? End, string? IncludeFailed);
+
 public sealed record MissingGrid(DateOnly Start, DateOnly End, IReadOnlyList<DateOnly> Dates, IReadOnlyList<GridRow> Rows);
 
 /// <summary>
@@ -46,7 +50,42 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
     /// <summary>From this many days a states-only grid on SQLite scans <see cref="StatesIndex"/> whole; shorter ranges seek by date.</summary>
     public const int WholeIndexFromDays = 60;
 
+    public const int DefaultDays = 30;
+
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>
+    /// A range sent as text: absent ends mean the last <see cref="DefaultDays"/> days up to today; it may not run
+    /// backwards or cover more than <see cref="MaxDays"/> days. Errors name the field after <paramref name="prefix"/>.
+    /// </summary>
+    public (DateOnly From, DateOnly To) ReadRange(FieldErrors errors, string? start, string? end, string prefix = "")
+    {
+        var to = errors.OptionalDate(prefix + "end", end) ?? Today;
+        var from = errors.OptionalDate(prefix + "start", start) ?? to.AddDays(-(DefaultDays - 1));
+        if (to < from)
+        {
+            errors.Add(prefix + "end", "end must not be before start.");
+        }
+        else if (to.DayNumber - from.DayNumber + 1 > MaxDays)
+        {
+            errors.Add(prefix + "end", $"The range may cover at most {MaxDays} days.");
+        }
+        return (from, to);
+    }
+
+    /// <summary>The seed's GET /api/missing: {branch: {pos: [dates]}} of the cells with no data in the range.</summary>
+    public async Task<OpsResult<Dictionary<string, Dictionary<string, List<string>>>>> MissingMapAsync(MissingQueryInput input, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        var (from, to) = ReadRange(errors, input.Start, input.End);
+        var includeFailed = errors.OptionalFlag("include_failed", input.IncludeFailed) ?? false;
+        if (errors.Any)
+        {
+            return errors.ToResult<Dictionary<string, Dictionary<string, List<string>>>>();
+        }
+        var grid = await GridAsync(from, to, ct: ct, detail: GridDetail.States);
+        return OpsResult<Dictionary<string, Dictionary<string, List<string>>>>.Ok(MissingMap(grid, includeFailed));
+    }
 
     /// <summary>The grid of a range, with as much of each cell as <paramref name="detail"/> asks for.</summary>
     public async Task<MissingGrid> GridAsync(DateOnly start, DateOnly end, string? branchFilter = null, CancellationToken ct = default,

@@ -7,7 +7,7 @@ namespace OpsConsole.Core.Etl;
 /// yesterday) that has no job at all (the hourly job, and a first run's demo set-up); the nightly fetch queues
 /// yesterday for every active branch × POS.
 /// </summary>
-public sealed class EtlMissingScan(EtlService etl, EtlMissingData missing, EtlOptions options)
+public sealed class EtlMissingScan(EtlService etl, EtlBranches branches, EtlMissingData missing, EtlOptions options)
 {
     /// <summary>Returns how many jobs were queued.</summary>
     public async Task<int> QueueUnfetchedAsync(CancellationToken ct = default)
@@ -22,7 +22,7 @@ public sealed class EtlMissingScan(EtlService etl, EtlMissingData missing, EtlOp
     public async Task<int> QueueYesterdayAsync(CancellationToken ct = default)
     {
         var yesterday = etl.Today.AddDays(-1);
-        var cells = (await etl.BranchesAsync(ct)).Where(b => b.IsActive && b.ActiveFrom <= yesterday)
+        var cells = (await branches.ListAsync(ct)).Where(b => b.IsActive && b.ActiveFrom <= yesterday)
             .SelectMany(b => Enumerable.Range(1, b.PosCount).Select(pos => new EtlCell(b.Id, pos, yesterday))).ToList();
         return (await etl.QueueCellsAsync(Actor.System, cells, QueueMode.MissingAndFailed, ct)).Count;
     }

@@ -23,7 +23,10 @@ public static class EtlModule
         services.AddSingleton<EtlFileStore>();
         services.AddSingleton<EtlJobClaimer>();
         services.TryAddSingleton<IEtlWake, NoEtlWake>();
+        services.AddSingleton<EtlBranches>();
+        services.AddSingleton<EtlJobsQuery>();
         services.AddSingleton<EtlService>();
+        services.AddSingleton<EtlFileHostClient>();
         services.AddSingleton<EtlPipeline>();
         services.AddSingleton<EtlRunnerPool>();
         services.AddSingleton<EtlMissingData>();

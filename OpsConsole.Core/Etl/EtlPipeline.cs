@@ -1,25 +1,10 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
-using OpsConsole.Core.Shared.Upstreams;
 
 namespace OpsConsole.Core.Etl;
-
-/// <summary>What the file host lists for a (branch, pos, date): `fetch_list2.php` (docs/upstreams/etl.md).</summary>
-public sealed record RemoteFile(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("bytes")] long Bytes);
-
-/// <summary>A failure that says what went wrong in words an operator can act on; <see cref="Retriable"/> ones are tried again.</summary>
-public sealed class EtlFailure(string message, bool retriable, Exception? inner = null) : Exception(message, inner)
-{
-    public bool Retriable { get; } = retriable;
-}
 
 public sealed record ChosenFile(string Type, string Name, int Rows, string Reason);
 
@@ -30,8 +15,7 @@ public sealed record ChosenFile(string Type, string Name, int Rows, string Reaso
 /// </summary>
 public sealed class EtlPipeline(
     IDbContextFactory<OpsDbContext> contexts,
-    IHttpClientFactory clients,
-    IUpstreamAddresses upstreams,
+    EtlFileHostClient fileHost,
     EtlFileStore store,
     SqliteWriteTurns turns,
     IOpsEventStream events,
@@ -54,7 +38,7 @@ public sealed class EtlPipeline(
         var config = branch.Parser;
         await NoteAsync(job, "started", $"Attempt {job.Attempts} of {job.MaxAttempts} on {runner}.", ct);
 
-        var listed = await ListAsync(job, ct);
+        var listed = await fileHost.ListAsync(job.BranchId, job.Pos, job.WorkDate, ct);
         if (listed.Count == 0)
         {
             throw new EtlFailure($"The file host lists no files for {job.BranchId} POS {job.Pos} on {job.WorkDate:yyyy-MM-dd} (yet).", retriable: false);
@@ -101,9 +85,10 @@ public sealed class EtlPipeline(
                     throw new EtlFailure($"None of the {badCount:N0} rows could be read with the branch's parser config; first problem: {bad.FirstOrDefault()}", retriable: false);
                 }
                 var now = time.GetUtcNow().UtcDateTime;
+                var (from, to) = (EtlTransitions.Job.OnlyFrom(EtlJobMove.Succeed), EtlTransitions.Job.To(EtlJobMove.Succeed));
                 var moved = await db.EtlJobs
-                    .Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner && !j.CancelRequested)
-                    .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, EtlJobStatus.Succeeded).SetProperty(j => j.RecordCount, count)
+                    .Where(j => j.Id == job.Id && j.Status == from && j.LeaseOwner == runner && !j.CancelRequested)
+                    .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, to).SetProperty(j => j.RecordCount, count)
                         .SetProperty(j => j.BadRowCount, badCount).SetProperty(j => j.FinishedAt, now).SetProperty(j => j.Error, (string?)null)
                         .SetProperty(j => j.ProcessorVersion, ProcessorVersion).SetProperty(j => j.LeaseOwner, (string?)null)
                         .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.Force, false), ct);
@@ -179,85 +164,29 @@ public sealed class EtlPipeline(
         return chosen;
     }
 
-    private async Task<IReadOnlyList<RemoteFile>> ListAsync(EtlJob job, CancellationToken ct)
-    {
-        var client = Client();
-        var url = $"fetch_list2.php?branch={Uri.EscapeDataString(job.BranchId)}&pos={job.Pos}&date={job.WorkDate:yyyy-MM-dd}";
-        try
-        {
-            using var response = await client.GetAsync(url, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new EtlFailure($"Listing files failed: the file host answered {(int)response.StatusCode} {response.ReasonPhrase}.", retriable: true);
-            }
-            var files = await response.Content.ReadFromJsonAsync<List<RemoteFile>>(Json, ct)
-                ?? throw new EtlFailure("Listing files failed: the file host sent an empty answer.", retriable: true);
-            var invalid = files.FirstOrDefault(f => string.IsNullOrWhiteSpace(f.Name) || string.IsNullOrWhiteSpace(f.Type) || f.Name.Length > 260 || f.Type.Length > 32);
-            if (invalid is not null)
-            {
-                throw new EtlFailure("Listing files failed: the file host listed a file without a usable name or type.", retriable: true);
-            }
-            return files;
-        }
-        catch (EtlFailure)
-        {
-            metrics.FetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
-            throw;
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            // Network errors, timeouts, an open circuit breaker, a body that is not the expected JSON.
-            metrics.FetchFailures.Add(1, new KeyValuePair<string, object?>("step", "list"));
-            throw new EtlFailure($"Listing files failed: {ex.Message}", retriable: true, ex);
-        }
-    }
-
     private async Task<EtlFile> DownloadAsync(EtlJob job, RemoteFile remote, ParserConfig config, CancellationToken ct)
     {
-        var client = Client();
-        try
+        var (sha, size) = await fileHost.DownloadAsync(remote, store.PutAsync, ct);
+        int rows;
+        await using (var stored = store.OpenRead(sha)!)
         {
-            using var response = await client.GetAsync($"download.php?file={Uri.EscapeDataString(remote.Name)}", HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new EtlFailure($"Downloading {remote.Name} failed: the file host answered {(int)response.StatusCode} {response.ReasonPhrase}.", retriable: true);
-            }
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            var (sha, size) = await store.PutAsync(body, ct);
-            int rows;
-            await using (var stored = store.OpenRead(sha)!)
-            {
-                rows = PosFileParser.CountRows(stored, config);
-            }
-            return new EtlFile
-            {
-                Id = Guid.CreateVersion7(),
-                JobId = job.Id,
-                BranchId = job.BranchId,
-                Pos = job.Pos,
-                WorkDate = job.WorkDate,
-                FileName = remote.Name,
-                FileType = remote.Type,
-                Sha256 = sha,
-                SizeBytes = size,
-                RowCount = rows,
-                DownloadedAt = time.GetUtcNow().UtcDateTime,
-                Attempt = job.Attempts,
-            };
+            rows = PosFileParser.CountRows(stored, config);
         }
-        catch (Exception ex) when (ex is not EtlFailure && !ct.IsCancellationRequested)
+        return new EtlFile
         {
-            metrics.FetchFailures.Add(1, new KeyValuePair<string, object?>("step", "download"));
-            throw new EtlFailure($"Downloading {remote.Name} failed: {ex.Message}", retriable: true, ex);
-        }
-    }
-
-    private HttpClient Client()
-    {
-        var client = clients.CreateClient(EtlModule.FileHost);
-        client.BaseAddress = upstreams.BaseAddress(EtlModule.FileHost)
-            ?? throw new EtlFailure("No ETL file host is configured (Upstreams:etl:BaseUrl) and the simulators are off.", retriable: false);
-        return client;
+            Id = Guid.CreateVersion7(),
+            JobId = job.Id,
+            BranchId = job.BranchId,
+            Pos = job.Pos,
+            WorkDate = job.WorkDate,
+            FileName = remote.Name,
+            FileType = remote.Type,
+            Sha256 = sha,
+            SizeBytes = size,
+            RowCount = rows,
+            DownloadedAt = time.GetUtcNow().UtcDateTime,
+            Attempt = job.Attempts,
+        };
     }
 
     private async Task NoteAsync(EtlJob job, string kind, string message, CancellationToken ct)

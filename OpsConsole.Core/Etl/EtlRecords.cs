@@ -12,11 +12,30 @@ namespace OpsConsole.Core.Etl;
 
 public sealed record RecordFilter(DateOnly? Start = null, DateOnly? End = null, string? BranchId = null, int? Pos = null, string? ItemCode = null);
 
+/// <summary>The records' filters as a caller sends them (text, the seed's names); <see cref="EtlRecords.ReadFilter"/> checks them.</summary>
+public sealed record RecordFilterInput(string? Start, string? End, string? Branch, string? Pos, string? Item);
+
 /// <summary>Records by date range, branch, POS and item: a page for the screen, or every row as streamed CSV.</summary>
 public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
 {
     public static readonly string[] CsvHeader =
         ["branch", "pos", "work_date", "sold_at", "tnsc", "item_code", "department", "quantity", "amount", "payment_method", "file_type", "source_line", "job_id"];
+
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+    public const int MaxItemCodeLength = 64;
+
+    public static RecordFilter ReadFilter(FieldErrors errors, RecordFilterInput input)
+    {
+        var start = errors.OptionalDate("start", input.Start);
+        var end = errors.OptionalDate("end", input.End);
+        if (start > end)
+        {
+            errors.Add("end", "end must not be before start.");
+        }
+        return new RecordFilter(start, end, errors.OptionalText("branch", input.Branch, Branch.MaxIdLength),
+            errors.OptionalInt("pos", input.Pos, 1, EtlBranches.MaxPosCount), errors.OptionalText("item", input.Item, MaxItemCodeLength));
+    }
 
     public async Task<Page<EtlRecord>> QueryAsync(RecordFilter filter, PageRequest page, CancellationToken ct = default)
     {

@@ -118,16 +118,17 @@ public sealed class EtlRunnerPool(
         var now = time.GetUtcNow();
         using var turn = await turns.TakeAsync(CancellationToken.None);
         await using var db = await contexts.CreateDbContextAsync();
-        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner && j.CancelRequested)
-            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, EtlJobStatus.Cancelled).SetProperty(j => j.FinishedAt, now.UtcDateTime)
+        var (running, cancelled) = (EtlJobStatus.Running, EtlTransitions.Job.Apply(EtlJobStatus.Running, EtlJobMove.Cancel, "job").To);
+        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == running && j.LeaseOwner == runner && j.CancelRequested)
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, cancelled).SetProperty(j => j.FinishedAt, now.UtcDateTime)
                 .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
         if (moved > 0)
         {
             db.EtlJobEvents.Add(EtlService.Event(job, now, "cancelled", "Cancelled during the run; no records of this run were stored."));
-            db.Audit(Actor.System, now, EtlModule.Name, "job.cancelled", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "cancelled" });
+            db.Audit(Actor.System, now, EtlModule.Name, "job.cancelled", "EtlJob", job.Id.ToString(), new { Status = running.Name() }, new { Status = cancelled.Name() });
             await db.SaveChangesAsync();
             metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", "cancelled"));
-            events.Publish(new EtlJobsChanged([EtlJobState.Of(job, EtlJobStatus.Cancelled, job.RecordCount)]));
+            events.Publish(new EtlJobsChanged([EtlJobState.Of(job, cancelled, job.RecordCount)]));
         }
         else
         {
@@ -138,11 +139,12 @@ public sealed class EtlRunnerPool(
     private async Task FailAsync(EtlJob job, string runner, string reason, bool retriable)
     {
         var now = time.GetUtcNow();
-        var again = retriable && job.Attempts < job.MaxAttempts;
+        var move = EtlTransitions.AfterFailedAttempt(job.Attempts, job.MaxAttempts, retriable);
+        var again = move == EtlJobMove.RetryLater;
         using var turn = await turns.TakeAsync(CancellationToken.None);
         await using var db = await contexts.CreateDbContextAsync();
-        var status = again ? EtlJobStatus.Queued : EtlJobStatus.Failed;
-        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseOwner == runner)
+        var (running, status) = (EtlTransitions.Job.OnlyFrom(move), EtlTransitions.Job.To(move));
+        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == running && j.LeaseOwner == runner)
             .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.Error, Clip(reason))
                 .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime)
                 .SetProperty(j => j.QueuedAt, again ? now.UtcDateTime.AddSeconds(Math.Max(0, options.RetryDelaySeconds) * job.Attempts) : job.QueuedAt)
@@ -155,7 +157,7 @@ public sealed class EtlRunnerPool(
             again ? $"{reason} Trying again in {Math.Max(0, options.RetryDelaySeconds) * job.Attempts} s (attempt {job.Attempts} of {job.MaxAttempts} failed)." : $"{reason}{(retriable ? $" Gave up after {job.Attempts} attempts." : "")}"));
         if (!again)
         {
-            db.Audit(Actor.System, now, EtlModule.Name, "job.failed", "EtlJob", job.Id.ToString(), new { Status = "running" }, new { Status = "failed", Error = Clip(reason) });
+            db.Audit(Actor.System, now, EtlModule.Name, "job.failed", "EtlJob", job.Id.ToString(), new { Status = running.Name() }, new { Status = status.Name(), Error = Clip(reason) });
         }
         await db.SaveChangesAsync();
         metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", again ? "retried" : "failed"));
@@ -168,15 +170,18 @@ public sealed class EtlRunnerPool(
         var now = time.GetUtcNow();
         using var turn = await turns.TakeAsync(ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var running = EtlJobStatus.Running;
         var expired = await db.EtlJobs.AsNoTracking()
-            .Where(j => j.Status == EtlJobStatus.Running && j.LeaseExpiresAt != null && j.LeaseExpiresAt < now.UtcDateTime).ToListAsync(ct);
+            .Where(j => j.Status == running && j.LeaseExpiresAt != null && j.LeaseExpiresAt < now.UtcDateTime).ToListAsync(ct);
         var changed = new List<EtlJobState>();
         foreach (var job in expired)
         {
-            var again = job.Attempts < job.MaxAttempts;
-            var status = again ? EtlJobStatus.Queued : EtlJobStatus.Failed;
+            // A lost runner may have been cut off by anything: the attempt counts, and it may pass.
+            var move = EtlTransitions.AfterFailedAttempt(job.Attempts, job.MaxAttempts, retriable: true);
+            var again = move == EtlJobMove.RetryLater;
+            var status = EtlTransitions.Job.To(move);
             var reason = $"The runner {job.LeaseOwner} stopped renewing its lease (expired {job.LeaseExpiresAt:HH:mm:ss} UTC).";
-            var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == EtlJobStatus.Running && j.LeaseExpiresAt == job.LeaseExpiresAt)
+            var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == running && j.LeaseExpiresAt == job.LeaseExpiresAt)
                 .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.LeaseOwner, (string?)null)
                     .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.QueuedAt, now.UtcDateTime)
                     .SetProperty(j => j.Error, again ? null : reason + $" Gave up after {job.Attempts} attempts.")
@@ -187,7 +192,7 @@ public sealed class EtlRunnerPool(
             }
             db.EtlJobEvents.Add(EtlService.Event(job, now, again ? "lease-expired" : "failed",
                 again ? $"{reason} Queued again (attempt {job.Attempts} of {job.MaxAttempts})." : $"{reason} Gave up after {job.Attempts} attempts."));
-            db.Audit(Actor.System, now, EtlModule.Name, "job.lease-expired", "EtlJob", job.Id.ToString(), new { Status = "running", job.LeaseOwner },
+            db.Audit(Actor.System, now, EtlModule.Name, "job.lease-expired", "EtlJob", job.Id.ToString(), new { Status = running.Name(), job.LeaseOwner },
                 new { Status = status.Name() });
             changed.Add(EtlJobState.Of(job, status, job.RecordCount));
         }

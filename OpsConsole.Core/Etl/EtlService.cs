@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
@@ -7,7 +6,8 @@ using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Etl;
 
-public sealed record BranchInput(string? Id, string? Name, int? PosCount, bool? IsActive, DateOnly? ActiveFrom, string? ParserConfig);
+/// <summary>POST /api/jobs/fetch as sent: the cell (the date as YYYY-MM-DD text) and whether to rerun a succeeded job.</summary>
+public sealed record FetchInput(string? Branch, int? Pos, string? Date, bool Force = false);
 
 public sealed record FetchOutcome(EtlJob Job, bool Queued);
 
@@ -23,133 +23,141 @@ public enum QueueMode
 
 public sealed record EtlCell(string BranchId, int Pos, DateOnly WorkDate);
 
-public sealed record JobFilter(string? BranchId = null, int? Pos = null, EtlJobStatus? Status = null, DateOnly? From = null, DateOnly? To = null, string? Text = null);
+/// <summary>A bulk retry or cancel: the ids, or a filter resolved now; <see cref="Force"/> also reruns succeeded jobs.</summary>
+public sealed record BulkJobsInput(IReadOnlyList<Guid>? Ids, JobFilterInput? Filter, bool Force = false);
 
-public sealed record JobDetail(EtlJob Job, IReadOnlyList<EtlJobEvent> Events, IReadOnlyList<EtlFile> Files);
+/// <summary>POST /api/missing/run as sent: the seed's {branch: {pos: [dates]}}, or a range filter, and the mode.</summary>
+public sealed record MissingRunInput(IReadOnlyDictionary<string, Dictionary<string, List<string>>?>? BranchesMissing, MissingRunFilter? Filter, string? Mode);
 
-/// <summary>Branches, and queueing, retrying and cancelling jobs: every command validated, audited and announced.</summary>
-public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts, IOpsEventStream events, IEtlWake wake, EtlOptions options, TimeProvider time)
+public sealed record MissingRunFilter(string? Start, string? End, string? Branch);
+
+/// <summary>Queueing, retrying and cancelling jobs: every command validated, audited and announced; every move through <see cref="EtlTransitions"/>.</summary>
+public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBranches branches, EtlJobsQuery jobs, EtlMissingData missing,
+    IOpsEventStream events, IEtlWake wake, EtlOptions options, TimeProvider time)
 {
     public const int MaxCellsPerRequest = 50_000;
-    public static readonly DateOnly EarliestDate = new(2000, 1, 1);
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
-    private static partial Regex BranchIdPattern();
-
-    public static bool IsBranchId(string? id) => id is not null && BranchIdPattern().IsMatch(id);
 
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    public async Task<IReadOnlyList<Branch>> BranchesAsync(CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Branches.AsNoTracking().OrderBy(b => b.Id).ToListAsync(ct);
-    }
-
-    public async Task<Branch?> BranchAsync(string id, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Branches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
-    }
-
-    /// <summary>Creates or updates a branch; the parser config is validated field by field.</summary>
-    public async Task<OpsResult<Branch>> UpsertBranchAsync(Actor actor, BranchInput input, CancellationToken ct = default)
-    {
-        var errors = new FieldErrors();
-        if (!IsBranchId(input.Id))
-        {
-            errors.Add("id", "id must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit.");
-        }
-        errors.Required("name", input.Name, 200);
-        if (input.PosCount is not (>= 1 and <= 20))
-        {
-            errors.Add("pos_count", "pos_count must be between 1 and 20.");
-        }
-        if (input.ActiveFrom is { } from && (from < EarliestDate || from > Today.AddYears(1)))
-        {
-            errors.Add("active_from", $"active_from must be between {EarliestDate:yyyy-MM-dd} and a year from today.");
-        }
-        var parsed = ParserConfig.Parse(input.ParserConfig);
-        foreach (var (field, messages) in parsed.Errors)
-        {
-            foreach (var message in messages)
-            {
-                errors.Add(field, message);
-            }
-        }
-        if (errors.Any)
-        {
-            return errors.ToResult<Branch>();
-        }
-        var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var branch = await db.Branches.SingleOrDefaultAsync(b => b.Id == input.Id, ct);
-        var before = branch is null ? null : new { branch.Name, branch.PosCount, branch.IsActive, branch.ActiveFrom, ParserConfig = branch.ParserConfigJson };
-        if (branch is null)
-        {
-            branch = new Branch { Id = input.Id!, Name = "", CreatedAt = now.UtcDateTime };
-            db.Branches.Add(branch);
-        }
-        branch.Name = input.Name!.Trim();
-        branch.PosCount = input.PosCount!.Value;
-        branch.IsActive = input.IsActive ?? true;
-        branch.ActiveFrom = input.ActiveFrom ?? branch.ActiveFrom;
-        if (branch.ActiveFrom == default)
-        {
-            branch.ActiveFrom = Today;
-        }
-        branch.ParserConfigJson = parsed.Value!.ToJson();
-        branch.UpdatedAt = now.UtcDateTime;
-        db.Audit(actor, now, EtlModule.Name, before is null ? "branch.create" : "branch.update", "Branch", branch.Id, before,
-            new { branch.Name, branch.PosCount, branch.IsActive, branch.ActiveFrom, ParserConfig = branch.ParserConfigJson });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException) when (before is null)
-        {
-            return OpsResult<Branch>.Conflict($"Branch {input.Id} was created by someone else meanwhile; load it and edit again.");
-        }
-        return OpsResult<Branch>.Ok(branch);
-    }
-
     /// <summary>
     /// Queues (branch, pos, date). Idempotent: a job already queued or running, or one that succeeded (unless
-    /// <paramref name="force"/>), is returned as it is; a failed or cancelled one is queued again.
+    /// forced), is returned as it is; a failed or cancelled one is queued again.
     /// </summary>
-    public async Task<OpsResult<FetchOutcome>> FetchAsync(Actor actor, string? branchId, int? pos, DateOnly? date, bool force, CancellationToken ct = default)
+    public async Task<OpsResult<FetchOutcome>> FetchAsync(Actor actor, FetchInput input, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var branch = IsBranchId(branchId) ? await db.Branches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == branchId, ct) : null;
+        var branch = EtlBranches.IsBranchId(input.Branch) ? await branches.FindAsync(input.Branch!, ct) : null;
         if (branch is null)
         {
-            errors.Add("branch", branchId is null ? "branch is required." : $"There is no branch '{Clip(branchId)}'.");
+            errors.Add("branch", string.IsNullOrEmpty(input.Branch) ? "branch is required." : $"There is no branch '{Clip(input.Branch)}'.");
         }
-        else if (pos is null || pos < 1 || pos > branch.PosCount)
+        else if (input.Pos is not { } pos || pos < 1 || pos > branch.PosCount)
         {
             errors.Add("pos", $"pos must be between 1 and {branch.PosCount} for branch {branch.Id}.");
         }
-        if (date is null)
+        var date = errors.OptionalDate("date", input.Date);
+        if (string.IsNullOrWhiteSpace(input.Date))
         {
             errors.Add("date", "date is required (YYYY-MM-DD).");
         }
-        else if (date < EarliestDate || date > Today)
+        else if (date is { } d && (d < EtlBranches.EarliestDate || d > Today))
         {
-            errors.Add("date", $"date must be between {EarliestDate:yyyy-MM-dd} and today ({Today:yyyy-MM-dd}).");
+            errors.Add("date", $"date must be between {EtlBranches.EarliestDate:yyyy-MM-dd} and today ({Today:yyyy-MM-dd}).");
         }
         if (errors.Any)
         {
             return errors.ToResult<FetchOutcome>();
         }
-        var queued = await QueueCellsAsync(actor, [new EtlCell(branch!.Id, pos!.Value, date!.Value)], force ? QueueMode.All : QueueMode.MissingAndFailed, ct);
-        var job = await db.EtlJobs.AsNoTracking().SingleAsync(j => j.BranchId == branch.Id && j.Pos == pos && j.WorkDate == date, ct);
+        var cell = new EtlCell(branch!.Id, input.Pos!.Value, date!.Value);
+        var queued = await QueueCellsAsync(actor, [cell], input.Force ? QueueMode.All : QueueMode.MissingAndFailed, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var job = await db.EtlJobs.AsNoTracking().SingleAsync(j => j.BranchId == cell.BranchId && j.Pos == cell.Pos && j.WorkDate == cell.WorkDate, ct);
         return OpsResult<FetchOutcome>.Ok(new FetchOutcome(job, queued.Count > 0));
     }
 
     /// <summary>
+    /// A missing-data run: the cells named in the seed's shape, or those a range filter finds in <c>mode</c>
+    /// (missing, missing_and_failed or all). Every cell is checked before anything is queued. Returns the ids queued now.
+    /// </summary>
+    public async Task<OpsResult<IReadOnlyList<Guid>>> QueueMissingAsync(Actor actor, MissingRunInput input, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        var mode = errors.OptionalChoice<QueueMode>("mode", input.Mode) ?? QueueMode.Missing;
+        var cells = new List<EtlCell>();
+        if (input.BranchesMissing is { } map)
+        {
+            if (input.Filter is not null)
+            {
+                errors.Add("filter", "Send either branches_missing or filter, not both.");
+            }
+            var known = (await branches.ListAsync(ct)).ToDictionary(b => b.Id);
+            foreach (var (branchId, byPos) in map)
+            {
+                if (!known.TryGetValue(branchId, out var branch))
+                {
+                    errors.Add($"branches_missing.{Clip(branchId)}", $"There is no branch '{Clip(branchId)}'.");
+                    continue;
+                }
+                foreach (var (posText, dates) in byPos ?? [])
+                {
+                    if (!int.TryParse(posText, out var pos) || pos < 1 || pos > branch.PosCount)
+                    {
+                        errors.Add($"branches_missing.{branchId}.{Clip(posText)}", $"pos must be between 1 and {branch.PosCount} for branch {branchId}.");
+                        continue;
+                    }
+                    var field = $"branches_missing.{branchId}.{pos}";
+                    foreach (var text in dates ?? [])
+                    {
+                        if (string.IsNullOrWhiteSpace(text))
+                        {
+                            errors.Add(field, $"{field} must be a date written YYYY-MM-DD.");
+                        }
+                        else if (errors.OptionalDate(field, text) is not { } date)
+                        {
+                            // OptionalDate named the field.
+                        }
+                        else if (date < EtlBranches.EarliestDate || date > Today)
+                        {
+                            errors.Add(field, $"{date:yyyy-MM-dd} is not between {EtlBranches.EarliestDate:yyyy-MM-dd} and today.");
+                        }
+                        else
+                        {
+                            cells.Add(new EtlCell(branchId, pos, date));
+                        }
+                    }
+                }
+            }
+        }
+        else if (input.Filter is { } f)
+        {
+            var (from, to) = missing.ReadRange(errors, f.Start, f.End, "filter.");
+            var branch = errors.OptionalText("filter.branch", f.Branch, Branch.MaxIdLength);
+            if (!errors.Any)
+            {
+                var grid = await missing.GridAsync(from, to, branch, ct, detail: GridDetail.States);
+                var rows = branch is null ? grid : grid with { Rows = grid.Rows.Where(r => r.BranchId == branch).ToList() };
+                cells.AddRange(EtlMissingData.CellsToQueue(rows, mode));
+            }
+        }
+        else
+        {
+            errors.Add("branches_missing", "Send branches_missing ({branch: {pos: [dates]}}) or a filter.");
+        }
+        if (!errors.Any && cells.Count > MaxCellsPerRequest)
+        {
+            errors.Add(input.Filter is null ? "branches_missing" : "filter", $"At most {MaxCellsPerRequest:N0} cells per request; narrow the range.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToResult<IReadOnlyList<Guid>>();
+        }
+        return OpsResult<IReadOnlyList<Guid>>.Ok(await QueueCellsAsync(actor, cells, mode, ct));
+    }
+
+    /// <summary>
     /// Queues many cells at once (missing-data runs): one job per cell whatever the races, since the database
-    /// refuses a second job for a cell and the loser simply finds the winner's job. Returns the ids queued now.
+    /// refuses a second job for a cell and the loser simply finds the winner's job. An existing job is queued again
+    /// only where <see cref="EtlTransitions.QueueMove"/> says so. Returns the ids queued now.
     /// </summary>
     public async Task<IReadOnlyList<Guid>> QueueCellsAsync(Actor actor, IReadOnlyCollection<EtlCell> cells, QueueMode mode, CancellationToken ct = default)
     {
@@ -158,33 +166,17 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         foreach (var chunk in cells.Distinct().Chunk(500))
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            var branches = chunk.Select(c => c.BranchId).Distinct().ToList();
+            var branchIds = chunk.Select(c => c.BranchId).Distinct().ToList();
             var dates = chunk.Select(c => c.WorkDate).ToList();
             var (min, max) = (dates.Min(), dates.Max());
-            var existing = (await db.EtlJobs.Where(j => branches.Contains(j.BranchId) && j.WorkDate >= min && j.WorkDate <= max).ToListAsync(ct))
+            var existing = (await db.EtlJobs.Where(j => branchIds.Contains(j.BranchId) && j.WorkDate >= min && j.WorkDate <= max).ToListAsync(ct))
                 .ToDictionary(j => new EtlCell(j.BranchId, j.Pos, j.WorkDate));
             foreach (var cell in chunk)
             {
-                if (existing.TryGetValue(cell, out var job))
+                if (Queue(db, existing.GetValueOrDefault(cell), cell, mode, actor, now) is { } job)
                 {
-                    var again = job.Status switch
-                    {
-                        EtlJobStatus.Cancelled => true,
-                        EtlJobStatus.Failed => mode != QueueMode.Missing,
-                        EtlJobStatus.Succeeded => mode == QueueMode.All,
-                        _ => false,
-                    };
-                    if (again)
-                    {
-                        Requeue(db, job, actor, now, force: job.Status == EtlJobStatus.Succeeded);
-                        queued.Add(job);
-                    }
-                    continue;
+                    queued.Add(job);
                 }
-                var created = NewJob(cell, actor, now);
-                db.EtlJobs.Add(created);
-                db.EtlJobEvents.Add(Event(created, now, "queued", $"Queued by {actor.Name}."));
-                queued.Add(created);
             }
             try
             {
@@ -201,7 +193,7 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             db.Audit(actor, now, EtlModule.Name, "job.queue", "EtlJob", queued.Count == 1 ? queued[0].Id.ToString() : $"{queued.Count} jobs", null,
-                queued.Count == 1 ? new { queued[0].BranchId, queued[0].Pos, queued[0].WorkDate, Mode = mode.ToString() } : new { Count = queued.Count, Mode = mode.ToString() });
+                queued.Count == 1 ? new { queued[0].BranchId, queued[0].Pos, queued[0].WorkDate, Mode = mode.Wire() } : new { Count = queued.Count, Mode = mode.Wire() });
             await db.SaveChangesAsync(ct);
             events.Publish(new EtlJobsChanged(queued.Select(EtlJobState.Of).ToList()));
             wake.Wake();
@@ -216,19 +208,8 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         {
             var now = time.GetUtcNow();
             await using var db = await contexts.CreateDbContextAsync(ct);
-            var job = await db.EtlJobs.SingleOrDefaultAsync(j => j.BranchId == cell.BranchId && j.Pos == cell.Pos && j.WorkDate == cell.WorkDate, ct);
-            if (job is null)
-            {
-                job = NewJob(cell, actor, now);
-                db.EtlJobs.Add(job);
-                db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued by {actor.Name}."));
-            }
-            else if (job.Status == EtlJobStatus.Cancelled || (job.Status == EtlJobStatus.Failed && mode != QueueMode.Missing)
-                     || (job.Status == EtlJobStatus.Succeeded && mode == QueueMode.All))
-            {
-                Requeue(db, job, actor, now, force: job.Status == EtlJobStatus.Succeeded);
-            }
-            else
+            var existing = await db.EtlJobs.SingleOrDefaultAsync(j => j.BranchId == cell.BranchId && j.Pos == cell.Pos && j.WorkDate == cell.WorkDate, ct);
+            if (Queue(db, existing, cell, mode, actor, now) is not { } job)
             {
                 continue;
             }
@@ -245,26 +226,36 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         return queued;
     }
 
-    private EtlJob NewJob(EtlCell cell, Actor actor, DateTimeOffset now) => new()
+    /// <summary>A new job for the cell, or the existing one queued again where the mode allows; null when it is left as it is.</summary>
+    private EtlJob? Queue(OpsDbContext db, EtlJob? job, EtlCell cell, QueueMode mode, Actor actor, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now),
-        BranchId = cell.BranchId,
-        Pos = cell.Pos,
-        WorkDate = cell.WorkDate,
-        Status = EtlJobStatus.Queued,
-        MaxAttempts = Math.Max(1, options.MaxAttempts),
-        CreatedBy = actor.Name,
-        CreatedAt = now.UtcDateTime,
-        QueuedAt = now.UtcDateTime,
-    };
-
-    private void Requeue(OpsDbContext db, EtlJob job, Actor actor, DateTimeOffset now, bool force)
-    {
-        var was = job.Status.Name();
-        job.Status = EtlJobStatus.Queued;
+        if (job is null)
+        {
+            job = new EtlJob
+            {
+                Id = Guid.CreateVersion7(now),
+                BranchId = cell.BranchId,
+                Pos = cell.Pos,
+                WorkDate = cell.WorkDate,
+                Status = EtlJobStatus.Queued,
+                MaxAttempts = Math.Max(1, options.MaxAttempts),
+                CreatedBy = actor.Name,
+                CreatedAt = now.UtcDateTime,
+                QueuedAt = now.UtcDateTime,
+            };
+            db.EtlJobs.Add(job);
+            db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued by {actor.Name}."));
+            return job;
+        }
+        if (EtlTransitions.QueueMove(job.Status, mode) is not { } move)
+        {
+            return null;
+        }
+        var was = job.Status;
+        job.Status = EtlTransitions.Job.Apply(was, move, $"Job {job.Id}").To;
         job.Attempts = 0;
         job.MaxAttempts = Math.Max(1, options.MaxAttempts);
-        job.Force = force;
+        job.Force = move == EtlJobMove.Rerun;
         job.CancelRequested = false;
         job.Error = null;
         job.QueuedAt = now.UtcDateTime;
@@ -272,13 +263,14 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         job.FinishedAt = null;
         job.LeaseOwner = null;
         job.LeaseExpiresAt = null;
-        db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued again by {actor.Name} (was {was}{(force ? ", forced" : "")})."));
+        db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued again by {actor.Name} (was {was.Name()}{(job.Force ? ", forced" : "")})."));
+        return job;
     }
 
     public static EtlJobEvent Event(EtlJob job, DateTimeOffset at, string kind, string message) =>
         new() { JobId = job.Id, At = at.UtcDateTime, Kind = kind, Message = message.Length <= 4000 ? message : message[..3999] + "…", Attempt = job.Attempts };
 
-    /// <summary>Retry: a failed or cancelled job is queued again (admins).</summary>
+    /// <summary>Retry: a failed or cancelled job is queued again; with <paramref name="force"/> a succeeded one too (admins).</summary>
     public async Task<OpsResult<EtlJob>> RetryAsync(Actor actor, Guid id, bool force, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -287,29 +279,30 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         {
             return OpsResult<EtlJob>.NotFound($"No job {id}.");
         }
-        var allowed = job.Status is EtlJobStatus.Failed or EtlJobStatus.Cancelled || (force && job.Status == EtlJobStatus.Succeeded);
-        if (!allowed)
+        var mode = force ? QueueMode.All : QueueMode.MissingAndFailed;
+        if (EtlTransitions.QueueMove(job.Status, mode) is null)
         {
             return OpsResult<EtlJob>.Conflict(job.Status == EtlJobStatus.Succeeded
                 ? $"Job {id} succeeded; rerun it with force."
-                : $"Job {id} is {job.Status.Name()}; only a failed or cancelled job can be retried.");
+                : EtlTransitions.Job.Apply(job.Status, EtlJobMove.Requeue, $"Job {id}").Refusal!);
         }
-        await QueueCellsAsync(actor, [new EtlCell(job.BranchId, job.Pos, job.WorkDate)], force ? QueueMode.All : QueueMode.MissingAndFailed, ct);
+        await QueueCellsAsync(actor, [new EtlCell(job.BranchId, job.Pos, job.WorkDate)], mode, ct);
         return OpsResult<EtlJob>.Ok(await db.EtlJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct));
     }
 
     /// <summary>Retries many jobs (failed or cancelled ones; with force, succeeded ones too); others are left as they are.</summary>
     public async Task<IReadOnlyList<Guid>> RetryManyAsync(Actor actor, IReadOnlyCollection<Guid> ids, bool force, CancellationToken ct = default)
     {
+        var mode = force ? QueueMode.All : QueueMode.MissingAndFailed;
+        var retriable = Enum.GetValues<EtlJobStatus>().Where(s => EtlTransitions.QueueMove(s, mode) is not null).ToList();
         var cells = new List<EtlCell>();
         foreach (var chunk in ids.Distinct().Chunk(1000))
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            cells.AddRange(await db.EtlJobs.AsNoTracking()
-                .Where(j => chunk.Contains(j.Id) && (j.Status == EtlJobStatus.Failed || j.Status == EtlJobStatus.Cancelled || (force && j.Status == EtlJobStatus.Succeeded)))
+            cells.AddRange(await db.EtlJobs.AsNoTracking().Where(j => chunk.Contains(j.Id) && retriable.Contains(j.Status))
                 .Select(j => new EtlCell(j.BranchId, j.Pos, j.WorkDate)).ToListAsync(ct));
         }
-        return cells.Count == 0 ? [] : await QueueCellsAsync(actor, cells, force ? QueueMode.All : QueueMode.MissingAndFailed, ct);
+        return cells.Count == 0 ? [] : await QueueCellsAsync(actor, cells, mode, ct);
     }
 
     /// <summary>Cancel: a queued job stops at once; a running one is asked to stop and stores nothing.</summary>
@@ -322,39 +315,42 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         {
             return OpsResult<EtlJob>.NotFound($"No job {id}.");
         }
-        return outcome.Contains(id) ? OpsResult<EtlJob>.Ok(job) : OpsResult<EtlJob>.Conflict($"Job {id} is {job.Status.Name()}; only a queued or running job can be cancelled.");
+        return outcome.Contains(id) ? OpsResult<EtlJob>.Ok(job) : OpsResult<EtlJob>.Conflict(EtlTransitions.Job.Apply(job.Status, EtlJobMove.Cancel, $"Job {id}").Refusal
+            ?? $"Job {id} is {job.Status.Name()} and was moved meanwhile; load it again.");
     }
 
     public async Task<IReadOnlyList<Guid>> CancelManyAsync(Actor actor, IReadOnlyCollection<Guid> ids, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
+        var cancellable = EtlTransitions.Cancellable;
         var done = new List<EtlJob>();
         foreach (var chunk in ids.Distinct().Chunk(500))
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            var jobs = await db.EtlJobs.Where(j => chunk.Contains(j.Id) && (j.Status == EtlJobStatus.Queued || j.Status == EtlJobStatus.Running)).ToListAsync(ct);
-            foreach (var job in jobs)
+            var found = await db.EtlJobs.Where(j => chunk.Contains(j.Id) && cancellable.Contains(j.Status)).ToListAsync(ct);
+            foreach (var job in found)
             {
                 if (job.Status == EtlJobStatus.Queued)
                 {
-                    job.Status = EtlJobStatus.Cancelled;
+                    job.Status = EtlTransitions.Job.Apply(job.Status, EtlJobMove.Cancel, $"Job {job.Id}").To;
                     job.FinishedAt = now.UtcDateTime;
                     db.EtlJobEvents.Add(Event(job, now, "cancelled", $"Cancelled by {actor.Name} before it ran."));
                 }
                 else
                 {
+                    // Running: the runner sees the request at its next heartbeat and makes the move (EtlRunnerPool).
                     job.CancelRequested = true;
                     db.EtlJobEvents.Add(Event(job, now, "cancel-requested", $"{actor.Name} asked the runner to stop; nothing of this run will be stored."));
                 }
             }
-            if (jobs.Count > 0)
+            if (found.Count > 0)
             {
-                db.Audit(actor, now, EtlModule.Name, "job.cancel", "EtlJob", jobs.Count == 1 ? jobs[0].Id.ToString() : $"{jobs.Count} jobs", null, new { Count = jobs.Count });
+                db.Audit(actor, now, EtlModule.Name, "job.cancel", "EtlJob", found.Count == 1 ? found[0].Id.ToString() : $"{found.Count} jobs", null, new { Count = found.Count });
             }
             try
             {
                 await db.SaveChangesAsync(ct);
-                done.AddRange(jobs);
+                done.AddRange(found);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -368,75 +364,36 @@ public sealed partial class EtlService(IDbContextFactory<OpsDbContext> contexts,
         return done.Select(j => j.Id).ToList();
     }
 
-    /// <summary>Ids of every job matching a filter (for "retry or cancel everything matching"), capped.</summary>
-    public async Task<IReadOnlyList<Guid>> MatchingIdsAsync(JobFilter filter, int limit, CancellationToken ct = default)
+    /// <summary>Bulk retry (<paramref name="retry"/>) or cancel by ids or by a filter resolved now; the ids it moved.</summary>
+    public async Task<OpsResult<IReadOnlyList<Guid>>> BulkAsync(Actor actor, BulkJobsInput input, bool retry, CancellationToken ct = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await Filtered(db, filter).OrderBy(j => j.WorkDate).Select(j => j.Id).Take(limit).ToListAsync(ct);
-    }
-
-    public async Task<Page<EtlJob>> JobsAsync(JobFilter filter, string? sort, bool descending, PageRequest page, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = Filtered(db, filter).AsNoTracking();
-        var total = await query.CountAsync(ct);
-        query = (sort?.ToLowerInvariant(), descending) switch
+        var errors = new FieldErrors();
+        IReadOnlyList<Guid> ids = [];
+        if (input.Filter is { } f)
         {
-            ("branch", false) => query.OrderBy(j => j.BranchId).ThenBy(j => j.Pos).ThenBy(j => j.WorkDate),
-            ("branch", true) => query.OrderByDescending(j => j.BranchId).ThenBy(j => j.Pos).ThenBy(j => j.WorkDate),
-            ("status", false) => query.OrderBy(j => j.Status).ThenByDescending(j => j.WorkDate),
-            ("status", true) => query.OrderByDescending(j => j.Status).ThenByDescending(j => j.WorkDate),
-            ("created", false) => query.OrderBy(j => j.CreatedAt),
-            ("created", true) => query.OrderByDescending(j => j.CreatedAt),
-            ("date", false) => query.OrderBy(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
-            _ => query.OrderByDescending(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
-        };
-        var items = await query.Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<EtlJob>.Of(items, total, page);
-    }
-
-    private static IQueryable<EtlJob> Filtered(OpsDbContext db, JobFilter f)
-    {
-        var query = db.EtlJobs.AsQueryable();
-        if (!string.IsNullOrWhiteSpace(f.BranchId))
-        {
-            query = query.Where(j => j.BranchId == f.BranchId);
+            if (input.Ids is not null)
+            {
+                errors.Add("ids", "Send either ids or filter, not both.");
+            }
+            var filter = EtlJobsQuery.ReadFilter(errors, f, prefix: "filter.");
+            if (!errors.Any)
+            {
+                ids = await jobs.MatchingIdsAsync(filter, MaxCellsPerRequest, ct);
+            }
         }
-        if (f.Pos is { } pos)
+        else if (input.Ids is { Count: > 0 and <= MaxCellsPerRequest } list)
         {
-            query = query.Where(j => j.Pos == pos);
+            ids = list;
         }
-        if (f.Status is { } status)
+        else
         {
-            query = query.Where(j => j.Status == status);
+            errors.Add("ids", $"ids must list between 1 and {MaxCellsPerRequest:N0} job ids (or send a filter).");
         }
-        if (f.From is { } from)
+        if (errors.Any)
         {
-            query = query.Where(j => j.WorkDate >= from);
+            return errors.ToResult<IReadOnlyList<Guid>>();
         }
-        if (f.To is { } to)
-        {
-            query = query.Where(j => j.WorkDate <= to);
-        }
-        if (!string.IsNullOrWhiteSpace(f.Text))
-        {
-            var text = f.Text.Trim();
-            query = query.Where(j => j.BranchId.Contains(text) || (j.Error != null && j.Error.Contains(text)) || j.CreatedBy.Contains(text));
-        }
-        return query;
-    }
-
-    public async Task<JobDetail?> JobAsync(Guid id, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var job = await db.EtlJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
-        if (job is null)
-        {
-            return null;
-        }
-        var timeline = await db.EtlJobEvents.AsNoTracking().Where(e => e.JobId == id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
-        var files = await db.EtlFiles.AsNoTracking().Where(f => f.JobId == id).OrderByDescending(f => f.DownloadedAt).ThenBy(f => f.FileType).ThenBy(f => f.FileName).ToListAsync(ct);
-        return new JobDetail(job, timeline, files);
+        return OpsResult<IReadOnlyList<Guid>>.Ok(retry ? await RetryManyAsync(actor, ids, input.Force, ct) : await CancelManyAsync(actor, ids.ToList(), ct));
     }
 
     private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";

@@ -45,10 +45,18 @@ public sealed record ParserConfig
 {
     public static readonly ParserConfig Default = new();
 
+    /// <summary>The API's one naming style (snake_case, ADR 0012), also how a branch stores it.</summary>
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>How branches stored it before ADR 0012 (camelCase); read, never written.</summary>
+    private static readonly JsonSerializerOptions EarlierJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public string Delimiter { get; init; } = ",";
@@ -68,7 +76,17 @@ public sealed record ParserConfig
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static ParserConfig FromJson(string json) => JsonSerializer.Deserialize<ParserConfig>(json, Json) ?? Default;
+    public static ParserConfig FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ParserConfig>(json, Json) ?? Default;
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.Deserialize<ParserConfig>(json, EarlierJson) ?? Default;
+        }
+    }
 
     /// <summary>Parses and validates JSON from an editor or the API; errors name the field.</summary>
     public static OpsResult<ParserConfig> Parse(string? json)
@@ -104,7 +122,7 @@ public sealed record ParserConfig
         }
         if (HeaderRows is < 0 or > 20)
         {
-            errors.Add(prefix + "headerRows", "headerRows must be between 0 and 20.");
+            errors.Add(prefix + "header_rows", "header_rows must be between 0 and 20.");
         }
         if (TryEncoding(Encoding) is null)
         {
@@ -124,24 +142,24 @@ public sealed record ParserConfig
         }
         if (!IsUsableFormat(DateFormat, new DateTime(2026, 11, 23)) || !(DateFormat.Contains('d') && DateFormat.Contains('M') && DateFormat.Contains('y')))
         {
-            errors.Add(prefix + "dateFormat", "dateFormat must be a .NET date format such as yyyy-MM-dd or dd/MM/yyyy.");
+            errors.Add(prefix + "date_format", "date_format must be a .NET date format such as yyyy-MM-dd or dd/MM/yyyy.");
         }
         if (Columns.Time is not null && (!IsUsableFormat(TimeFormat, new DateTime(2026, 11, 23, 13, 45, 30))
             || !((TimeFormat.Contains('H') || TimeFormat.Contains('h')) && TimeFormat.Contains('m'))))
         {
-            errors.Add(prefix + "timeFormat", "timeFormat must be a .NET time format such as HH:mm:ss.");
+            errors.Add(prefix + "time_format", "time_format must be a .NET time format such as HH:mm:ss.");
         }
         if (DecimalSeparator is not ("." or ","))
         {
-            errors.Add(prefix + "decimalSeparator", "decimalSeparator must be \".\" or \",\".");
+            errors.Add(prefix + "decimal_separator", "decimal_separator must be \".\" or \",\".");
         }
         else if (DecimalSeparator == Delimiter)
         {
-            errors.Add(prefix + "decimalSeparator", "decimalSeparator cannot be the delimiter.");
+            errors.Add(prefix + "decimal_separator", "decimal_separator cannot be the delimiter.");
         }
         if (StripFromNumbers.Contains(DecimalSeparator, StringComparison.Ordinal) || StripFromNumbers.Length > 10)
         {
-            errors.Add(prefix + "stripFromNumbers", "stripFromNumbers must not contain the decimal separator (at most 10 characters).");
+            errors.Add(prefix + "strip_from_numbers", "strip_from_numbers must not contain the decimal separator (at most 10 characters).");
         }
     }
 

@@ -157,14 +157,14 @@ public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
         await console.Page.Locator("[data-testid=branch-id] input, input[data-testid=branch-id]").First.FillAsync("B777");
         await console.Page.Locator("[data-testid=branch-name] input, input[data-testid=branch-name]").First.FillAsync("Harbour Kiosk");
         var config = console.Page.Locator("[data-testid=parser-config] textarea, textarea[data-testid=parser-config]").First;
-        await config.FillAsync("""{ "delimiter": ";", "decimalSeparator": ";" }""");
+        await config.FillAsync("""{ "delimiter": ";", "decimal_separator": ";" }""");
         await console.Page.ClickAsync("[data-testid=save-branch]");
-        await console.Page.Locator("[data-testid=config-errors]").GetByText("parser_config.decimalSeparator").WaitForAsync();
+        await console.Page.Locator("[data-testid=config-errors]").GetByText("parser_config.decimal_separator").WaitForAsync();
         await console.ScreenshotAsync("branch-editor-error");
 
-        await config.FillAsync("""{ "delimiter": ";", "decimalSeparator": "," }""");
+        await config.FillAsync("""{ "delimiter": ";", "decimal_separator": "," }""");
         await console.Page.ClickAsync("[data-testid=save-branch]");
-        await console.Page.GetByText("Branch B777 saved.").WaitForAsync();
+        await console.Page.GetByText("Branch B777 created.").WaitForAsync();
         await console.Page.Locator("[data-branch=B777]").WaitForAsync();
     }
 

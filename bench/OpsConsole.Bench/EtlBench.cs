@@ -75,7 +75,7 @@ public static class EtlBench
         for (var b = 0; b < count; b++)
         {
             var id = $"{prefix}{(char)('A' + b)}";
-            (await http.PostAsJsonAsync("/api/branches", new { id, name = id, pos_count = 1, active_from = day.AddDays(-30).ToString("yyyy-MM-dd"), parser_config = new { badRows = "skip" } }))
+            (await http.PostAsJsonAsync("/api/branches", new { id, name = id, pos_count = 1, active_from = day.AddDays(-30).ToString("yyyy-MM-dd"), parser_config = new { bad_rows = "skip" } }))
                 .EnsureSuccessStatusCode();
             cells[id] = new() { ["1"] = Enumerable.Range(0, days).Select(d => day.AddDays(-d).ToString("yyyy-MM-dd")).ToList() };
         }
@@ -89,8 +89,8 @@ public static class EtlBench
         (await http.PostAsJsonAsync("/api/missing/run", new { branches_missing = cells })).EnsureSuccessStatusCode();
         while (true)
         {
-            var succeeded = (await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=succeeded&pageSize=1")).GetProperty("total").GetInt32();
-            var failed = (await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=failed&pageSize=1")).GetProperty("total").GetInt32();
+            var succeeded = (await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=succeeded&page_size=1")).GetProperty("total").GetInt32();
+            var failed = (await http.GetFromJsonAsync<JsonElement>("/api/jobs?status=failed&page_size=1")).GetProperty("total").GetInt32();
             if (succeeded + failed >= finished)
             {
                 if (failed > 0)

@@ -73,13 +73,13 @@ public sealed class PosFileParserTests
 
     [Theory]
     [InlineData("""{"delimiter": ""}""", "parser_config.delimiter")]
-    [InlineData("""{"headerRows": 99}""", "parser_config.headerRows")]
+    [InlineData("""{"header_rows": 99}""", "parser_config.header_rows")]
     [InlineData("""{"encoding": "klingon"}""", "parser_config.encoding")]
     [InlineData("""{"columns": {"date": 0, "time": 0}}""", "parser_config.columns")]
     [InlineData("""{"columns": {"amount": -1}}""", "parser_config.columns.amount")]
-    [InlineData("""{"dateFormat": "qqq"}""", "parser_config.dateFormat")]
+    [InlineData("""{"date_format": "qqq"}""", "parser_config.date_format")]
     [InlineData("""{"decimalSeparator": ";"}""", "parser_config.decimalSeparator")]
-    [InlineData("""{"badRows": "ignore"}""", "parser_config.badRows")]
+    [InlineData("""{"bad_rows": "ignore"}""", "parser_config.bad_rows")]
     [InlineData("""{"colour": "red"}""", "parser_config")]
     [InlineData("""[1, 2]""", "parser_config")]
     public void ParserConfig_RefusesBadSettings_NamingTheField(string json, string field)

@@ -47,7 +47,7 @@ public sealed class EtlApiTests
                 id, name = $"Shop {id}", pos_count = 2, is_active = true, active_from = Day.AddDays(-30).ToString("yyyy-MM-dd"),
                 parser_config = JsonDocument.Parse(EtlFileHostSimulator.ParserFor(id).ToJson()).RootElement,
             });
-            created.StatusCode.Should().Be(HttpStatusCode.OK, await created.Content.ReadAsStringAsync());
+            created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         }
         return app;
     }
@@ -87,7 +87,7 @@ public sealed class EtlApiTests
         var count = job.GetProperty("record_count").GetInt32();
         count.Should().BePositive();
 
-        var records = await op.GetFromJsonAsync<JsonElement>($"/api/records?branch=B004&pos=1&start={Day:yyyy-MM-dd}&end={Day:yyyy-MM-dd}&pageSize=5");
+        var records = await op.GetFromJsonAsync<JsonElement>($"/api/records?branch=B004&pos=1&start={Day:yyyy-MM-dd}&end={Day:yyyy-MM-dd}&page_size=5");
         records.GetProperty("total").GetInt32().Should().Be(count);
         var csv = await op.GetStringAsync($"/api/records/export?branch=B004&start={Day:yyyy-MM-dd}");
         csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(count + 1);
@@ -103,7 +103,7 @@ public sealed class EtlApiTests
         var forced = await admin.PostAsJsonAsync("/api/jobs/fetch", new { branch = "B004", pos = 1, date = Day.ToString("yyyy-MM-dd"), force = true });
         forced.StatusCode.Should().Be(HttpStatusCode.Accepted);
         await WaitForAsync(admin, jobId, "succeeded");
-        (await op.GetFromJsonAsync<JsonElement>($"/api/records?branch=B004&pos=1&pageSize=1")).GetProperty("total").GetInt32()
+        (await op.GetFromJsonAsync<JsonElement>($"/api/records?branch=B004&pos=1&page_size=1")).GetProperty("total").GetInt32()
             .Should().Be(count, "a rerun replaces the job's records: the same set, not a second copy");
 
         var file = detail.GetProperty("files")[0];
@@ -158,7 +158,7 @@ public sealed class EtlApiTests
 
         await (await admin.PostAsJsonAsync("/api/missing/run", new { branches_missing = new Dictionary<string, object> { ["ZZZ"] = new Dictionary<string, string[]> { ["1"] = ["2026-11-01"] } } }))
             .ShouldBeValidationProblemAsync("branches_missing.ZZZ");
-        await (await admin.PostAsJsonAsync("/api/missing/run", new { filter = new { start = "2026-01-01", end = "2025-01-01" } })).ShouldBeValidationProblemAsync("end");
+        await (await admin.PostAsJsonAsync("/api/missing/run", new { filter = new { start = "2026-01-01", end = "2025-01-01" } })).ShouldBeValidationProblemAsync("filter.end");
         await (await admin.PostAsJsonAsync("/api/missing/run", new { filter = new { start = "2026-01-01" }, mode = "everything" })).ShouldBeValidationProblemAsync("mode");
         await (await admin.GetAsync("/api/missing?start=2020-01-01&end=2026-01-01")).ShouldBeValidationProblemAsync("end");
         using var op = await app.ClientAsAsync("operator");
@@ -236,7 +236,7 @@ public sealed class EtlApiTests
 
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent("tnsc;datum\nT1;20/11/2026\n"), "parser_config_unused");
-        form.Add(new StringContent("""{"delimiter": ";", "columns": {"date": 1, "time": null, "tnsc": 0, "itemCode": 2, "department": null, "quantity": 3, "amount": 4, "paymentMethod": null}, "dateFormat": "dd/MM/yyyy"}"""), "parser_config");
+        form.Add(new StringContent("""{"delimiter": ";", "columns": {"date": 1, "time": null, "tnsc": 0, "item_code": 2, "department": null, "quantity": 3, "amount": 4, "payment_method": null}, "date_format": "dd/MM/yyyy"}"""), "parser_config");
         var fileContent = new ByteArrayContent(Encoding.UTF8.GetBytes("tnsc;datum;item;qty;amount\nT1;20/11/2026;A;1;2\n"));
         fileContent.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(fileContent, "file", "sample.csv");

@@ -54,7 +54,7 @@ public static partial class EtlFileHostSimulator
         var group = SimulatorEndpoints.Group(app, EtlModule.FileHost);
         group.MapGet("/fetch_list2.php", (string? branch, int? pos, string? date) =>
         {
-            if (!EtlService.IsBranchId(branch) || pos is not (>= 1 and <= 99)
+            if (!EtlBranches.IsBranchId(branch) || pos is not (>= 1 and <= 99)
                 || !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
                 return Results.BadRequest(new { error = "branch, pos and date (YYYY-MM-DD) are required" });

@@ -1,0 +1,82 @@
+using OpsConsole.Core.Etl;
+
+namespace OpsConsole.Tests.Core.Etl;
+
+/// <summary>The ETL job's one state machine: the moves the runners and the commands make, and the queueing rule.</summary>
+public sealed class EtlTransitionsTests
+{
+    public static TheoryData<EtlJobStatus, EtlJobMove, EtlJobStatus> AllowedMoves => new()
+    {
+        { EtlJobStatus.Queued, EtlJobMove.Claim, EtlJobStatus.Running },
+        { EtlJobStatus.Running, EtlJobMove.Succeed, EtlJobStatus.Succeeded },
+        { EtlJobStatus.Running, EtlJobMove.RetryLater, EtlJobStatus.Queued },
+        { EtlJobStatus.Running, EtlJobMove.Fail, EtlJobStatus.Failed },
+        { EtlJobStatus.Queued, EtlJobMove.Cancel, EtlJobStatus.Cancelled },
+        { EtlJobStatus.Running, EtlJobMove.Cancel, EtlJobStatus.Cancelled },
+        { EtlJobStatus.Failed, EtlJobMove.Requeue, EtlJobStatus.Queued },
+        { EtlJobStatus.Cancelled, EtlJobMove.Requeue, EtlJobStatus.Queued },
+        { EtlJobStatus.Succeeded, EtlJobMove.Rerun, EtlJobStatus.Queued },
+    };
+
+    [Theory]
+    [MemberData(nameof(AllowedMoves))]
+    public void EachAllowedMove_LeadsWhereTheTableSays(EtlJobStatus from, EtlJobMove move, EtlJobStatus to)
+    {
+        var moved = EtlTransitions.Job.Apply(from, move, "Job 1");
+        moved.Allowed.Should().BeTrue();
+        moved.To.Should().Be(to);
+    }
+
+    [Fact]
+    public void EveryOtherMove_IsRefused_NamingWhatIsAllowed()
+    {
+        var allowed = EtlTransitions.Job.Moves.Select(m => (m.From, m.Move)).ToHashSet();
+        allowed.Should().BeEquivalentTo(AllowedMoves.Select(row => (row.Data.Item1, row.Data.Item2)), "the table is the one listed here");
+        foreach (var from in Enum.GetValues<EtlJobStatus>())
+        {
+            foreach (var move in Enum.GetValues<EtlJobMove>().Where(m => !allowed.Contains((from, m))))
+            {
+                var refused = EtlTransitions.Job.Apply(from, move, "Job 1");
+                refused.Allowed.Should().BeFalse($"{move} from {from} is not in the table");
+                refused.To.Should().Be(from);
+                refused.Refusal.Should().StartWith($"Job 1 is {from.ToString().ToLowerInvariant()};");
+            }
+        }
+        EtlTransitions.Job.Apply(EtlJobStatus.Succeeded, EtlJobMove.Cancel, "Job 1").Refusal
+            .Should().Be("Job 1 is succeeded; cancel is allowed only from queued or running. Allowed now: rerun.");
+    }
+
+    [Theory]
+    [InlineData(EtlJobStatus.Cancelled, QueueMode.Missing, EtlJobMove.Requeue)]
+    [InlineData(EtlJobStatus.Cancelled, QueueMode.All, EtlJobMove.Requeue)]
+    [InlineData(EtlJobStatus.Failed, QueueMode.Missing, null)]
+    [InlineData(EtlJobStatus.Failed, QueueMode.MissingAndFailed, EtlJobMove.Requeue)]
+    [InlineData(EtlJobStatus.Succeeded, QueueMode.MissingAndFailed, null)]
+    [InlineData(EtlJobStatus.Succeeded, QueueMode.All, EtlJobMove.Rerun)]
+    [InlineData(EtlJobStatus.Queued, QueueMode.All, null)]
+    [InlineData(EtlJobStatus.Running, QueueMode.All, null)]
+    public void QueueingAnExistingJob_FollowsTheMode_AndNeverQueuesTwice(EtlJobStatus status, QueueMode mode, EtlJobMove? expected)
+    {
+        var move = EtlTransitions.QueueMove(status, mode);
+        move.Should().Be(expected);
+        if (move is { } m)
+        {
+            EtlTransitions.Job.CanApply(status, m).Should().BeTrue("the rule only picks moves the table allows");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 3, true, EtlJobMove.RetryLater)]
+    [InlineData(3, 3, true, EtlJobMove.Fail)]
+    [InlineData(1, 3, false, EtlJobMove.Fail)]
+    public void AFailedAttempt_IsRetriedWhileAttemptsAreLeftAndTheFailureMayPass(int attempts, int max, bool retriable, EtlJobMove expected) =>
+        EtlTransitions.AfterFailedAttempt(attempts, max, retriable).Should().Be(expected);
+
+    [Fact]
+    public void TheClaim_MovesQueuedJobsToRunning_AsTheClaimStatementSays()
+    {
+        EtlTransitions.Job.OnlyFrom(EtlJobMove.Claim).Should().Be(EtlJobStatus.Queued);
+        EtlTransitions.Job.To(EtlJobMove.Claim).Should().Be(EtlJobStatus.Running);
+        EtlTransitions.Cancellable.Should().BeEquivalentTo([EtlJobStatus.Queued, EtlJobStatus.Running]);
+    }
+}
