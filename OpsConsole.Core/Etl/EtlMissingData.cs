@@ -35,7 +35,37 @@ public enum GridDetail
 /// <summary>GET /api/missing as sent: the range (YYYY-MM-DD, the last 30 days when absent) and whether failed cells count as missing.</summary>
 public sealed record MissingQueryInput(string? Start, string? End, string? IncludeFailed);
 
-public sealed record MissingGrid(DateOnly Start, DateOnly End, IReadOnlyList<DateOnly> Dates, IReadOnlyList<GridRow> Rows);
+public sealed record MissingGrid(DateOnly Start, DateOnly End, IReadOnlyList<DateOnly> Dates, IReadOnlyList<GridRow> Rows)
+{
+    public int Total(CellState state) => Rows.Sum(r => r.Count(state));
+
+    /// <summary>The cell a job's status shows as (a cancelled job's cell has no data: missing).</summary>
+    public static CellState StateOf(EtlJobStatus status) => status switch
+    {
+        EtlJobStatus.Succeeded => CellState.Ok,
+        EtlJobStatus.Failed => CellState.Failed,
+        EtlJobStatus.Running => CellState.Running,
+        EtlJobStatus.Queued => CellState.Queued,
+        _ => CellState.Missing,
+    };
+
+    /// <summary>Live: jobs changed state; their cells in this grid follow, without a reload. Jobs outside it are ignored.</summary>
+    public void Apply(IEnumerable<EtlJobState> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            var d = job.WorkDate.DayNumber - Start.DayNumber;
+            var row = Rows.FirstOrDefault(r => r.BranchId == job.BranchId && r.Pos == job.Pos);
+            if (row is null || d < 0 || d >= row.Cells.Length)
+            {
+                continue;
+            }
+            row.Cells[d] = StateOf(job.Status);
+            row.JobIds[d] = job.Id;
+            row.RecordCounts[d] = job.RecordCount;
+        }
+    }
+}
 
 /// <summary>
 /// Every expected (branch, POS, date) cell of a range and its state, from one lean read of the jobs in the range:

@@ -80,3 +80,26 @@ public sealed class EtlTransitionsTests
         EtlTransitions.Cancellable.Should().BeEquivalentTo([EtlJobStatus.Queued, EtlJobStatus.Running]);
     }
 }
+
+/// <summary>The heatmap follows job events without a reload.</summary>
+public sealed class MissingGridLiveTests
+{
+    [Fact]
+    public void AJobEvent_RecoloursItsCell_AndOneOutsideTheGridIsIgnored()
+    {
+        var start = new DateOnly(2026, 11, 1);
+        var row = new GridRow("B001", "Quay", 1, [CellState.Missing, CellState.Missing], [null, null], [null, null]);
+        var grid = new MissingGrid(start, start.AddDays(1), [start, start.AddDays(1)], [row]);
+        var id = Guid.NewGuid();
+        grid.Apply([
+            new EtlJobState(id, "B001", 1, start.AddDays(1), EtlJobStatus.Succeeded, 120),
+            new EtlJobState(Guid.NewGuid(), "B001", 1, start.AddDays(5), EtlJobStatus.Failed, null),
+            new EtlJobState(Guid.NewGuid(), "B002", 1, start, EtlJobStatus.Failed, null),
+        ]);
+        row.Cells.Should().Equal(CellState.Missing, CellState.Ok);
+        row.JobIds[1].Should().Be(id);
+        row.RecordCounts[1].Should().Be(120);
+        grid.Total(CellState.Ok).Should().Be(1);
+        MissingGrid.StateOf(EtlJobStatus.Cancelled).Should().Be(CellState.Missing, "a cancelled job left no data");
+    }
+}
