@@ -47,6 +47,13 @@ public static class CoreServiceCollectionExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<OpsDbContext>();
 
+        services.AddMemoryCache();
+        services.AddSingleton(configuration.GetSection("Auth").Get<AccountCheckOptions>() ?? new AccountCheckOptions());
+        services.AddSingleton<AccountGate>();
+        services.AddOpsTopic(OpsTopics.Audit, OpsPolicies.Read);
+        services.AddOpsTopic(OpsTopics.Upstreams, OpsPolicies.Read);
+        services.AddOpsTopic(OpsTopics.Scheduler, OpsPolicies.Read);
+        services.AddOpsTopic(OpsTopics.Simulators, OpsPolicies.Administer);
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<JobScheduleStore>();

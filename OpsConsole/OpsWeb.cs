@@ -55,6 +55,7 @@ public static class OpsWeb
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestHandler>();
+        services.AddExceptionHandler<AccessRefusedHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpsOpenApi();
@@ -65,6 +66,8 @@ public static class OpsWeb
             services.AddSignalR().AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("opsconsole"));
         }
         services.AddHostedService<OpsHubRelay>();
+        services.AddSingleton<HubSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
 
         services.AddSingleton<DatabaseStatus>();
         services.AddSingleton<DatabaseInitialiser>();
@@ -145,6 +148,7 @@ public static class OpsWeb
         // People who open a missing page see the not-found page; API callers get a ProblemDetails body instead.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseMiddleware<ApiStatusProblems>();
+        app.UseMiddleware<CrossSiteGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -166,7 +170,7 @@ public static class OpsWeb
         api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous()
             .ExcludeFromDescription();
 
-        app.MapHub<OpsHub>(OpsHub.Path);
+        app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapSimulators();
         app.MapAccountEndpoints();
 

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Shared.Modules;
@@ -13,6 +14,7 @@ public static class DispatchModule
     public static IServiceCollection AddDispatchModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsModule(Name, Title);
+        services.AddOpsTopic(DispatchEvents.Topic, OpsPolicies.Read, OpsPolicies.Dispatch, OpsPolicies.PostSuggestions);
         services.AddOpsOptions<DispatchOptions>(configuration, "Dispatch");
         services.AddSingleton<DispatchMetrics>();
         services.AddSingleton<DispatchClaimer>();

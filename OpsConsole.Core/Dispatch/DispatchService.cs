@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
@@ -34,7 +35,7 @@ public sealed record DecisionOutcome(IReadOnlyList<long> Decided, IReadOnlyDicti
 
 /// <summary>Suggestions in, decisions by supervisors, tasks out to workers: every command audited, every move checked.</summary>
 public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, DispatchClaimQueue claims, IOpsEventStream events, DispatchOptions options,
-    DispatchMetrics metrics, TimeProvider time)
+    DispatchMetrics metrics, TimeProvider time, AccountGate gate)
 {
     public const int MaxWorkerIdLength = 128;
     public const int MaxBatch = 10_000;
@@ -68,6 +69,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     /// </summary>
     public async Task<OpsResult<DecisionOutcome>> DecideMatchingAsync(Actor actor, SuggestionFilter filter, bool approve, string? reason, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         var errors = new FieldErrors();
         filter.Validate(errors);
         if (!approve && ReasonError(reason) is { } reasonError)
@@ -90,6 +92,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     /// </summary>
     public async Task<OpsResult<DecisionOutcome>> DecideBulkAsync(Actor actor, BulkDecision request, bool approve, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         if (request.Filter is { } filter)
         {
             return request.Ids is not null
@@ -108,8 +111,15 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         return errors.Any ? errors.ToResult<DecisionOutcome>() : OpsResult<DecisionOutcome>.Ok(await DecideAsync(actor, request.Ids!, approve, request.Reason, ct));
     }
 
-    /// <summary>Validates every suggestion first; stores all of them or none.</summary>
+    /// <summary>Validates every suggestion first; stores all of them or none (the ML engine's and admins' API).</summary>
     public async Task<OpsResult<IReadOnlyList<Suggestion>>> SubmitAsync(Actor actor, IReadOnlyList<NewSuggestion> batch, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.PostSuggestions, ct);
+        return await StoreSuggestionsAsync(actor, batch, ct);
+    }
+
+    /// <summary>As <see cref="SubmitAsync"/>, for a caller that checked its own policy (the supervisors' CSV import).</summary>
+    internal async Task<OpsResult<IReadOnlyList<Suggestion>>> StoreSuggestionsAsync(Actor actor, IReadOnlyList<NewSuggestion> batch, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (batch.Count == 0 || batch.Count > MaxBatch)
@@ -183,6 +193,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     /// <summary>Approve: the suggestion becomes a ready task, in one transaction.</summary>
     public async Task<OpsResult<DispatchTask>> ApproveAsync(Actor actor, long? suggestionId, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         if (suggestionId is not { } id)
         {
             return OpsResult<DispatchTask>.Invalid("suggestion_id", "suggestion_id is required.");
@@ -193,6 +204,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
 
     public async Task<OpsResult<Suggestion>> RejectAsync(Actor actor, long suggestionId, string? reason, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         if (ReasonError(reason) is { } error)
         {
             return OpsResult<Suggestion>.Invalid("reason", error);
@@ -217,6 +229,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     /// </summary>
     public async Task<DecisionOutcome> DecideAsync(Actor actor, IReadOnlyCollection<long> ids, bool approve, string? reason, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         var now = time.GetUtcNow();
         var decidedAt = now.UtcDateTime;
         var move = approve ? SuggestionMove.Approve : SuggestionMove.Reject;
@@ -304,6 +317,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     /// </summary>
     public async Task<OpsResult<DispatchTask>> NextAsync(Actor actor, string? workerId, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Dispatch, ct);
         if (string.IsNullOrWhiteSpace(workerId) || workerId.Length > MaxWorkerIdLength)
         {
             return OpsResult<DispatchTask>.Invalid("worker_id", $"worker_id is required (at most {MaxWorkerIdLength} characters).");
@@ -444,6 +458,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
     private async Task<OpsResult<DispatchTask>> MoveTaskAsync(Actor actor, long taskId, DispatchTaskMove move, string action,
         Func<DispatchTask, string?> apply, CancellationToken ct)
     {
+        await gate.EnsureAsync(actor, move == DispatchTaskMove.Unassign ? OpsPolicies.Supervise : OpsPolicies.Dispatch, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var task = await db.DispatchTasks.SingleOrDefaultAsync(t => t.Id == taskId, ct);
         if (task is null)

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
@@ -9,7 +10,7 @@ namespace OpsConsole.Core.Dispatch;
 /// Station names where they are known. Suggestions and tasks carry only ids (as the seed's API does); pages show
 /// "name (#id)" through this directory, which keeps the small table in memory until a supervisor changes it.
 /// </summary>
-public sealed class StationDirectory(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+public sealed class StationDirectory(IDbContextFactory<OpsDbContext> contexts, TimeProvider time, AccountGate gate)
 {
     public const int MaxNameLength = 200;
     private volatile IReadOnlyDictionary<int, string>? _names;
@@ -32,6 +33,7 @@ public sealed class StationDirectory(IDbContextFactory<OpsDbContext> contexts, T
     /// <summary>Adds or renames stations; all or nothing, audited.</summary>
     public async Task<OpsResult<int>> UpsertAsync(Actor actor, IReadOnlyList<Station> stations, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         var errors = new FieldErrors();
         if (stations.Count is 0 or > 10_000)
         {

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
@@ -17,13 +18,14 @@ public sealed record CsvImportResult(int Imported, IReadOnlyList<CsvProblem> Pro
 /// Suggestions from a CSV file with the header `from_station_id,to_station_id,qty,reason`. Every row is checked
 /// first; one bad row means nothing is stored, and the report names each row's line, field and problem.
 /// </summary>
-public sealed class SuggestionCsvImport(DispatchService dispatch)
+public sealed class SuggestionCsvImport(DispatchService dispatch, AccountGate gate)
 {
     public const long MaxBytes = 10 * 1024 * 1024;
     private static readonly string[] Header = ["from_station_id", "to_station_id", "qty", "reason"];
 
     public async Task<CsvImportResult> ImportAsync(Actor actor, Stream csvStream, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Supervise, ct);
         var problems = new List<CsvProblem>();
         var rows = new List<NewSuggestion>();
         using var reader = new StreamReader(csvStream, detectEncodingFromByteOrderMarks: true);
@@ -80,7 +82,7 @@ public sealed class SuggestionCsvImport(DispatchService dispatch)
         {
             return new CsvImportResult(0, problems);
         }
-        var stored = await dispatch.SubmitAsync(actor, rows, ct);
+        var stored = await dispatch.StoreSuggestionsAsync(actor, rows, ct);
         return stored.Succeeded
             ? new CsvImportResult(stored.Value!.Count, [])
             : new CsvImportResult(0, stored.Errors.SelectMany(e => e.Value.Select(m => new CsvProblem(0, e.Key, m))).ToList());

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
@@ -16,7 +17,7 @@ public sealed record BranchInput(string? Id, string? Name, int? PosCount, bool? 
 public sealed record BranchUpserted(Branch Branch, bool Created);
 
 /// <summary>The branches whose POS files the ETL fetches: listed, and created or edited with their parser config.</summary>
-public sealed partial class EtlBranches(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+public sealed partial class EtlBranches(IDbContextFactory<OpsDbContext> contexts, TimeProvider time, AccountGate gate)
 {
     public const int MaxPosCount = 20;
     public static readonly DateOnly EarliestDate = new(2000, 1, 1);
@@ -45,6 +46,7 @@ public sealed partial class EtlBranches(IDbContextFactory<OpsDbContext> contexts
     /// <summary>Creates or updates a branch; every field is checked, the parser config field by field.</summary>
     public async Task<OpsResult<BranchUpserted>> UpsertAsync(Actor actor, BranchInput input, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var errors = new FieldErrors();
         if (!IsBranchId(input.Id))
         {

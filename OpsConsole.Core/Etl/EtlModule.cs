@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ public static class EtlModule
     public static IServiceCollection AddEtlModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsModule(Name, Title);
+        services.AddOpsTopic(EtlEvents.Topic, OpsPolicies.Read);
         services.AddOpsOptions<EtlOptions>(configuration, "Etl");
         services.AddOpsUpstream(configuration, FileHost, "ETL file host");
         services.AddSingleton<EtlMetrics>();

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
@@ -33,7 +34,7 @@ public sealed record MissingRunFilter(string? Start, string? End, string? Branch
 
 /// <summary>Queueing, retrying and cancelling jobs: every command validated, audited and announced; every move through <see cref="EtlTransitions"/>.</summary>
 public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBranches branches, EtlJobsQuery jobs, EtlMissingData missing,
-    IOpsEventStream events, IEtlWake wake, EtlOptions options, TimeProvider time)
+    IOpsEventStream events, IEtlWake wake, EtlOptions options, TimeProvider time, AccountGate gate)
 {
     public const int MaxCellsPerRequest = 50_000;
 
@@ -45,6 +46,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// </summary>
     public async Task<OpsResult<FetchOutcome>> FetchAsync(Actor actor, FetchInput input, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
         var errors = new FieldErrors();
         var branch = EtlBranches.IsBranchId(input.Branch) ? await branches.FindAsync(input.Branch!, ct) : null;
         if (branch is null)
@@ -81,6 +83,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// </summary>
     public async Task<OpsResult<IReadOnlyList<Guid>>> QueueMissingAsync(Actor actor, MissingRunInput input, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var errors = new FieldErrors();
         var mode = errors.OptionalChoice<QueueMode>("mode", input.Mode) ?? QueueMode.Missing;
         var cells = new List<EtlCell>();
@@ -161,6 +164,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// </summary>
     public async Task<IReadOnlyList<Guid>> QueueCellsAsync(Actor actor, IReadOnlyCollection<EtlCell> cells, QueueMode mode, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var now = time.GetUtcNow();
         var queued = new List<EtlJob>();
         foreach (var chunk in cells.Distinct().Chunk(500))
@@ -273,6 +277,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// <summary>Retry: a failed or cancelled job is queued again; with <paramref name="force"/> a succeeded one too (admins).</summary>
     public async Task<OpsResult<EtlJob>> RetryAsync(Actor actor, Guid id, bool force, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var job = await db.EtlJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
         if (job is null)
@@ -293,6 +298,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// <summary>Retries many jobs (failed or cancelled ones; with force, succeeded ones too); others are left as they are.</summary>
     public async Task<IReadOnlyList<Guid>> RetryManyAsync(Actor actor, IReadOnlyCollection<Guid> ids, bool force, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var mode = force ? QueueMode.All : QueueMode.MissingAndFailed;
         var retriable = Enum.GetValues<EtlJobStatus>().Where(s => EtlTransitions.QueueMove(s, mode) is not null).ToList();
         var cells = new List<EtlCell>();
@@ -305,22 +311,38 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
         return cells.Count == 0 ? [] : await QueueCellsAsync(actor, cells, mode, ct);
     }
 
-    /// <summary>Cancel: a queued job stops at once; a running one is asked to stop and stores nothing.</summary>
+    /// <summary>
+    /// Cancel: a queued job stops at once; a running one is asked to stop and stores nothing. A job a runner moved
+    /// between the read and the write (queued to running) is cancelled in its new state; one that finished meanwhile
+    /// answers a conflict that names the state it is in now.
+    /// </summary>
     public async Task<OpsResult<EtlJob>> CancelAsync(Actor actor, Guid id, CancellationToken ct = default)
     {
-        var outcome = await CancelManyAsync(actor, [id], ct);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var job = await db.EtlJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
-        if (job is null)
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        for (var attempt = 0; ; attempt++)
         {
-            return OpsResult<EtlJob>.NotFound($"No job {id}.");
+            var cancelled = (await CancelManyAsync(actor, [id], ct)).Contains(id);
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var job = await db.EtlJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
+            if (job is null)
+            {
+                return OpsResult<EtlJob>.NotFound($"No job {id}.");
+            }
+            if (cancelled)
+            {
+                return OpsResult<EtlJob>.Ok(job);
+            }
+            var refusal = EtlTransitions.Job.Apply(job.Status, EtlJobMove.Cancel, $"Job {id}").Refusal;
+            if (refusal is not null || attempt == 2)
+            {
+                return OpsResult<EtlJob>.Conflict(refusal ?? $"Job {id} is {job.Status.Name()} and keeps changing; load it again.");
+            }
         }
-        return outcome.Contains(id) ? OpsResult<EtlJob>.Ok(job) : OpsResult<EtlJob>.Conflict(EtlTransitions.Job.Apply(job.Status, EtlJobMove.Cancel, $"Job {id}").Refusal
-            ?? $"Job {id} is {job.Status.Name()} and was moved meanwhile; load it again.");
     }
 
     public async Task<IReadOnlyList<Guid>> CancelManyAsync(Actor actor, IReadOnlyCollection<Guid> ids, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var now = time.GetUtcNow();
         var cancellable = EtlTransitions.Cancellable;
         var done = new List<EtlJob>();
@@ -367,6 +389,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// <summary>Bulk retry (<paramref name="retry"/>) or cancel by ids or by a filter resolved now; the ids it moved.</summary>
     public async Task<OpsResult<IReadOnlyList<Guid>>> BulkAsync(Actor actor, BulkJobsInput input, bool retry, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var errors = new FieldErrors();
         IReadOnlyList<Guid> ids = [];
         if (input.Filter is { } f)

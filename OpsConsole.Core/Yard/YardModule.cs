@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Shared.Modules;
@@ -16,6 +17,7 @@ public static class YardModule
     public static IServiceCollection AddYardModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsModule(Name, Title);
+        services.AddOpsTopic(YardEvents.Topic, OpsPolicies.Read);
         services.AddOpsOptions<YardOptions>(configuration, "Yard");
         services.AddOpsUpstream(configuration, Upstream, "Yard management");
         services.AddSingleton<YardMetrics>();

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ public sealed record YardRuleView(string Name, string Description, YardVerdict K
 
 /// <summary>What people do to the yard: patch or delete a task (operators), and the poller's settings and rules (admins). All audited.</summary>
 public sealed class YardOperations(YardPoller poller, YardClient client, YardTaskCache cache, IDbContextFactory<OpsDbContext> contexts, AuditLog audit,
-    TimeProvider time)
+    TimeProvider time, AccountGate gate)
 {
     public const int MaxReasonLength = 500;
     public const int MaxTextLength = 64;
@@ -28,6 +29,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
 
     public async Task<OpsResult<YardSettings>> UpdateSettingsAsync(Actor actor, YardSettingsInput input, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var errors = new FieldErrors();
         if (input.IntervalSeconds is < YardSettings.MinInterval or > YardSettings.MaxInterval)
         {
@@ -72,6 +74,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
 
     public async Task<OpsResult<YardRuleView>> SetRuleAsync(Actor actor, string name, bool? enabled, bool? dryRun, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         if (poller.Rules.All(r => r.Name != name))
         {
             return OpsResult<YardRuleView>.NotFound($"No yard rule '{name}'. Rules: {string.Join(", ", poller.Rules.Select(r => r.Name))}.");
@@ -115,6 +118,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
     /// </summary>
     public async Task<OpsResult<YardTask>> PatchTaskAsync(Actor actor, string id, JsonObject? fields, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
         if (fields is null || fields.Count == 0)
         {
             return OpsResult<YardTask>.Invalid("body", $"Send at least one field to change: {string.Join(", ", YardTask.PatchableFields)}.");
@@ -163,6 +167,7 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
 
     public async Task<OpsResult<bool>> DeleteTaskAsync(Actor actor, string id, string? reason, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
         if (string.IsNullOrWhiteSpace(reason))
         {
             return OpsResult<bool>.Invalid("reason", "Say why the task is deleted (reason is required).");

@@ -6,6 +6,19 @@ public interface IOpsEvent
     string Topic { get; }
 }
 
+/// <summary>A topic outside clients may join on the hub, and the policies whose roles may read it (any one suffices).</summary>
+public sealed record OpsTopic(string Name, IReadOnlyList<string> ReadPolicies);
+
+/// <summary>Every topic the console publishes: the shared ones and those each module registers with <c>AddOpsTopic</c>.</summary>
+public sealed class OpsTopicCatalog(IEnumerable<OpsTopic> topics)
+{
+    private readonly Dictionary<string, OpsTopic> _topics = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<OpsTopic> All => _topics.Values;
+
+    public OpsTopic? Find(string name) => _topics.GetValueOrDefault(name);
+}
+
 public static class OpsTopics
 {
     public const string Audit = "audit";

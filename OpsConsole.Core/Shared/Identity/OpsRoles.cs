@@ -23,6 +23,8 @@ public static class OpsRoles
 /// </summary>
 public static class OpsPolicies
 {
+    /// <summary>Any enabled account, whatever its role (the hub, where each topic then names who may read it).</summary>
+    public const string SignedIn = "signed-in";
     public const string Read = "read";
     public const string Operate = "operate";
     public const string Supervise = "supervise";
@@ -33,6 +35,7 @@ public static class OpsPolicies
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesByPolicy =
         new Dictionary<string, IReadOnlyList<string>>
         {
+            [SignedIn] = OpsRoles.All,
             [Read] = [OpsRoles.Viewer, OpsRoles.Operator, OpsRoles.Supervisor, OpsRoles.Admin],
             [Operate] = [OpsRoles.Operator, OpsRoles.Supervisor, OpsRoles.Admin],
             [Supervise] = [OpsRoles.Supervisor, OpsRoles.Admin],

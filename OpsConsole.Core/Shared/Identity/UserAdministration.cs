@@ -16,7 +16,7 @@ public sealed record NewUser(string? UserName, string? DisplayName, IReadOnlyLis
 /// Users and roles for the admin page and the API. Each command runs in its own scope and transaction, with its
 /// audit entry, so it is safe from a long-lived Blazor circuit.
 /// </summary>
-public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider time, AccountGate gate)
 {
     public const int MaxUserNameLength = 64;
     public const int MaxDisplayNameLength = 128;
@@ -51,7 +51,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         {
             return Task.FromResult(errors.ToResult<UserSummary>());
         }
-        return InTransactionAsync(async (manager, db) =>
+        return InTransactionAsync(actor, OpsPolicies.Administer, async (manager, db) =>
         {
             var user = new OpsUser
             {
@@ -89,7 +89,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         {
             return Task.FromResult(errors.ToResult<UserSummary>());
         }
-        return WithUserAsync(userName, async (manager, db, user) =>
+        return WithUserAsync(actor, OpsPolicies.Administer, userName, async (manager, db, user) =>
         {
             var current = await manager.GetRolesAsync(user);
             var wanted = roles!.Distinct().ToList();
@@ -117,7 +117,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         {
             return Task.FromResult(OpsResult<UserSummary>.Invalid("password", "password is required (at most 128 characters)."));
         }
-        return WithUserAsync(userName, async (manager, db, user) =>
+        return WithUserAsync(actor, OpsPolicies.Administer, userName, async (manager, db, user) =>
         {
             // Validate first so that a refused password leaves the old one in place (the transaction covers the rest).
             var errors = new List<IdentityError>();
@@ -144,7 +144,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
     }
 
     public Task<OpsResult<UserSummary>> SetDisabledAsync(Actor actor, string userName, bool disabled, CancellationToken ct = default) =>
-        WithUserAsync(userName, async (manager, db, user) =>
+        WithUserAsync(actor, OpsPolicies.Administer, userName, async (manager, db, user) =>
         {
             if (disabled && user.UserName == actor.Name)
             {
@@ -162,7 +162,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         }, ct);
 
     public Task<OpsResult<UserSummary>> SetDarkModeAsync(Actor actor, bool darkMode, CancellationToken ct = default) =>
-        WithUserAsync(actor.Name, async (manager, db, user) =>
+        WithUserAsync(actor, null, actor.Name, async (manager, db, user) =>
         {
             if (user.PrefersDarkMode != darkMode)
             {
@@ -218,16 +218,29 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         }
     }
 
-    private Task<OpsResult<UserSummary>> WithUserAsync(string userName,
-        Func<UserManager<OpsUser>, OpsDbContext, OpsUser, Task<OpsResult<UserSummary>>> work, CancellationToken ct) =>
-        InTransactionAsync(async (manager, db) =>
+    /// <summary>A command on one user; on success the user's cached standing is dropped, so their sessions see it at once.</summary>
+    private async Task<OpsResult<UserSummary>> WithUserAsync(Actor actor, string? policy, string userName,
+        Func<UserManager<OpsUser>, OpsDbContext, OpsUser, Task<OpsResult<UserSummary>>> work, CancellationToken ct)
+    {
+        string? changed = null;
+        var result = await InTransactionAsync(actor, policy, async (manager, db) =>
         {
             var user = await manager.FindByNameAsync(userName);
+            changed = user?.Id;
             return user is null ? OpsResult<UserSummary>.NotFound($"No user named '{userName}'.") : await work(manager, db, user);
         }, ct);
+        if (result.Succeeded && changed is not null)
+        {
+            gate.Forget(changed);
+        }
+        return result;
+    }
 
-    private async Task<OpsResult<T>> InTransactionAsync<T>(Func<UserManager<OpsUser>, OpsDbContext, Task<OpsResult<T>>> work, CancellationToken ct)
+    /// <summary>Checks that the actor may act now, then runs the command in its own scope and transaction.</summary>
+    private async Task<OpsResult<T>> InTransactionAsync<T>(Actor actor, string? policy, Func<UserManager<OpsUser>, OpsDbContext, Task<OpsResult<T>>> work,
+        CancellationToken ct)
     {
+        await gate.EnsureAsync(actor, policy, ct);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OpsDbContext>();
         var manager = scope.ServiceProvider.GetRequiredService<UserManager<OpsUser>>();

@@ -18,6 +18,14 @@ public static class OpsModuleServices
         return services;
     }
 
+    /// <summary>A hub topic the module publishes on, readable by the roles of any of <paramref name="readPolicies"/>.</summary>
+    public static IServiceCollection AddOpsTopic(this IServiceCollection services, string name, params string[] readPolicies)
+    {
+        services.AddSingleton(new Events.OpsTopic(name, readPolicies));
+        services.TryAddSingleton<Events.OpsTopicCatalog>();
+        return services;
+    }
+
     /// <summary>
     /// Binds <typeparamref name="T"/> to a configuration section, checks its data annotations when the console starts
     /// (a bad value stops the start with a message naming the key), and registers the bound value itself for injection.

@@ -46,8 +46,8 @@ public sealed class LiveUpdatesTests(SharedApp app) : IClassFixture<SharedApp>
         other.On<JsonElement>("event", _ => Interlocked.Increment(ref otherHeard));
         await audit.StartAsync();
         await other.StartAsync();
-        await audit.InvokeAsync("Join", "audit");
-        await other.InvokeAsync("Join", "scheduler-only-topic");
+        await audit.InvokeAsync<JsonElement>("Join", "audit");
+        await other.InvokeAsync<JsonElement>("Join", "scheduler");
 
         using var admin = await app.ClientAsAsync("admin");
         (await admin.PostAsJsonAsync("/api/users", new { user_name = "hub-watcher", roles = new[] { "viewer" }, password = "hub-watcher-1" })).EnsureSuccessStatusCode();
@@ -59,13 +59,18 @@ public sealed class LiveUpdatesTests(SharedApp app) : IClassFixture<SharedApp>
         otherHeard.Should().Be(0);
     }
 
-    [Fact]
-    public async Task Hub_RefusesAnInvalidTopic()
+    [Theory]
+    [InlineData("bad topic with spaces", "letters, digits")]
+    [InlineData("no-such-topic", "There is no topic 'no-such-topic'")]
+    [InlineData("simulators", "Your role may not read the topic 'simulators'")]
+    public async Task Hub_AnswersATopicItCannotJoin_WithAWarning_NotAnError(string topic, string warning)
     {
         var token = await app.TokenAsync("viewer");
         await using var connection = Connect(() => Task.FromResult<string?>(token));
         await connection.StartAsync();
-        var act = () => connection.InvokeAsync("Join", "bad topic with spaces");
-        await act.Should().ThrowAsync<HubException>();
+        var join = await connection.InvokeAsync<JsonElement>("Join", topic);
+        join.GetProperty("joined").GetBoolean().Should().BeFalse();
+        join.GetProperty("warning").GetString().Should().Contain(warning);
+        (await connection.InvokeAsync<JsonElement>("Join", "audit")).GetProperty("joined").GetBoolean().Should().BeTrue("the connection goes on");
     }
 }

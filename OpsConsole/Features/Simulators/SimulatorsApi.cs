@@ -15,10 +15,11 @@ public sealed record SimulatorFaultsChanged(string Name, SimulatorFaults Faults)
 }
 
 /// <summary>Sets the simulators' fault switches: the admin page and tests use the same service.</summary>
-public sealed class SimulatorControl(SimulatorRegistry registry, AuditLog audit, IOpsEventStream events, UpstreamProbe probe)
+public sealed class SimulatorControl(SimulatorRegistry registry, AuditLog audit, IOpsEventStream events, UpstreamProbe probe, AccountGate gate)
 {
     public async Task<IReadOnlyDictionary<string, string[]>> SetAsync(Actor actor, string name, SimulatorFaults faults, CancellationToken ct = default)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var errors = faults.Validate();
         if (errors.Count > 0)
         {

@@ -54,7 +54,8 @@ public static class OpsAuthentication
             o.Events.OnRedirectToLogin = ctx => StatusOrRedirect(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => StatusOrRedirect(ctx, StatusCodes.Status403Forbidden);
         });
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Cookies are re-checked against the account as often as pages and tokens are (Auth:AccountCheckSeconds).
+        services.AddOptions<SecurityStampValidatorOptions>().Configure<AccountCheckOptions>((o, check) => o.ValidationInterval = check.CheckEvery);
 
         new IdentityBuilder(typeof(OpsUser), typeof(IdentityRole), services).AddSignInManager<OpsSignInManager>();
 
@@ -67,6 +68,8 @@ public static class OpsAuthentication
             }
         });
         services.AddCascadingAuthenticationState();
+        services.AddScoped<CircuitAccountCheck>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(sp => sp.GetRequiredService<CircuitAccountCheck>());
         services.AddScoped<ApiTokenIssuer>();
         return services;
     }
@@ -90,8 +93,16 @@ public static class OpsAuthentication
         return Task.CompletedTask;
     }
 
-    public static Actor ToActor(this ClaimsPrincipal principal) =>
-        new(principal.Identity?.Name ?? "anonymous", principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList());
+    private static readonly ClaimsIdentityOptions IdentityClaims = new();
+
+    /// <summary>The signed-in caller as Core sees it: name, roles, and the account and stamp that Core re-checks before it acts.</summary>
+    public static Actor ToActor(this ClaimsPrincipal principal) => principal.Identity?.IsAuthenticated == true
+        ? new(principal.Identity.Name ?? "unnamed", principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList())
+        {
+            AccountId = principal.FindFirstValue(IdentityClaims.UserIdClaimType) ?? "",
+            SecurityStamp = principal.FindFirstValue(IdentityClaims.SecurityStampClaimType),
+        }
+        : Actor.Anonymous;
 }
 
 /// <summary>Refuses sign-in to disabled users (the result is NotAllowed).</summary>
@@ -109,32 +120,16 @@ public sealed class ActiveAccountRequirement : IAuthorizationRequirement
 }
 
 /// <summary>
-/// Cookies are re-validated by Identity's security-stamp validator; bearer tokens are not. This handler checks
-/// that the account behind any principal is still enabled and its stamp unchanged (cached briefly), so disabling
-/// a user or changing their roles ends their tokens too.
+/// Cookies are re-validated by Identity's security-stamp validator; bearer tokens are not. This handler checks, through
+/// <see cref="AccountGate"/>, that the account behind any principal is still enabled and its stamp unchanged, so
+/// disabling a user or changing their roles ends their tokens too.
 /// </summary>
-public sealed class ActiveAccountHandler(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<IdentityOptions> identity,
-    IConfiguration configuration) : AuthorizationHandler<ActiveAccountRequirement>
+public sealed class ActiveAccountHandler(AccountGate gate) : AuthorizationHandler<ActiveAccountRequirement>
 {
-    private readonly TimeSpan _cacheFor = TimeSpan.FromSeconds(configuration.GetValue("Auth:AccountCheckSeconds", 15.0));
-
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ActiveAccountRequirement requirement)
     {
-        var userId = context.User.FindFirstValue(identity.Value.ClaimsIdentity.UserIdClaimType);
-        var stamp = context.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
-        if (userId is null)
-        {
-            return;
-        }
-        var current = await cache.GetOrCreateAsync($"account-stamp:{userId}", async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = _cacheFor;
-            await using var scope = scopes.CreateAsyncScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<OpsUser>>();
-            var user = await users.FindByIdAsync(userId);
-            return user is null || user.IsDisabled ? null : user.SecurityStamp;
-        });
-        if (current is not null && (stamp is null || stamp == current))
+        var actor = context.User.ToActor();
+        if (!actor.IsInternal && await gate.IsCurrentAsync(actor.AccountId!, actor.SecurityStamp))
         {
             context.Succeed(requirement);
         }

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Results;
 using OpsConsole.Core.Shared.Scheduling;
@@ -16,6 +17,7 @@ public sealed class SchedulerService(
     JobRunHistory history,
     JobRunListener listener,
     AuditLog audit,
+    AccountGate gate,
     TimeProvider time)
 {
     private readonly IReadOnlyList<OpsJobDefinition> _definitions = definitions.OrderBy(d => d.Key).ToList();
@@ -94,14 +96,14 @@ public sealed class SchedulerService(
     }
 
     public Task<OpsResult<ScheduledJobView>> RunNowAsync(Actor actor, string key, CancellationToken ct = default) =>
-        WithJobAsync(key, async (scheduler, d) =>
+        WithJobAsync(actor, key, async (scheduler, d) =>
         {
             await audit.RecordAsync(actor, OpsModules.Shared, "job.run-now", "Job", d.Key, null, null, ct);
             await scheduler.TriggerJob(d.JobKey, ct);
         }, ct);
 
     public Task<OpsResult<ScheduledJobView>> SetPausedAsync(Actor actor, string key, bool paused, CancellationToken ct = default) =>
-        WithJobAsync(key, async (scheduler, d) =>
+        WithJobAsync(actor, key, async (scheduler, d) =>
         {
             var cron = (await scheduler.GetTrigger(d.TriggerKey, ct) as ICronTrigger)?.CronExpressionString ?? d.DefaultCron;
             await store.SaveAsync(actor, d.Key, cron, s => s.IsPaused = paused, paused ? "job.pause" : "job.resume", ct);
@@ -121,7 +123,7 @@ public sealed class SchedulerService(
         {
             return Task.FromResult(OpsResult<ScheduledJobView>.Invalid("cron", error));
         }
-        return WithJobAsync(key, async (scheduler, d) =>
+        return WithJobAsync(actor, key, async (scheduler, d) =>
         {
             var trimmed = cron!.Trim();
             var paused = await scheduler.GetTriggerState(d.TriggerKey, ct) == TriggerState.Paused;
@@ -134,8 +136,9 @@ public sealed class SchedulerService(
         }, ct);
     }
 
-    private async Task<OpsResult<ScheduledJobView>> WithJobAsync(string key, Func<IScheduler, OpsJobDefinition, Task> action, CancellationToken ct)
+    private async Task<OpsResult<ScheduledJobView>> WithJobAsync(Actor actor, string key, Func<IScheduler, OpsJobDefinition, Task> action, CancellationToken ct)
     {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         var definition = _definitions.FirstOrDefault(d => d.Key == key);
         if (definition is null)
         {
