@@ -46,7 +46,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     /// </summary>
     public async Task<OpsResult<FetchOutcome>> FetchAsync(Actor actor, FetchInput input, CancellationToken ct = default)
     {
-        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
+        await gate.EnsureAsync(actor, input.Force ? OpsPolicies.Administer : OpsPolicies.Operate, ct);
         var errors = new FieldErrors();
         var branch = EtlBranches.IsBranchId(input.Branch) ? await branches.FindAsync(input.Branch!, ct) : null;
         if (branch is null)
@@ -71,7 +71,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
             return errors.ToResult<FetchOutcome>();
         }
         var cell = new EtlCell(branch!.Id, input.Pos!.Value, date!.Value);
-        var queued = await QueueCellsAsync(actor, [cell], input.Force ? QueueMode.All : QueueMode.MissingAndFailed, ct);
+        var queued = await QueueCheckedCellsAsync(actor, [cell], input.Force ? QueueMode.All : QueueMode.MissingAndFailed, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var job = await db.EtlJobs.AsNoTracking().SingleAsync(j => j.BranchId == cell.BranchId && j.Pos == cell.Pos && j.WorkDate == cell.WorkDate, ct);
         return OpsResult<FetchOutcome>.Ok(new FetchOutcome(job, queued.Count > 0));
@@ -154,7 +154,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
         {
             return errors.ToResult<IReadOnlyList<Guid>>();
         }
-        return OpsResult<IReadOnlyList<Guid>>.Ok(await QueueCellsAsync(actor, cells, mode, ct));
+        return OpsResult<IReadOnlyList<Guid>>.Ok(await QueueCheckedCellsAsync(actor, cells, mode, ct));
     }
 
     /// <summary>
@@ -165,6 +165,12 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
     public async Task<IReadOnlyList<Guid>> QueueCellsAsync(Actor actor, IReadOnlyCollection<EtlCell> cells, QueueMode mode, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        return await QueueCheckedCellsAsync(actor, cells, mode, ct);
+    }
+
+    /// <summary>The queueing behind every command above, once the caller's command has checked the actor.</summary>
+    private async Task<IReadOnlyList<Guid>> QueueCheckedCellsAsync(Actor actor, IReadOnlyCollection<EtlCell> cells, QueueMode mode, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var queued = new List<EtlJob>();
         foreach (var chunk in cells.Distinct().Chunk(500))
@@ -291,7 +297,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
                 ? $"Job {id} succeeded; rerun it with force."
                 : EtlTransitions.Job.Apply(job.Status, EtlJobMove.Requeue, $"Job {id}").Refusal!);
         }
-        await QueueCellsAsync(actor, [new EtlCell(job.BranchId, job.Pos, job.WorkDate)], mode, ct);
+        await QueueCheckedCellsAsync(actor, [new EtlCell(job.BranchId, job.Pos, job.WorkDate)], mode, ct);
         return OpsResult<EtlJob>.Ok(await db.EtlJobs.AsNoTracking().SingleAsync(j => j.Id == id, ct));
     }
 
@@ -308,7 +314,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
             cells.AddRange(await db.EtlJobs.AsNoTracking().Where(j => chunk.Contains(j.Id) && retriable.Contains(j.Status))
                 .Select(j => new EtlCell(j.BranchId, j.Pos, j.WorkDate)).ToListAsync(ct));
         }
-        return cells.Count == 0 ? [] : await QueueCellsAsync(actor, cells, mode, ct);
+        return cells.Count == 0 ? [] : await QueueCheckedCellsAsync(actor, cells, mode, ct);
     }
 
     /// <summary>
