@@ -135,20 +135,39 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             return errors.ToResult<IReadOnlyList<Suggestion>>();
         }
         var now = time.GetUtcNow();
-        var rows = batch.Select(s => new Suggestion
-        {
-            FromStationId = s.FromStationId!.Value,
-            ToStationId = s.ToStationId!.Value,
-            Qty = s.Qty!.Value,
-            Reason = string.IsNullOrWhiteSpace(s.Reason) ? null : s.Reason.Trim(),
-            CreatedAt = now.UtcDateTime,
-            Status = SuggestionStatus.Pending,
-        }).ToList();
         await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Suggestions.AddRange(rows);
-        db.Audit(actor, now, DispatchModule.Name, "suggestion.create", "Suggestion", rows.Count == 1 ? null : $"{rows.Count} suggestions", null,
-            rows.Count == 1 ? new { rows[0].FromStationId, rows[0].ToStationId, rows[0].Qty } : new { Count = rows.Count });
-        await db.SaveChangesAsync(ct);
+        var rows = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            var rows = batch.Select(s => new Suggestion
+            {
+                FromStationId = s.FromStationId!.Value,
+                ToStationId = s.ToStationId!.Value,
+                Qty = s.Qty!.Value,
+                Reason = string.IsNullOrWhiteSpace(s.Reason) ? null : s.Reason.Trim(),
+                CreatedAt = now.UtcDateTime,
+                Status = SuggestionStatus.Pending,
+            }).ToList();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Suggestions.AddRange(rows);
+            await db.SaveChangesAsync(ct);
+            // The ids exist once the rows are inserted; the audit line that names them commits in the same transaction.
+            db.Audit(actor, now, DispatchModule.Name, "suggestion.create", "Suggestion", rows.Count == 1 ? rows[0].Id.ToString() : $"{rows.Count} suggestions", null,
+                rows.Count == 1
+                    ? new { rows[0].FromStationId, rows[0].ToStationId, rows[0].Qty, rows[0].Reason }
+                    : new
+                    {
+                        Count = rows.Count,
+                        FirstId = rows.Min(r => r.Id),
+                        LastId = rows.Max(r => r.Id),
+                        // Every id while the line stays readable; a bigger batch is found by its id range.
+                        Ids = rows.Count <= 200 ? rows.Select(r => r.Id).ToList() : null,
+                        Reasons = rows.Select(r => r.Reason).Distinct().Take(20).ToList(),
+                    });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return rows;
+        });
         metrics.Suggestions.Add(rows.Count);
         events.Publish(new SuggestionsChanged(rows.Select(r => r.Id).ToList(), SuggestionStatus.Pending));
         return OpsResult<IReadOnlyList<Suggestion>>.Ok(rows);

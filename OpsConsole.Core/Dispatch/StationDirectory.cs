@@ -62,10 +62,15 @@ public sealed class StationDirectory(IDbContextFactory<OpsDbContext> contexts, T
         await using var db = await contexts.CreateDbContextAsync(ct);
         var ids = stations.Select(s => s.Id).ToList();
         var existing = await db.Stations.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var renamed = new Dictionary<int, string>();
         foreach (var station in stations)
         {
             if (existing.TryGetValue(station.Id, out var known))
             {
+                if (known.Name != station.Name.Trim())
+                {
+                    renamed[known.Id] = known.Name;
+                }
                 known.Name = station.Name.Trim();
             }
             else
@@ -73,9 +78,13 @@ public sealed class StationDirectory(IDbContextFactory<OpsDbContext> contexts, T
                 db.Stations.Add(new Station { Id = station.Id, Name = station.Name.Trim() });
             }
         }
+        // The names before: one station's old name, or a batch's renames by id (new stations had none).
+        object? before = stations.Count == 1
+            ? existing.TryGetValue(stations[0].Id, out var was) ? new { Name = renamed.GetValueOrDefault(was.Id, was.Name) } : null
+            : renamed.Count > 0 ? new { Renamed = renamed } : null;
         db.Audit(actor, time.GetUtcNow(), DispatchModule.Name, "station.upsert", "Station",
-            stations.Count == 1 ? stations[0].Id.ToString() : $"{stations.Count} stations", null,
-            stations.Count == 1 ? new { stations[0].Name } : new { Count = stations.Count });
+            stations.Count == 1 ? stations[0].Id.ToString() : $"{stations.Count} stations", before,
+            stations.Count == 1 ? new { Name = stations[0].Name.Trim() } : new { Count = stations.Count, Added = stations.Count(s => !existing.ContainsKey(s.Id)), Renamed = renamed.Count });
         await db.SaveChangesAsync(ct);
         _names = null;
         return OpsResult<int>.Ok(stations.Count);

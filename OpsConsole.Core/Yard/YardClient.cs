@@ -47,8 +47,18 @@ public sealed class YardClient(IHttpClientFactory clients, IUpstreamAddresses ad
     public async Task<IReadOnlyList<YardTaskSummary>> HostlerTasksAsync(string hostlerId, CancellationToken ct) =>
         Summaries(await GetAsync($"api/hostlers/{Uri.EscapeDataString(hostlerId)}/tasks", YardWire.Default.WireTaskList, ct), $"hostler {hostlerId}");
 
-    public async Task<YardTask> TaskAsync(string id, CancellationToken ct) =>
-        Detail(await GetAsync($"api/tasks/{Uri.EscapeDataString(id)}", YardWire.Default.WireTask, ct), $"GET api/tasks/{id}");
+    /// <summary>The task's detail; null when the yard system answers 404 (the task went between a list and this read).</summary>
+    public async Task<YardTask?> TaskAsync(string id, CancellationToken ct)
+    {
+        var path = $"api/tasks/{Uri.EscapeDataString(id)}";
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        await EnsureSuccessAsync(response, $"GET {path}", ct);
+        return Detail(await ReadAsync(response, YardWire.Default.WireTask, $"GET {path}", ct), $"GET {path}");
+    }
 
     /// <summary>Changes the given fields (snake_case names, see <see cref="YardTask.PatchableFields"/>); null when the task is gone.</summary>
     public async Task<YardTask?> PatchAsync(string id, IReadOnlyDictionary<string, JsonNode?> fields, CancellationToken ct)

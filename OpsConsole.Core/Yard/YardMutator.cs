@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
@@ -28,7 +29,8 @@ public sealed class YardMutator(YardClient client, YardTaskCache cache, AuditLog
         : plan.LiveDeletes > settings.DeletionCap ? YardOutcome.HeldByCap(plan.LiveDeletes, settings.DeletionCap)
         : null;
 
-    public async Task<YardMutationOutcome> ApplyAsync(YardPlan plan, YardSettings settings, CancellationToken ct)
+    /// <param name="actor">Who the audit lines name: the poller, or the operator who asked for this cycle.</param>
+    public async Task<YardMutationOutcome> ApplyAsync(YardPlan plan, YardSettings settings, Actor actor, CancellationToken ct)
     {
         var hold = HoldReason(plan, settings);
         var deletedIds = new HashSet<string>(StringComparer.Ordinal);
@@ -59,7 +61,7 @@ public sealed class YardMutator(YardClient client, YardTaskCache cache, AuditLog
                     outcomes[id] = existed ? YardOutcome.Deleted : YardOutcome.AlreadyGone;
                     deleted++;
                     metrics.Mutations.Add(1, new KeyValuePair<string, object?>("kind", "delete"));
-                    await AuditAsync("yard.auto-delete", id, Describe(action.Task), new { rule = action.Rule, reason = action.Reason, existed }, ct);
+                    await AuditAsync(actor, "yard.auto-delete", id, Describe(action.Task), new { rule = action.Rule, reason = action.Reason, existed }, ct);
                 }
                 else
                 {
@@ -75,7 +77,7 @@ public sealed class YardMutator(YardClient client, YardTaskCache cache, AuditLog
                     outcomes[id] = YardOutcome.Patched;
                     patched++;
                     metrics.Mutations.Add(1, new KeyValuePair<string, object?>("kind", "patch"));
-                    await AuditAsync("yard.auto-patch", id, Describe(action.Task),
+                    await AuditAsync(actor, "yard.auto-patch", id, Describe(action.Task),
                         new { rules = action.FixRules, reason = action.Reason, fields = new JsonObject(action.Fix.Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))) }, ct);
                 }
             }
@@ -84,7 +86,7 @@ public sealed class YardMutator(YardClient client, YardTaskCache cache, AuditLog
                 outcomes[id] = YardOutcome.Failed(action.Delete, ex.Message);
                 metrics.Mutations.Add(1, new KeyValuePair<string, object?>("kind", "error"));
                 logger.LogWarning("Yard {Action} of task {Task} failed: {Error}", action.Delete ? "delete" : "patch", id, ex.Message);
-                await AuditAsync(action.Delete ? "yard.auto-delete-failed" : "yard.auto-patch-failed", id, Describe(action.Task),
+                await AuditAsync(actor, action.Delete ? "yard.auto-delete-failed" : "yard.auto-patch-failed", id, Describe(action.Task),
                     new { rule = action.Rule, reason = action.Reason, error = ex.Message }, ct);
             }
         }
@@ -93,6 +95,6 @@ public sealed class YardMutator(YardClient client, YardTaskCache cache, AuditLog
 
     private static object Describe(YardTask t) => new { t.Status, hostler_id = t.HostlerId, t.Priority, t.Origin, t.Destination, trailer_id = t.TrailerId, t.Version };
 
-    private Task AuditAsync(string action, string id, object? before, object? after, CancellationToken ct) =>
-        audit.RecordAsync(YardPoller.PollerActor, YardModule.Name, action, "YardTask", id, before, after, ct);
+    private Task AuditAsync(Actor actor, string action, string id, object? before, object? after, CancellationToken ct) =>
+        audit.RecordAsync(actor, YardModule.Name, action, "YardTask", id, before, after, ct);
 }

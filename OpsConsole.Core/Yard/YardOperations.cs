@@ -145,6 +145,10 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
         try
         {
             before = await client.TaskAsync(id, ct);
+            if (before is null)
+            {
+                return OpsResult<YardTask>.NotFound($"The yard system has no task '{id}'.");
+            }
             after = await client.PatchAsync(id, patch, ct);
         }
         catch (YardUpstreamException ex) when (ex.Status == System.Net.HttpStatusCode.NotFound)
@@ -165,6 +169,19 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
         return OpsResult<YardTask>.Ok(after);
     }
 
+    /// <summary>
+    /// An operator's "poll now" (page or API): one cycle after any running one, never two at once. The cycle's changes
+    /// and a <c>yard.poll-now</c> line with its outcome are audited under the operator.
+    /// </summary>
+    public async Task<YardCycleResult> PollNowAsync(Actor actor, string where, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
+        var cycle = await poller.PollAsync(where, actor, ct);
+        await audit.RecordAsync(actor, YardModule.Name, "yard.poll-now", "YardPoller", null, null,
+            new { where, cycle = cycle.Cycle, succeeded = cycle.Succeeded, error = cycle.Error, patched = cycle.Patched, deleted = cycle.Deleted, held = cycle.Held }, ct);
+        return cycle;
+    }
+
     public async Task<OpsResult<bool>> DeleteTaskAsync(Actor actor, string id, string? reason, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
@@ -176,11 +193,11 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
         {
             return OpsResult<bool>.Invalid("reason", $"reason must be at most {MaxReasonLength} characters.");
         }
-        YardTask before;
+        YardTask? before;
         try
         {
             before = await client.TaskAsync(id, ct);
-            if (!await client.DeleteAsync(id, ct))
+            if (before is null || !await client.DeleteAsync(id, ct))
             {
                 return OpsResult<bool>.NotFound($"The yard system has no task '{id}'.");
             }

@@ -77,17 +77,21 @@ public sealed class YardPoller(
         {
             return null;
         }
-        return await PollAsync("schedule", ct);
+        return await PollAsync("schedule", ct: ct);
     }
 
-    /// <summary>Runs one cycle now (after any running one). While paused a cycle reads and shows but changes nothing.</summary>
-    public async Task<YardCycleResult> PollAsync(string trigger, CancellationToken ct = default)
+    /// <summary>
+    /// Runs one cycle now (after any running one). While paused a cycle reads and shows but changes nothing. The
+    /// cycle's audit lines name <paramref name="actor"/> (the poller's own by default; an operator who asked for it
+    /// through <see cref="YardOperations.PollNowAsync"/>).
+    /// </summary>
+    internal async Task<YardCycleResult> PollAsync(string trigger, Actor? actor = null, CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
         await _cycleGate.WaitAsync(ct);
         try
         {
-            return await CycleAsync(trigger, ct);
+            return await CycleAsync(trigger, actor ?? PollerActor, ct);
         }
         finally
         {
@@ -104,7 +108,7 @@ public sealed class YardPoller(
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    private async Task<YardCycleResult> CycleAsync(string trigger, CancellationToken ct)
+    private async Task<YardCycleResult> CycleAsync(string trigger, Actor actor, CancellationToken ct)
     {
         var cycle = Interlocked.Increment(ref _cycles);
         var started = Now;
@@ -120,7 +124,7 @@ public sealed class YardPoller(
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is YardUpstreamException or HttpRequestException or JsonException)
         {
             return await FailAsync(new YardCycleResult(cycle, started, trigger, false, ex.Message, 0, 0, 0, 0, 0, false, false, state.View.Version,
-                0, 0, 0, clock.Elapsed.TotalMilliseconds, 0, 0, 0, 0), settings, ct);
+                0, 0, 0, clock.Elapsed.TotalMilliseconds, 0, 0, 0, 0), settings, actor, ct);
         }
         var readMs = clock.Elapsed.TotalMilliseconds;
 
@@ -132,7 +136,7 @@ public sealed class YardPoller(
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
         clock.Restart();
-        var outcome = await mutator.ApplyAsync(plan, settings, ct);
+        var outcome = await mutator.ApplyAsync(plan, settings, actor, ct);
         var mutateMs = clock.Elapsed.TotalMilliseconds;
 
         // The view, stored only when it changed.
@@ -157,7 +161,7 @@ public sealed class YardPoller(
             diff.Removed.Count, diff.Changed.Count, readMs, processMs, mutateMs, storeMs, allocated);
         var capAlert = outcome.CapExceeded ? new YardCapAlert(started, outcome.PlannedDeletes, settings.DeletionCap) : null;
         var change = state.Succeeded(result, stored, capAlert, plan.FailingRules);
-        await AuditAlertsAsync(change, capAlert, cycle, ct);
+        await AuditAlertsAsync(change, capAlert, cycle, actor, ct);
         metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
         metrics.CycleDuration.Record((readMs + processMs + mutateMs + storeMs) / 1000);
         if (stored is not null)
@@ -197,12 +201,19 @@ public sealed class YardPoller(
         }
 
         var list = summaries.Values.ToArray();
-        var details = new YardTask[list.Length];
+        var details = new YardTask?[list.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, list.Length), parallel, async (i, token) => details[i] = await cache.DetailAsync(list[i], token));
-        return new YardReads(hostlers, details, bucketOf);
+        // A task whose detail answers 404 went between the lists and its read: gone for this cycle, not a failed poll.
+        var gone = list.Where((_, i) => details[i] is null).Select(s => s.Id).ToList();
+        if (gone.Count > 0)
+        {
+            logger.LogInformation("Yard poll: {Count} listed task(s) answered 404 and are left out of this cycle: {Ids}", gone.Count,
+                string.Join(", ", gone.Take(10)));
+        }
+        return new YardReads(hostlers, details.OfType<YardTask>().ToArray(), bucketOf);
     }
 
-    private async Task<YardCycleResult> FailAsync(YardCycleResult result, YardSettings settings, CancellationToken ct)
+    private async Task<YardCycleResult> FailAsync(YardCycleResult result, YardSettings settings, Actor actor, CancellationToken ct)
     {
         var change = state.Failed(result, settings.IntervalSeconds);
         logger.LogWarning("Yard poll {Cycle} failed ({Failures} in a row); nothing was changed: {Error}", result.Cycle, change.Status.ConsecutiveFailures,
@@ -210,31 +221,31 @@ public sealed class YardPoller(
         metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         if (change.Move == YardPollerMove.Fail)
         {
-            await AuditAsync("yard.cycle-failed", "YardPoller", null, new { cycle = result.Cycle, error = result.Error }, ct);
+            await AuditAsync(actor, "yard.cycle-failed", "YardPoller", null, new { cycle = result.Cycle, error = result.Error }, ct);
         }
         events.Publish(new YardStatusChanged(change.Status));
         return result;
     }
 
     /// <summary>A cap alert and a rule's errors are audited when they begin; a run of failures when it ends.</summary>
-    private async Task AuditAlertsAsync(YardStateChange change, YardCapAlert? capAlert, long cycle, CancellationToken ct)
+    private async Task AuditAlertsAsync(YardStateChange change, YardCapAlert? capAlert, long cycle, Actor actor, CancellationToken ct)
     {
         if (change.CapAlertStarted && capAlert is not null)
         {
             metrics.CapAlerts.Add(1);
             logger.LogError("Yard poller: {Planned} deletions planned, more than the cap of {Cap}; nothing was changed this cycle", capAlert.Planned, capAlert.Cap);
-            await AuditAsync("yard.deletion-cap-exceeded", "YardPoller", null, new { planned = capAlert.Planned, cap = capAlert.Cap }, ct);
+            await AuditAsync(actor, "yard.deletion-cap-exceeded", "YardPoller", null, new { planned = capAlert.Planned, cap = capAlert.Cap }, ct);
         }
         foreach (var rule in change.RulesStartedFailing)
         {
-            await AuditAsync("yard.rule-error", "YardRule", rule, "the rule threw; see its findings on the hostler view", ct);
+            await AuditAsync(actor, "yard.rule-error", "YardRule", rule, "the rule threw; see its findings on the hostler view", ct);
         }
         if (change.Move == YardPollerMove.Recover)
         {
-            await AuditAsync("yard.cycle-recovered", "YardPoller", null, new { cycle }, ct);
+            await AuditAsync(actor, "yard.cycle-recovered", "YardPoller", null, new { cycle }, ct);
         }
     }
 
-    private Task AuditAsync(string action, string entityType, string? entityId, object? after, CancellationToken ct) =>
-        audit.RecordAsync(PollerActor, YardModule.Name, action, entityType, entityId, null, after, ct);
+    private Task AuditAsync(Actor actor, string action, string entityType, string? entityId, object? after, CancellationToken ct) =>
+        audit.RecordAsync(actor, YardModule.Name, action, entityType, entityId, null, after, ct);
 }

@@ -15,9 +15,23 @@ public sealed class YardTaskCache(HybridCache cache, YardClient client)
     public static string Key(string id, int version) => $"yard:task:{id}:v{version}";
 
     /// <summary>The detail of the task the list shows, from the cache or from the yard system.</summary>
-    public ValueTask<YardTask> DetailAsync(YardTaskSummary summary, CancellationToken ct) =>
-        cache.GetOrCreateAsync(Key(summary.Id, summary.Version), (client, summary.Id),
-            static async (state, c) => await state.client.TaskAsync(state.Id, c), DetailEntry, [Tag(summary.Id)], ct);
+    /// <remarks>Null when the yard system answers 404: the task went after the list was read. That answer is not
+    /// cached, so a task that answers again is read again next cycle.</remarks>
+    public async ValueTask<YardTask?> DetailAsync(YardTaskSummary summary, CancellationToken ct)
+    {
+        try
+        {
+            return await cache.GetOrCreateAsync(Key(summary.Id, summary.Version), (client, summary.Id),
+                static async (state, c) => await state.client.TaskAsync(state.Id, c) ?? throw new TaskGoneException(), DetailEntry, [Tag(summary.Id)], ct);
+        }
+        catch (TaskGoneException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Thrown inside the cache's factory so that HybridCache stores nothing for a 404.</summary>
+    private sealed class TaskGoneException : Exception;
 
     /// <summary>Forgets a task that was changed or deleted; a PATCH's answer is the new detail and is kept.</summary>
     public async Task ForgetAsync(string id, YardTask? replacement, CancellationToken ct)

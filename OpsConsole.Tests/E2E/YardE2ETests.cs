@@ -14,9 +14,8 @@ public sealed class YardE2ETests(BrowserFixture browser) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _base = _app.StartKestrel();
-        using var anonymous = new HttpClient { BaseAddress = new Uri(_base) };
-        (await anonymous.PostAsJsonAsync("/sim/yard/world", new { hostlers = 8, workbasket_tasks = 12, frozen = true, invalid = false })).EnsureSuccessStatusCode();
         using var admin = await ApiClients.SignedInAsync(_base, "admin");
+        (await admin.PostAsJsonAsync("/sim/yard/world", new { hostlers = 8, workbasket_tasks = 12, frozen = true, invalid = false })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/yard/settings", new { interval_seconds = 1 })).EnsureSuccessStatusCode();
     }
 
@@ -25,7 +24,7 @@ public sealed class YardE2ETests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Operator_SeesChangesLive_DeletesWithAReason_AndSeesAnOutageAsStale()
     {
-        using var sim = new HttpClient { BaseAddress = new Uri(_base) };
+        using var sim = await ApiClients.SignedInAsync(_base, "admin");
         await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
         await console.SignInAsync("operator", OpsAppFactory.Password);
         await console.GotoAsync("/yard");
@@ -57,7 +56,7 @@ public sealed class YardE2ETests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task ABigWorkbasket_IsPagedAHundredRowsAtATime()
     {
-        using (var sim = new HttpClient { BaseAddress = new Uri(_base) })
+        using (var sim = await ApiClients.SignedInAsync(_base, "admin"))
         {
             (await sim.PostAsJsonAsync("/sim/yard/world", new { hostlers = 4, workbasket_tasks = 130, frozen = true, invalid = false })).EnsureSuccessStatusCode();
         }

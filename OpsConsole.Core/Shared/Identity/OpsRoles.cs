@@ -40,7 +40,8 @@ public static class OpsPolicies
             [Operate] = [OpsRoles.Operator, OpsRoles.Supervisor, OpsRoles.Admin],
             [Supervise] = [OpsRoles.Supervisor, OpsRoles.Admin],
             [Administer] = [OpsRoles.Admin],
-            [Dispatch] = [OpsRoles.Worker, OpsRoles.Supervisor, OpsRoles.Admin],
+            // Only worker accounts claim and complete: a supervisor's or admin's claim would take a task off a real worker's queue (ADR 0017).
+            [Dispatch] = [OpsRoles.Worker],
             [PostSuggestions] = [OpsRoles.MlEngine, OpsRoles.Admin],
         };
 

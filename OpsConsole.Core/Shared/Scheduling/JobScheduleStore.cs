@@ -40,7 +40,8 @@ public sealed class JobScheduleStore(IDbContextFactory<OpsDbContext> contexts, T
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var row = await db.JobSchedules.FindAsync([jobKey], ct);
-        var before = row is null ? null : new { row.Cron, row.IsPaused };
+        // A job never changed before ran on its default schedule, unpaused: that is the value before.
+        var before = row is null ? new { Cron = defaultCron, IsPaused = false } : new { row.Cron, row.IsPaused };
         if (row is null)
         {
             row = new JobSchedule { JobKey = jobKey, Cron = defaultCron, UpdatedBy = actor.Name };

@@ -63,7 +63,7 @@ public sealed class YardMutatorTests
         var settings = Settings(deletionCap: 1);
         var plan = Plan(settings, [.. Undriveable(2), Task("PRIO", priority: 0)]);
 
-        var outcome = await Unconnected().ApplyAsync(plan, settings, TestContext.Current.CancellationToken);
+        var outcome = await Unconnected().ApplyAsync(plan, settings, YardPoller.PollerActor, TestContext.Current.CancellationToken);
 
         outcome.Should().Match<YardMutationOutcome>(o => o.Patched == 0 && o.Deleted == 0 && o.Held == 3 && o.CapExceeded && o.PlannedDeletes == 2);
         outcome.OutcomeByTask.Values.Should().OnlyContain(v => v == "held: 2 deletions exceed the cap of 1");
@@ -75,7 +75,7 @@ public sealed class YardMutatorTests
         var settings = Settings(dryRun: true, deletionCap: 0);
         var plan = Plan(settings, Task("NODEST", destination: null), Task("PRIO", priority: 0));
 
-        var outcome = await Unconnected().ApplyAsync(plan, settings, TestContext.Current.CancellationToken);
+        var outcome = await Unconnected().ApplyAsync(plan, settings, YardPoller.PollerActor, TestContext.Current.CancellationToken);
 
         outcome.Held.Should().Be(0);
         outcome.CapExceeded.Should().BeFalse();

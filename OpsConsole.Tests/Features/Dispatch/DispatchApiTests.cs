@@ -20,6 +20,33 @@ public sealed class DispatchApiTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Fact]
+    public async Task Audit_NamesTheCreatedSuggestionAndItsReason_AndAStationsNameBefore()
+    {
+        var id = await SuggestAsync(131, 231, 3);
+        using var admin = await app.ClientAsAsync("admin");
+        var created = (await admin.GetFromJsonAsync<JsonElement>($"/api/audit?entity=Suggestion&text={id}")).GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("action").GetString() == "suggestion.create").ToList();
+        created.Should().ContainSingle(i => i.GetProperty("entity_id").GetString() == id.ToString() && i.GetProperty("after").GetString()!.Contains("Station 131 is full"));
+
+        using var supervisor = await app.ClientAsAsync("supervisor");
+        (await supervisor.PutAsJsonAsync("/api/stations", new[] { new { id = 131, name = "Harbour North" } })).EnsureSuccessStatusCode();
+        (await supervisor.PutAsJsonAsync("/api/stations", new[] { new { id = 131, name = "Harbour North Gate" } })).EnsureSuccessStatusCode();
+        var renames = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=Station&text=Harbour")).GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("entity_id").GetString() == "131").ToList();
+        renames.Should().Contain(i => i.GetProperty("before").GetString()!.Contains("Harbour North") && i.GetProperty("after").GetString()!.Contains("Harbour North Gate"));
+    }
+
+    [Theory]
+    [InlineData("supervisor")]
+    [InlineData("admin")]
+    public async Task OnlyWorkerAccounts_ClaimOrCompleteTasks(string user)
+    {
+        using var caller = await app.ClientAsAsync(user);
+        (await caller.PostAsync("/api/dispatch/next", Json("{\"worker_id\": \"w-boss\"}"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await caller.PostAsync("/api/task/1/complete", Json("{\"worker_id\": \"w-boss\"}"))).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task SeedFlow_Suggest_Approve_Dispatch_Complete()
     {
         var id = await SuggestAsync(101, 201, 4);

@@ -36,6 +36,11 @@ public sealed class SchedulerApiTests
 
             var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=JobSchedule");
             log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).Should().Contain(["job.reschedule", "job.pause"]);
+            // The value before is kept, the first change from the default schedule included.
+            var reschedule = log.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("action").GetString() == "job.reschedule");
+            reschedule.GetProperty("before").GetString().Should().Contain("0/15 * * * * ?").And.Contain("false");
+            var pause = log.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("action").GetString() == "job.pause");
+            pause.GetProperty("before").GetString().Should().Contain("0 0 3 * * ?");
         }
 
         await using (var restarted = new OpsAppFactory(database))

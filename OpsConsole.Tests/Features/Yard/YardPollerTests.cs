@@ -32,15 +32,15 @@ public sealed class YardPollerTests
         // so no scheduled cycle reads the world while the test reshapes it.
         await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
         await Until.TrueAsync(async () => !(await scheduler.ListAsync(Ct)).Any(j => j.Key == "yard.poller" && j.IsRunning), "the paused poller's last run to end");
-        using var anonymous = app.CreateClient();
-        (await anonymous.PostAsJsonAsync("/sim/yard/world", world ?? new { hostlers = 6, workbasket_tasks = 10, frozen = true, invalid = false }, Ct)).EnsureSuccessStatusCode();
+        using var simAdmin = await app.ClientAsAsync("admin");
+        (await simAdmin.PostAsJsonAsync("/sim/yard/world", world ?? new { hostlers = 6, workbasket_tasks = 10, frozen = true, invalid = false }, Ct)).EnsureSuccessStatusCode();
         return app;
     }
 
     internal static async Task AddTasksAsync(OpsAppFactory app, params object[] tasks)
     {
-        using var anonymous = app.CreateClient();
-        (await anonymous.PostAsJsonAsync("/sim/yard/world/tasks", tasks, Ct)).EnsureSuccessStatusCode();
+        using var simAdmin = await app.ClientAsAsync("admin");
+        (await simAdmin.PostAsJsonAsync("/sim/yard/world/tasks", tasks, Ct)).EnsureSuccessStatusCode();
     }
 
     private static async Task<JsonElement> PollAsync(HttpClient client, HttpStatusCode expected = HttpStatusCode.OK)
@@ -73,9 +73,9 @@ public sealed class YardPollerTests
             new { id = "BAD-HOSTLER", trailer_id = "TRL-C", origin = "DOOR-03", destination = "SPOT-C01", hostler_id = "H002" },
             new { id = "OLD-TRL", trailer_id = "TRL-D", origin = "DOOR-04", destination = "SPOT-D01", created_at = DateTime.UtcNow.AddMinutes(-10) },
             new { id = "NEW-TRL", trailer_id = "TRL-D", origin = "DOOR-05", destination = "SPOT-D02" });
-        using (var anonymous = app.CreateClient())
+        using (var simAdmin = await app.ClientAsAsync("admin"))
         {
-            (await anonymous.PostAsJsonAsync("/sim/yard/world/hostlers/H002/status", new { status = "offline" }, Ct)).EnsureSuccessStatusCode();
+            (await simAdmin.PostAsJsonAsync("/sim/yard/world/hostlers/H002/status", new { status = "offline" }, Ct)).EnsureSuccessStatusCode();
         }
         using var op = await app.ClientAsAsync("operator");
 
@@ -93,7 +93,8 @@ public sealed class YardPollerTests
 
         var deletes = await AuditAsync(app, "yard.auto-delete");
         deletes.Select(d => d.EntityId).Should().BeEquivalentTo(["BAD-NODEST", "NEW-TRL"]);
-        deletes.Should().OnlyContain(d => d.Actor == "yard-poller" && d.After!.Contains("rule"));
+        deletes.Should().OnlyContain(d => d.Actor == "operator" && d.After!.Contains("rule"), "an operator asked for this cycle: its changes are theirs");
+        (await AuditAsync(app, "yard.poll-now")).Should().ContainSingle(e => e.Actor == "operator" && e.After!.Contains("\"deleted\":2"));
         (await AuditAsync(app, "yard.auto-patch")).Select(d => d.EntityId).Should().BeEquivalentTo(["BAD-PRIO", "BAD-HOSTLER"]);
 
         // The patched tasks come back clean once (a change: their findings go), then nothing changes: no write.
@@ -149,8 +150,8 @@ public sealed class YardPollerTests
         (await PollAsync(op, HttpStatusCode.BadGateway)).GetProperty("detail").GetString().Should().Contain("not the expected JSON");
         (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
 
-        using var anonymous = app.CreateClient();
-        (await anonymous.PostAsJsonAsync("/sim/yard/world", new { hostlers = 3, workbasket_tasks = 3, frozen = true, invalid = false, omit_field = "status" }, Ct)).EnsureSuccessStatusCode();
+        using var simAdmin = await app.ClientAsAsync("admin");
+        (await simAdmin.PostAsJsonAsync("/sim/yard/world", new { hostlers = 3, workbasket_tasks = 3, frozen = true, invalid = false, omit_field = "status" }, Ct)).EnsureSuccessStatusCode();
         await AddTasksAsync(app, new { id = "BAD-2", trailer_id = "TRL-N", origin = "DOOR-01" });
         (await PollAsync(op, HttpStatusCode.BadGateway)).GetProperty("detail").GetString().Should().Contain("'status'");
 
@@ -195,6 +196,88 @@ public sealed class YardPollerTests
         (await AuditAsync(app, "yard.rule")).Should().ContainSingle(e => e.EntityId == "missing-destination" && e.Actor == "admin");
     }
 
+    [Fact]
+    public async Task ATaskWhoseDetailAnswers404_IsGoneForTheCycle_NotAFailedPoll()
+    {
+        await using var app = await StartAsync();
+        await AddTasksAsync(app,
+            new { id = "GHOST", trailer_id = "TRL-G", origin = "DOOR-01", destination = "SPOT-G01", detail_gone = true },
+            new { id = "KEEP", trailer_id = "TRL-K", origin = "DOOR-02", destination = "SPOT-K01" });
+        using var op = await app.ClientAsAsync("operator");
+
+        for (var i = 0; i < 2; i++)
+        {
+            var cycle = await PollAsync(op);
+            cycle.GetProperty("succeeded").GetBoolean().Should().BeTrue();
+        }
+        var snapshot = await op.GetFromJsonAsync<JsonElement>("/api/yard/snapshot", Ct);
+        var ids = snapshot.GetProperty("workbasket").EnumerateArray().Select(r => r.GetProperty("task").GetProperty("id").GetString()).ToList();
+        ids.Should().Contain("KEEP").And.NotContain("GHOST");
+        snapshot.GetProperty("status").GetProperty("consecutive_failures").GetInt32().Should().Be(0, "a task that went between two reads is not an outage");
+        (await op.DeleteAsync("/api/yard/tasks/GHOST?reason=gone", Ct)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PollNow_WhileAScheduledCycleRuns_WaitsForIt_NeverTwoCyclesAtOnce()
+    {
+        await using var app = await StartAsync();
+        await app.Services.GetRequiredService<OpsConsole.Features.Simulators.SimulatorControl>()
+            .SetAsync(new Actor("admin", ["admin"]), "yard", new OpsConsole.Simulators.SimulatorFaults(LatencyMs: 150), Ct);
+        var poller = app.Services.GetRequiredService<YardPoller>();
+        var yard = app.Services.GetRequiredService<YardOperations>();
+        var op = new Actor("operator", ["operator"]);
+
+        poller.PollSoon();
+        var scheduled = poller.TickAsync(Ct);
+        var asked = Enumerable.Range(0, 3).Select(_ => yard.PollNowAsync(op, "test", Ct)).ToList();
+        var cycles = (await Task.WhenAll(asked)).Append(await scheduled).OfType<YardCycleResult>().OrderBy(c => c.StartedAt).ToList();
+
+        cycles.Should().HaveCountGreaterThanOrEqualTo(3);
+        cycles.Should().OnlyContain(c => c.Succeeded);
+        for (var i = 1; i < cycles.Count; i++)
+        {
+            var before = cycles[i - 1];
+            var ended = before.StartedAt.AddMilliseconds(before.ReadMs + before.ProcessMs + before.MutateMs + before.StoreMs);
+            cycles[i].StartedAt.Should().BeOnOrAfter(ended.AddMilliseconds(-1), $"cycle {cycles[i].Cycle} began before cycle {before.Cycle} ended");
+        }
+        cycles.Select(c => c.Cycle).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task TheTaskCache_ForgetsAPatchedOrDeletedTask_AndKeepsThePatchAnswer()
+    {
+        await using var app = await StartAsync();
+        await AddTasksAsync(app, new { id = "CACHED", trailer_id = "TRL-CA", origin = "DOOR-01", destination = "SPOT-C01" });
+        var cache = app.Services.GetRequiredService<YardTaskCache>();
+        var hybrid = app.Services.GetRequiredService<Microsoft.Extensions.Caching.Hybrid.HybridCache>();
+        var yard = app.Services.GetRequiredService<YardOperations>();
+        var op = new Actor("operator", ["operator"]);
+        async Task<bool> CachedAsync(int version)
+        {
+            var missed = false;
+            await hybrid.GetOrCreateAsync<YardTask?>(YardTaskCache.Key("CACHED", version), _ =>
+            {
+                missed = true;
+                return ValueTask.FromResult<YardTask?>(null);
+            }, new Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryOptions
+            {
+                Flags = Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryFlags.DisableLocalCacheWrite | Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryFlags.DisableDistributedCacheWrite,
+            }, cancellationToken: Ct);
+            return !missed;
+        }
+
+        (await cache.DetailAsync(new YardTaskSummary("CACHED", "waiting", null, 1), Ct)).Should().NotBeNull();
+        (await CachedAsync(1)).Should().BeTrue();
+
+        var patched = await yard.PatchTaskAsync(op, "CACHED", new System.Text.Json.Nodes.JsonObject { ["priority"] = 2 }, Ct);
+        patched.Succeeded.Should().BeTrue(patched.Describe());
+        (await CachedAsync(1)).Should().BeFalse("a patch forgets every cached version of the task");
+        (await CachedAsync(patched.Value!.Version)).Should().BeTrue("the PATCH answer is the new detail, kept");
+
+        (await yard.DeleteTaskAsync(op, "CACHED", "test", Ct)).Succeeded.Should().BeTrue();
+        (await CachedAsync(patched.Value.Version)).Should().BeFalse("a delete forgets the task");
+    }
+
     private sealed class ThrowingRule : IYardRule
     {
         public string Name => "throws";
@@ -212,7 +295,7 @@ public sealed class YardPollerTests
         var poller = ActivatorUtilities.CreateInstance<YardPoller>(app.Services, new YardCyclePlanner([new ThrowingRule(), .. YardRuleSet.Default()]),
             new YardPollerState(TimeProvider.System));
 
-        var cycle = await poller.PollAsync("test", Ct);
+        var cycle = await poller.PollAsync("test", ct: Ct);
         cycle.Succeeded.Should().BeTrue();
         cycle.Deleted.Should().Be(1);
         poller.Status.FailingRules.Should().Equal("throws");

@@ -35,9 +35,9 @@ public static class YardApi
         return TypedResults.Ok(YardSnapshotResponse.From(poller.View, poller.Status, time.GetUtcNow().UtcDateTime));
     }
 
-    private static async Task<Results<Ok<YardCycleResult>, UpstreamProblem>> PollNowAsync(YardPoller poller, CancellationToken ct)
+    private static async Task<Results<Ok<YardCycleResult>, UpstreamProblem>> PollNowAsync(YardOperations yard, HttpContext http, CancellationToken ct)
     {
-        var cycle = await poller.PollAsync("api", ct);
+        var cycle = await yard.PollNowAsync(http.User.ToActor(), "api", ct);
         return cycle.Succeeded
             ? TypedResults.Ok(cycle)
             : new UpstreamProblem("The yard system could not be read; nothing was changed.", cycle.Error ?? "",

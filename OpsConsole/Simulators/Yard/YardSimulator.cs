@@ -1,3 +1,4 @@
+using OpsConsole.Core.Shared.Identity;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -15,7 +16,8 @@ public sealed record SimTaskBody(
     [property: JsonPropertyName("origin")] string? Origin,
     [property: JsonPropertyName("destination")] string? Destination,
     [property: JsonPropertyName("created_at")] DateTime? CreatedAt,
-    [property: JsonPropertyName("notes")] string? Notes);
+    [property: JsonPropertyName("notes")] string? Notes,
+    [property: JsonPropertyName("detail_gone")] bool? DetailGone = null);
 
 public sealed record SimHostlerStatusBody([property: JsonPropertyName("status")] string? Status);
 
@@ -57,7 +59,7 @@ public static class YardSimulator
                 ? Json(new JsonObject { ["tasks"] = Summaries(world, tasks.Values.Where(t => t.HostlerId == id)) })
                 : Results.Problem($"No hostler '{id}'.", statusCode: StatusCodes.Status404NotFound)));
         api.MapGet("/tasks/{id}", (string id, YardWorld world) => world.Read((_, tasks) =>
-            tasks.TryGetValue(id, out var t) ? Json(Detail(world, t)) : Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound)));
+            tasks.TryGetValue(id, out var t) && !t.DetailGone ? Json(Detail(world, t)) : Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound)));
         api.MapMethods("/tasks/{id}", ["PATCH"], async (string id, HttpRequest request, YardWorld world) =>
         {
             JsonObject? body;
@@ -83,7 +85,9 @@ public static class YardSimulator
         api.MapDelete("/tasks/{id}", (string id, YardWorld world) =>
             world.Delete(id) ? Results.NoContent() : Results.Problem($"No task '{id}'.", statusCode: StatusCodes.Status404NotFound));
 
-        var control = app.MapGroup("/sim/yard/world").AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        // The simulated yard's data (reset, add tasks, change a hostler): an admin's, like the fault switches; the
+        // upstream API above stays as the yard system's own (its API key, no console account).
+        var control = app.MapGroup("/sim/yard/world").RequireAuthorization(OpsPolicies.Administer).ExcludeFromDescription().DisableAntiforgery();
         control.MapGet("", (YardWorld world) => Results.Ok(world.Counts()));
         control.MapPost("", (YardWorldSettings settings, YardWorld world) =>
         {
@@ -102,7 +106,7 @@ public static class YardSimulator
                 Id = b.Id ?? world.NextTaskId(), TrailerId = b.TrailerId ?? $"TRL-X{Guid.NewGuid().ToString("N")[..6]}",
                 Status = b.Status ?? (b.HostlerId is null ? YardTask.Waiting : YardTask.Assigned), HostlerId = b.HostlerId,
                 Priority = b.Priority ?? 3, Origin = b.Origin ?? "DOOR-01", Destination = b.Destination,
-                CreatedAt = b.CreatedAt ?? now, UpdatedAt = now, Notes = b.Notes,
+                CreatedAt = b.CreatedAt ?? now, UpdatedAt = now, Notes = b.Notes, DetailGone = b.DetailGone == true,
             }));
             return Results.Ok(new { ids });
         });

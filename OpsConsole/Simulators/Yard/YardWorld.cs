@@ -37,6 +37,9 @@ public sealed class SimTask
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; } = 1;
     public string? Notes { get; set; }
+
+    /// <summary>Listed, but its detail answers 404: the yard system deleted it between its list and the detail read.</summary>
+    public bool DetailGone { get; set; }
 }
 
 public sealed class SimHostler
