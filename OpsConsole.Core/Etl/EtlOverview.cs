@@ -12,8 +12,22 @@ public sealed record EtlSummary(int Queued, int Running, int SucceededToday, int
 /// last hour above `Etl:AlertFailureRate` (with at least five finished jobs), and any branch × POS missing
 /// `Etl:AlertMissingDays` days in a row up to yesterday.
 /// </summary>
-public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMissingData missing, EtlOptions options, TimeProvider time)
+public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMissingData missing, EtlOptions options, EtlMetrics metrics, TimeProvider time)
 {
+    /// <summary>
+    /// Counts each branch's POS-days with no data (missing or failed) over the last `Etl:ScanDays` days up to
+    /// yesterday for the `opsconsole.etl.missing.cells` gauge (the scheduled etl.missing-gauge job); true when a count changed.
+    /// </summary>
+    public async Task<bool> RefreshMissingGaugeAsync(CancellationToken ct = default)
+    {
+        var yesterday = missing.Today.AddDays(-1);
+        var days = Math.Clamp(options.ScanDays, 1, EtlMissingData.MaxDays);
+        var grid = await missing.GridAsync(yesterday.AddDays(-(days - 1)), yesterday, ct: ct, detail: GridDetail.States);
+        var byBranch = grid.Rows.GroupBy(r => r.BranchId)
+            .ToDictionary(g => g.Key, g => g.Sum(r => r.Count(CellState.Missing) + r.Count(CellState.Failed)));
+        return metrics.ReportMissing(byBranch);
+    }
+
     public async Task<EtlSummary> SummaryAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -64,6 +64,33 @@ public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DashboardTile_CountsWaitingReadyAndAssigned_Live_AndLinksToTheBoard()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("supervisor", OpsAppFactory.Password);
+        await console.GotoAsync("/");
+        await console.WaitUntilLiveAsync();
+        var tile = console.Page.Locator("[data-testid=tile-dispatch]");
+        string Figure(string label) => $".ops-figures > div:has(.ops-figure__label:text-is('{label}')) .ops-figure";
+        await tile.Locator(Figure("suggestions waiting")).Filter(new() { HasText = "0" }).WaitForAsync();
+
+        var ids = await SuggestAsync((51, 61, 2), (52, 62, 3));
+        await tile.Locator(Figure("suggestions waiting")).Filter(new() { HasText = "2" }).WaitForAsync();
+        using var supervisor = await ApiAsync("supervisor");
+        (await supervisor.PostAsJsonAsync("/api/task/approve", new { suggestion_id = ids[0] })).EnsureSuccessStatusCode();
+        await tile.Locator(Figure("suggestions waiting")).Filter(new() { HasText = "1" }).WaitForAsync();
+        await tile.Locator(Figure("ready")).Filter(new() { HasText = "1" }).WaitForAsync();
+        using var worker = await ApiAsync("worker");
+        (await worker.PostAsJsonAsync("/api/dispatch/next", new { worker_id = "rider-3" })).EnsureSuccessStatusCode();
+        await tile.Locator(Figure("assigned")).Filter(new() { HasText = "1" }).WaitForAsync();
+        await tile.Locator(Figure("ready")).Filter(new() { HasText = "0" }).WaitForAsync();
+        await console.ScreenshotAsync("dashboard-dispatch-tile");
+
+        await tile.GetByRole(AriaRole.Link, new() { Name = "Task board" }).ClickAsync();
+        await console.Page.WaitForURLAsync("**/dispatch/tasks");
+    }
+
+    [Fact]
     public async Task BoardLinksToWaitingSuggestions_BulkApprovalAsksWithTheCount_ThenTheBoardShowsWorkersLive()
     {
         var ids = await SuggestAsync((31, 41, 2), (32, 42, 2), (33, 43, 2), (34, 44, 9));

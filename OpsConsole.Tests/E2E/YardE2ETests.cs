@@ -54,6 +54,30 @@ public sealed class YardE2ETests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DashboardTile_ShowsHostlersAndWaitingTasks_Live_AndAnOutageAsStale()
+    {
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("operator", OpsAppFactory.Password);
+        await console.GotoAsync("/");
+        await console.WaitUntilLiveAsync();
+        var tile = console.Page.Locator("[data-testid=tile-yard]");
+        await tile.Locator("[data-count=waiting]").Filter(new() { HasText = "12" }).WaitForAsync(new() { Timeout = 10_000 });
+        (await tile.Locator("[data-count=available]").InnerTextAsync()).Should().MatchRegex("^[0-9]+$");
+
+        using var sim = await ApiClients.SignedInAsync(_base, "admin");
+        (await sim.PostAsJsonAsync("/sim/yard/world/tasks", new[] { new { id = "TILE-1", trailer_id = "TRL-T1", origin = "DOOR-02", destination = "SPOT-T01" } }))
+            .EnsureSuccessStatusCode();
+        await tile.Locator("[data-count=waiting]").Filter(new() { HasText = "13" }).WaitForAsync(new() { Timeout = 10_000 });
+
+        (await sim.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = true })).EnsureSuccessStatusCode();
+        await tile.Locator("[data-alert=stale]").WaitForAsync(new() { Timeout = 15_000 });
+        (await tile.Locator("[data-count=waiting]").InnerTextAsync()).Should().Be("13", "the last good figures stay while stale");
+        await console.ScreenshotAsync("dashboard-yard-stale");
+        await tile.GetByRole(AriaRole.Link, new() { Name = "Hostlers" }).ClickAsync();
+        await console.Page.WaitForURLAsync("**/yard");
+    }
+
+    [Fact]
     public async Task ABigWorkbasket_IsPagedAHundredRowsAtATime()
     {
         using (var sim = await ApiClients.SignedInAsync(_base, "admin"))

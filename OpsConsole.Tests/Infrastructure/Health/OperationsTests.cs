@@ -44,6 +44,36 @@ public sealed class OperationsTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Fact]
+    public async Task Metrics_CarryTheEtlAndYardMeters_AndAMissingCellsGaugePerBranch()
+    {
+        // A console of its own with two branches on the file host simulator (EtlApiTests' set-up).
+        await using var own = await OpsConsole.Tests.Features.Etl.EtlApiTests.StartAsync();
+        using var admin = await own.ClientAsAsync("admin");
+        var yesterday = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd");
+        (await admin.PostAsJsonAsync("/api/jobs/fetch", new { branch = "B001", pos = 1, date = yesterday, force = true })).IsSuccessStatusCode.Should().BeTrue();
+        (await admin.PostAsync("/api/yard/poll", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await admin.PostAsync("/api/scheduler/jobs/etl.missing-gauge/run", null)).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var branches = (await admin.GetFromJsonAsync<JsonElement>("/api/branches")).EnumerateArray().Select(b => b.GetProperty("id").GetString()!).ToList();
+        branches.Should().NotBeEmpty();
+
+        using var anonymous = own.CreateClient();
+        var text = "";
+        await Until.TrueAsync(async () =>
+        {
+            text = await anonymous.GetStringAsync("/metrics");
+            return text.Contains("opsconsole_etl_jobs_total") && text.Contains("opsconsole_yard_cycles_total") && text.Contains("opsconsole_etl_missing_cells");
+        }, "the ETL job, the yard cycle and the missing gauge on /metrics", TimeSpan.FromSeconds(60), pollMs: 250);
+        text.Should().Contain("opsconsole_etl_rows_total").And.Contain("opsconsole_etl_job_duration_seconds_bucket")
+            .And.Contain("opsconsole_yard_cycle_duration_seconds_bucket");
+        var gauge = text.Split('\n').Where(l => l.StartsWith("opsconsole_etl_missing_cells{")).ToList();
+        foreach (var branch in branches)
+        {
+            gauge.Should().ContainSingle(l => l.Contains($"branch=\"{branch}\""), $"every branch has its own count, zero included ({branch})")
+                .Which.Split(' ')[1].Should().MatchRegex("^[0-9]+$");
+        }
+    }
+
+    [Fact]
     public async Task OpenApiDocument_ListsTheApi_AndTheReferencePageServes()
     {
         using var client = app.CreateClient();

@@ -17,6 +17,8 @@ public static class EtlFeature
             "Queues yesterday for every active branch and POS", "0 30 2 * * ?");
         services.AddOpsJob<EtlMissingScanJob>(EtlModule.Name, EtlMissingScanJob.Name,
             "Queues cells of the last Etl:ScanDays days that have no job", "0 15 * * * ?");
+        services.AddOpsJob<EtlMissingGaugeJob>(EtlModule.Name, EtlMissingGaugeJob.Name,
+            "Counts each branch's days with no data for the missing-cells gauge on /metrics", "30 * * * * ?");
         services.AddEtlSimulator();
         services.AddShellPart<EtlNav>(ShellPlace.Navigation, 10);
         services.AddShellPart<EtlTile>(ShellPlace.Dashboard, 10);

@@ -34,6 +34,16 @@ public sealed class EtlMissingScanJob(EtlMissingScan scan) : IJob
         ScheduledWork.RunAsync(context, async ct => await scan.QueueUnfetchedAsync(ct) > 0, cancellationToken);
 }
 
+/// <summary>Every minute: the per-branch counts behind the `opsconsole.etl.missing.cells` gauge on /metrics (a run when one changed).</summary>
+[DisallowConcurrentExecution]
+public sealed class EtlMissingGaugeJob(EtlOverview overview) : IJob
+{
+    public const string Name = "missing-gauge";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, overview.RefreshMissingGaugeAsync, cancellationToken);
+}
+
 /// <summary>Starts the runner job now, so a queued job starts within a second rather than at the next tick.</summary>
 public sealed class QuartzEtlWake(SchedulerService scheduler, ILogger<QuartzEtlWake> logger) : IEtlWake
 {
