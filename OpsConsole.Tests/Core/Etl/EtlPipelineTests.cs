@@ -120,6 +120,21 @@ public sealed class EtlPipelineTests
     }
 
     [Fact]
+    public async Task AQuoteThatNeverCloses_FailsTheJobEvenWhenBadRowsAreSkipped_NamingTheLine()
+    {
+        var files = new EtlFileHostStub().Serve("B1_1_20261120_rd5000_1.csv", "rd5000",
+            Rows(1) + "2026-11-20,09:00:00,T9,ITM-9,\"DRY,1,2.50,card\n" + Rows(40)[Header.Length..]);
+        await using var host = await StartAsync(files, parser: ParserConfig.Default with { BadRows = BadRowPolicy.Skip });
+
+        var job = await RunJobAsync(host);
+
+        job.Status.Should().Be(EtlJobStatus.Failed, "skipping it would store 1 of 42 rows as the whole day");
+        job.Error.Should().Contain("B1_1_20261120_rd5000_1.csv line 3").And.Contain("a quote opened on line 3 is never closed, so lines 3–43 were read as one cell");
+        await using var db = await host.DbAsync();
+        (await db.EtlRecords.CountAsync(r => r.JobId == job.Id, Ct)).Should().Be(0);
+    }
+
+    [Fact]
     public async Task ADownloadThatBreaksOff_FailsTheJob_AndLeavesNoTemporaryFileInTheStore()
     {
         var files = new EtlFileHostStub()
