@@ -3,6 +3,7 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Csv;
 using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Dispatch;
@@ -16,7 +17,8 @@ public sealed record CsvImportResult(int Imported, IReadOnlyList<CsvProblem> Pro
 
 /// <summary>
 /// Suggestions from a CSV file with the header `from_station_id,to_station_id,qty,reason`. Every row is checked
-/// first; one bad row means nothing is stored, and the report names each row's line, field and problem.
+/// first; one bad row means nothing is stored, and the report names each row's line (the file's own, <see cref="CsvLines"/>),
+/// field and problem. A quote that never closes is a problem at the line it opened on (the rows after it were never read).
 /// </summary>
 public sealed class SuggestionCsvImport(DispatchService dispatch, AccountGate gate)
 {
@@ -29,31 +31,56 @@ public sealed class SuggestionCsvImport(DispatchService dispatch, AccountGate ga
         var problems = new List<CsvProblem>();
         var rows = new List<NewSuggestion>();
         using var reader = new StreamReader(csvStream, detectEncodingFromByteOrderMarks: true);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        var lines = new CsvLines();
+        var config = lines.Configure(new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             TrimOptions = TrimOptions.Trim,
             MissingFieldFound = null,
-            BadDataFound = null,
             DetectColumnCountChanges = false,
-        };
+        });
         using var csv = new CsvReader(reader, config);
-        if (!await csv.ReadAsync() || !csv.ReadHeader())
+        // Every cell of a record is read (not only the named ones), so a quote that never closes is found in any column.
+        async Task<bool> NextRecordAsync()
+        {
+            while (await csv.ReadAsync())
+            {
+                lines.Next(csv.Parser);
+                if (!CsvLines.IsBlank(csv.Parser.Record))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        CsvProblem Unclosed(UnclosedQuote quote) => new(quote.Line, "quote", char.ToUpperInvariant(quote.Message[0]) + quote.Message[1..] + ".");
+
+        if (!await NextRecordAsync() || !csv.ReadHeader())
         {
             return new CsvImportResult(0, [new CsvProblem(1, "header", "The file is empty; the first line must be the header " + string.Join(",", Header) + ".")]);
         }
+        if (lines.Unclosed is { } inHeader)
+        {
+            return new CsvImportResult(0, [Unclosed(inHeader)]);
+        }
+        var headerLine = lines.Line;
         var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
         foreach (var missing in Header.Take(3).Where(h => !header.Contains(h)))
         {
-            problems.Add(new CsvProblem(1, "header", $"The header has no '{missing}' column (expected {string.Join(",", Header)})."));
+            problems.Add(new CsvProblem(headerLine, "header", $"The header has no '{missing}' column (expected {string.Join(",", Header)})."));
         }
         if (problems.Count > 0)
         {
             return new CsvImportResult(0, problems);
         }
-        while (await csv.ReadAsync())
+        while (await NextRecordAsync())
         {
             ct.ThrowIfCancellationRequested();
-            var line = csv.Parser.RawRow;
+            if (lines.Unclosed is { } quote)
+            {
+                problems.Add(Unclosed(quote));
+                break;
+            }
+            var line = lines.Line;
             if (rows.Count >= DispatchService.MaxBatch)
             {
                 problems.Add(new CsvProblem(line, "file", $"At most {DispatchService.MaxBatch} suggestions per file."));
@@ -76,7 +103,7 @@ public sealed class SuggestionCsvImport(DispatchService dispatch, AccountGate ga
         }
         if (problems.Count == 0 && rows.Count == 0)
         {
-            problems.Add(new CsvProblem(2, "file", "The file has a header but no suggestions."));
+            problems.Add(new CsvProblem(headerLine + 1, "file", "The file has a header but no suggestions."));
         }
         if (problems.Count > 0)
         {

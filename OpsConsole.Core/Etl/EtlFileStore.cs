@@ -29,32 +29,36 @@ public sealed partial class EtlFileStore(EtlOptions options)
     {
         Directory.CreateDirectory(Root);
         var temp = Path.Combine(Root, $".incoming-{Guid.NewGuid():N}");
-        string sha;
-        long size;
-        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[64 * 1024];
-            int read;
-            while ((read = await content.ReadAsync(buffer, ct)) > 0)
+            string sha;
+            long size;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
             {
-                hash.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                size = file.Length;
+                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
-            size = file.Length;
-            sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            var target = PathOf(sha);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (!File.Exists(target))
+            {
+                File.Move(temp, target, overwrite: true);
+            }
+            return (sha, size);
         }
-        var target = PathOf(sha);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(target))
+        finally
         {
+            // A download that broke off (or was cancelled) leaves nothing behind; a moved file is no longer there to delete.
             File.Delete(temp);
         }
-        else
-        {
-            File.Move(temp, target, overwrite: true);
-        }
-        return (sha, size);
     }
 
     public Stream? OpenRead(string sha256)

@@ -125,6 +125,11 @@ public sealed class EtlPipeline(
                     if (!row.Ok)
                     {
                         var where = $"{file.FileName} line {row.Line}: {string.Join("; ", row.Errors.Select(e => $"{e.Field}: {e.Message}"))}";
+                        if (row.Unclosed is not null)
+                        {
+                            // Not a bad row but the rows after it unread: skipping it would store part of the day as all of it.
+                            throw new EtlFailure($"The file cannot be read past a quote that never closes (whatever the bad-row policy): {where}", retriable: false);
+                        }
                         if (config.BadRows == BadRowPolicy.Fail)
                         {
                             throw new EtlFailure($"Bad row (the branch's policy is to fail the job): {where}", retriable: false);

@@ -44,6 +44,12 @@ public static class EtlRecordWriter
         };
     }
 
+    /// <summary>
+    /// Decimals as Microsoft.Data.Sqlite binds them (and so as EF writes them): "2.5" for a parsed "2.50", as the other
+    /// providers' numerics read back, so the export gives one text on every provider.
+    /// </summary>
+    private const string SqliteDecimal = "0.0###########################";
+
     private static int SqliteInsert(OpsDbContext db, Guid jobId, IEnumerable<EtlRecord> records)
     {
         // One statement on the connection's own handle (the transaction is the connection's), values bound by position.
@@ -71,8 +77,8 @@ public static class EtlRecordWriter
             insert.Bind(6, r.Tnsc);
             insert.Bind(7, r.ItemCode);
             insert.Bind(8, r.Department);
-            insert.Bind(9, r.Quantity.ToString(CultureInfo.InvariantCulture));
-            insert.Bind(10, r.Amount.ToString(CultureInfo.InvariantCulture));
+            insert.Bind(9, r.Quantity.ToString(SqliteDecimal, CultureInfo.InvariantCulture));
+            insert.Bind(10, r.Amount.ToString(SqliteDecimal, CultureInfo.InvariantCulture));
             insert.Bind(11, r.PaymentMethod);
             insert.Bind(12, r.FileType);
             insert.Bind(13, r.SourceLine);

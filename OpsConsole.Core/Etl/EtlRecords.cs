@@ -243,7 +243,14 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
                     value = value[..^2];
                     break;
             }
-            csv.Field(value);
+            if (TextColumns[i])
+            {
+                csv.TextField(value);
+            }
+            else
+            {
+                csv.Field(value);
+            }
         }
         csv.EndRecord();
     }
@@ -257,7 +264,15 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         {
             for (var i = 0; i < ExportColumns.Length; i++)
             {
-                csv.Field(reader.IsDBNull(i) ? null : Cell(reader.GetValue(i), i));
+                var cell = reader.IsDBNull(i) ? null : Cell(reader.GetValue(i), i);
+                if (TextColumns[i])
+                {
+                    csv.TextField(cell);
+                }
+                else
+                {
+                    csv.Field(cell);
+                }
             }
             csv.EndRecord();
             if (++rows % 4096 == 0)
@@ -353,6 +368,13 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
         nameof(EtlRecord.ItemCode), nameof(EtlRecord.Department), nameof(EtlRecord.Quantity), nameof(EtlRecord.Amount), nameof(EtlRecord.PaymentMethod),
         nameof(EtlRecord.FileType), nameof(EtlRecord.SourceLine), nameof(EtlRecord.JobId),
     ];
+
+    /// <summary>
+    /// The columns of text from outside (the file host's codes and names, branch ids), written through the formula rule
+    /// (<see cref="Shared.Csv.CsvCells"/>, ADR 0014); numbers, dates and ids the console formats are written as they are.
+    /// </summary>
+    private static readonly bool[] TextColumns = ExportColumns.Select(c => c is nameof(EtlRecord.BranchId) or nameof(EtlRecord.Tnsc)
+        or nameof(EtlRecord.ItemCode) or nameof(EtlRecord.Department) or nameof(EtlRecord.PaymentMethod) or nameof(EtlRecord.FileType)).ToArray();
 
     /// <summary>Positions in <see cref="ExportColumns"/> whose text needs a form of its own on some provider.</summary>
     private const int WorkDateColumn = 2, SoldAtColumn = 3, QuantityColumn = 7, AmountColumn = 8, JobIdColumn = 12;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using OpsConsole.Core.Shared.Csv;
 
 namespace OpsConsole.Core.Etl;
 
@@ -10,11 +11,15 @@ public sealed record RowError(string Field, string Message);
 public sealed record ParsedRow(int Line, IReadOnlyList<string> Cells, EtlRecord? Record, IReadOnlyList<RowError> Errors)
 {
     public bool Ok => Errors.Count == 0;
+
+    /// <summary>Set on the last row when a quote in it never closes: the rest of the file was read as its cell, not as rows.</summary>
+    public UnclosedQuote? Unclosed { get; init; }
 }
 
 /// <summary>
 /// Reads a POS file with a branch's <see cref="ParserConfig"/>, row by row (constant memory), through CsvHelper's
-/// tokenizer: quoted delimiters and line breaks, CRLF, a byte-order mark. Each row reports its file line.
+/// tokenizer: quoted delimiters and line breaks, CRLF, a byte-order mark. Each row reports the file's line it starts
+/// on (<see cref="CsvLines"/>: blank lines count); a quote that never closes ends the rows with one that says so.
 /// </summary>
 public static class PosFileParser
 {
@@ -22,25 +27,35 @@ public static class PosFileParser
     public static IEnumerable<ParsedRow> Read(Stream stream, ParserConfig config, string fileType)
     {
         using var reader = new StreamReader(stream, config.TextEncoding, detectEncodingFromByteOrderMarks: true);
-        using var csv = new CsvParser(reader, CsvSettings(config));
-        var lastLine = 0;
+        var lines = new CsvLines();
+        using var csv = new CsvParser(reader, lines.Configure(CsvSettings(config)));
         var rowIndex = 0;
         var needed = config.Columns.CellsNeeded;
         while (csv.Read())
         {
-            var line = lastLine + 1;
-            lastLine = csv.RawRow;
-            rowIndex++;
-            var cells = csv.Record ?? [];
-            if (rowIndex <= config.HeaderRows || (cells.Length == 1 && cells[0].Length == 0))
+            lines.Next(csv);
+            var cells = csv.Record;
+            if (CsvLines.IsBlank(cells))
             {
                 continue;
             }
-            if (config.SkipRowsStartingWith is { Length: > 0 } skip && cells.Length > 0 && cells[0].StartsWith(skip, StringComparison.Ordinal))
+            if (lines.Unclosed is { } unclosed)
+            {
+                // The rest of the file is this row's last cell: its column count means nothing, and neither a header row
+                // nor a skip rule may hide it. The cell is cut short, as the rows it swallowed are not shown either.
+                cells[^1] = Clip(cells[^1], 200);
+                yield return new ParsedRow(lines.Line, cells, null, [new RowError("quote", unclosed.Message)]) { Unclosed = unclosed };
+                yield break;
+            }
+            if (++rowIndex <= config.HeaderRows)
             {
                 continue;
             }
-            yield return ParseRow(line, cells, config, needed, fileType);
+            if (config.SkipRowsStartingWith is { Length: > 0 } skip && cells[0].StartsWith(skip, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            yield return ParseRow(lines.Line, cells, config, needed, fileType);
         }
     }
 
@@ -222,7 +237,7 @@ public static class PosFileParser
         return 0;
     }
 
-    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Clip(string text, int length = 40) => text.Length <= length ? text : text[..length] + "…";
 }
 
 public sealed record TestParseResult(IReadOnlyList<ParsedRow> Rows, int TotalRows, int BadRows, bool Truncated);

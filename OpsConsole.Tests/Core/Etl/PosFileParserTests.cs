@@ -96,4 +96,81 @@ public sealed class PosFileParserTests
         ParserConfig.FromJson(config.ToJson()).Should().Be(config);
         ParserConfig.Parse(config.ToJson()).Value.Should().Be(config);
     }
+
+    private const string Header = "date,time,tnsc,item_code,dept,qty,amount,payment\n";
+
+    private static string Row(int n, string dept = "DRY") => $"2026-11-20,08:15:{n:D2},T{n},ITM-{n},{dept},1,2.50,card\n";
+
+    [Fact]
+    public void BlankLines_CountInTheLineNumbers_AndARecordSpanningLinesIsAtItsFirst()
+    {
+        var rows = Parse("\n" + Header + "\n" + Row(1) + "\r\n\n" + Row(2, "\"two\nlines\"") + "   \n" + Row(3, "x\"y") + Row(4));
+        rows.Select(r => (r.Line, r.Record?.Tnsc)).Should().Equal((4, "T1"), (7, "T2"), (10, "T3"), (11, "T4"));
+        rows[2].Record!.Department.Should().Be("x\"y", "a stray quote inside a cell is bad data CsvHelper reads through, not an unclosed quote");
+        Parse(Header + Row(1) + "\n").Single().Line.Should().Be(2);
+    }
+
+    [Fact]
+    public void HeaderRows_AreCountedWithoutTheBlankLines()
+    {
+        var config = EtlFileHostSimulator.ParserFor("B004");
+        var content = EtlFileHostSimulator.Content(42, "B004_1_20261120_rd5000_1.csv", 3);
+        var lines = content.Split("\r\n");
+        var spaced = string.Join("\r\n", lines[..1].Append("").Concat(lines[1..]));
+        var rows = PosFileParser.Read(new MemoryStream(Encoding.UTF8.GetBytes(spaced)), config, "rd5000").ToList();
+        rows.Should().HaveCount(3).And.OnlyContain(r => r.Ok);
+        rows.Select(r => r.Line).Should().Equal(4, 5, 6);
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void AQuoteThatNeverCloses_EndsTheRows_WithOneNamingTheLineItOpenedOn(string newline)
+    {
+        var text = (Header + Row(1) + "2026-11-20,08:16:00,T2,ITM-2,\"DRY,1,10,cash\n" + Row(3) + Row(4)).Replace("\n", newline);
+
+        var rows = Parse(text);
+
+        rows.Should().HaveCount(2, "the rows after the quote are inside its cell");
+        rows[0].Ok.Should().BeTrue();
+        var broken = rows[1];
+        broken.Line.Should().Be(3);
+        broken.Unclosed.Should().Be(new OpsConsole.Core.Shared.Csv.UnclosedQuote(3, 5));
+        broken.Errors.Should().ContainSingle().Which.Should().Be(new RowError("quote",
+            "a quote opened on line 3 is never closed, so lines 3–5 were read as one cell, not as rows"), "not a misleading column count");
+        broken.Cells[^1].Length.Should().BeLessThanOrEqualTo(201, "the swallowed rest of the file is cut short");
+    }
+
+    [Fact]
+    public void AQuoteThatNeverCloses_LaterInARecordThatSpansLines_IsNamedAtItsOwnLine()
+    {
+        var rows = Parse(Header + "2026-11-20,08:16:00,T2,ITM-2,\"two\nlines\",1,2.50,\"card\n" + Row(3));
+        rows.Single().Line.Should().Be(2, "the record begins on line 2");
+        rows.Single().Unclosed.Should().Be(new OpsConsole.Core.Shared.Csv.UnclosedQuote(3, 4), "its second quoted cell opens on line 3");
+    }
+
+    [Fact]
+    public void AQuoteThatNeverCloses_InAHeaderRowOrASkippedRow_IsStillReported()
+    {
+        Parse("date,\"time\n" + Row(1) + Row(2)).Single().Unclosed.Should().Be(new OpsConsole.Core.Shared.Csv.UnclosedQuote(1, 3));
+        var skipping = ParserConfig.Default with { SkipRowsStartingWith = "#" };
+        Parse(Header + Row(1) + "\"# comment\n" + Row(2), skipping).Select(r => (r.Line, r.Unclosed is null)).Should().Equal((2, true), (3, false));
+        Parse(Header + Row(1) + "# a \"comment\"\n" + Row(2), skipping).Select(r => r.Line).Should().Equal(2, 4);
+    }
+
+    [Fact]
+    public void TextAfterAClosingQuote_IsNotAnUnclosedQuote()
+    {
+        var rows = Parse(Header + Row(1, "\"DRY\"x") + Row(2));
+        rows.Should().HaveCount(2).And.OnlyContain(r => r.Unclosed == null);
+        rows.Select(r => r.Line).Should().Equal(2, 3);
+    }
+
+    [Fact]
+    public void TestParse_ShowsTheUnclosedQuoteAsTheLastBadRow()
+    {
+        var result = TestParse.Run(new MemoryStream(Encoding.UTF8.GetBytes(Header + Row(1) + Row(2, "\"DRY") + Row(3))), ParserConfig.Default);
+        (result.TotalRows, result.BadRows).Should().Be((2, 1));
+        result.Rows[1].Errors.Single().Message.Should().StartWith("a quote opened on line 3 is never closed");
+    }
 }

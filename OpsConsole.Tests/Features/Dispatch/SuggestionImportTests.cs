@@ -55,4 +55,31 @@ public sealed class SuggestionImportTests
         await (await supervisor.PostAsync("/api/suggestions/import", new StringContent("{}", Encoding.UTF8, "application/json")))
             .ShouldBeValidationProblemAsync("Content-Type");
     }
+
+    [Fact]
+    public async Task AQuoteThatNeverCloses_ImportsNothing_AndNamesTheLineItOpenedOn()
+    {
+        await using var app = new OpsAppFactory();
+        using var supervisor = await app.ClientAsAsync("supervisor");
+        var csv = "from_station_id,to_station_id,qty,reason\n1,2,3,ok\n4,5,6,\"never closed\n7,8,9,swallowed\n";
+        var problem = await (await supervisor.PostAsync("/api/suggestions/import", Csv(csv))).ShouldBeValidationProblemAsync("line 3: quote");
+        problem.GetProperty("errors").GetProperty("line 3: quote")[0].GetString()
+            .Should().Be("A quote opened on line 3 is never closed, so lines 3–4 were read as one cell, not as rows.");
+        (await supervisor.GetFromJsonAsync<JsonElement>("/api/suggestions")).GetArrayLength().Should().Be(0, "not 2 of 3 rows");
+
+        // In a column the import does not read, too.
+        var extra = "from_station_id,to_station_id,qty,reason,note\n1,2,3,ok,\"open\n4,5,6,fine,x\n";
+        await (await supervisor.PostAsync("/api/suggestions/import", Csv(extra))).ShouldBeValidationProblemAsync("line 2: quote");
+    }
+
+    [Fact]
+    public async Task LineNumbers_AreTheFilesOwn_BlankLinesCount_AndARecordSpanningLinesIsAtItsFirst()
+    {
+        await using var app = new OpsAppFactory();
+        using var supervisor = await app.ClientAsAsync("supervisor");
+        var csv = "\nfrom_station_id,to_station_id,qty,reason\n\n5,5,1,same station\n1,2,3,\"two\nlines\"\n\nx,2,1,bad number\n";
+        var problem = await (await supervisor.PostAsync("/api/suggestions/import", Csv(csv))).ShouldBeValidationProblemAsync("line 4: to_station_id");
+        problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["line 4: to_station_id", "line 8: from_station_id"]);
+        await (await supervisor.PostAsync("/api/suggestions/import", Csv("\n\nfrom,to,qty\n1,2,3\n"))).ShouldBeValidationProblemAsync("line 3: header");
+    }
 }

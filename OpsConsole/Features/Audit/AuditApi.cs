@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Csv;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Results;
@@ -49,8 +50,10 @@ public static class AuditApi
         var rows = 0;
         await foreach (var e in log.StreamAsync(filter, ct))
         {
-            csv.WriteRecord(new AuditCsvRow(e.Id, e.OccurredAt.ToString("O", CultureInfo.InvariantCulture), e.Actor, e.Module, e.Action,
-                e.EntityType, e.EntityId, e.Before, e.After));
+            // Every text column through the formula rule (ADR 0014): user names, entity ids and details come from outside.
+            csv.WriteRecord(new AuditCsvRow(e.Id, e.OccurredAt.ToString("O", CultureInfo.InvariantCulture), CsvCells.Neutralise(e.Actor)!,
+                CsvCells.Neutralise(e.Module)!, CsvCells.Neutralise(e.Action)!, CsvCells.Neutralise(e.EntityType)!, CsvCells.Neutralise(e.EntityId),
+                CsvCells.Neutralise(e.Before), CsvCells.Neutralise(e.After)));
             await csv.NextRecordAsync();
             if (++rows % 1000 == 0)
             {
