@@ -20,10 +20,12 @@ public sealed class SharedRulesTests
         (JobScheduleStore.ValidateCron(cron) is null).Should().Be(valid);
 
     [Fact]
-    public void PolicyTable_CoversEveryRole_AndAdminMayDoEverything()
+    public void PolicyTable_CoversEveryRole_AndAdminMayDoEverythingButClaimTasks()
     {
         OpsPolicies.RolesByPolicy.Values.SelectMany(r => r).Should().OnlyContain(r => OpsRoles.IsKnown(r));
-        OpsPolicies.RolesByPolicy.Keys.Should().OnlyContain(p => OpsPolicies.Allows(p, OpsRoles.Admin));
+        OpsPolicies.RolesByPolicy.Keys.Where(p => p != OpsPolicies.Dispatch).Should().OnlyContain(p => OpsPolicies.Allows(p, OpsRoles.Admin));
+        OpsPolicies.Allows(OpsPolicies.Dispatch, OpsRoles.Admin).Should().BeFalse("a claim by an admin would take a task off a real worker's queue (ADR 0017)");
+        OpsPolicies.Allows(OpsPolicies.Dispatch, OpsRoles.Supervisor).Should().BeFalse();
         OpsPolicies.Allows(OpsPolicies.Read, OpsRoles.Viewer).Should().BeTrue();
         OpsPolicies.Allows(OpsPolicies.Operate, OpsRoles.Viewer).Should().BeFalse();
         OpsPolicies.Allows(OpsPolicies.Supervise, OpsRoles.Operator).Should().BeFalse();
