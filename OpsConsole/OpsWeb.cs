@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using OpsConsole.Core.Shared.Data;
 using MudBlazor.Services;
@@ -20,11 +19,11 @@ using OpsConsole.Infrastructure.Auth;
 using OpsConsole.Infrastructure.Database;
 using OpsConsole.Infrastructure.Events;
 using OpsConsole.Infrastructure.Health;
+using OpsConsole.Infrastructure.Http;
 using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Infrastructure.Upstreams;
 using OpsConsole.Simulators;
 using Quartz;
-using Scalar.AspNetCore;
 
 namespace OpsConsole;
 
@@ -48,7 +47,7 @@ public static class OpsWeb
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHttpContextAccessor();
-        services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>();
+        services.AddOpsKeyRing(configuration);
         services.AddMemoryCache();
         services.AddOpsAuthentication(configuration);
         services.AddAntiforgery();
@@ -59,6 +58,9 @@ public static class OpsWeb
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpsOpenApi();
+        services.AddSingleton(OperationsAccess.Read(configuration, builder.Environment));
+        services.AddForwardedProxies(configuration);
+        services.AddRequestLimits(configuration);
 
         services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
         if (configuration["Redis:Backplane"] is { Length: > 0 } redis)
@@ -140,6 +142,9 @@ public static class OpsWeb
 
     public static WebApplication MapOpsEndpoints(this WebApplication app)
     {
+        KeyRingProtection.WarnWhenUnencrypted(app);
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         if (!app.Environment.IsDevelopment())
         {
@@ -151,14 +156,12 @@ public static class OpsWeb
         app.UseMiddleware<CrossSiteGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();
         app.MapOpsHealth();
-        app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
-        app.MapOpenApi();
-        // Offline-friendly: no web fonts, no hosted AI agent or client generator buttons.
-        app.MapScalarApiReference("/api-docs", o => o.WithTitle("OpsConsole API").DisableDefaultFonts().DisableAgent().HideClientButton().HideDeveloperTools());
+        app.MapOperationsEndpoints();
 
         var api = app.MapGroup("/api").DisableAntiforgery();
         api.MapAuthApi();
@@ -166,9 +169,6 @@ public static class OpsWeb
         api.MapUsersApi();
         api.MapSchedulerApi();
         api.MapSimulatorsApi();
-        // Unknown API routes answer a ProblemDetails 404, not the not-found page.
-        api.MapFallback(() => Results.Problem("No such API endpoint.", statusCode: StatusCodes.Status404NotFound)).AllowAnonymous()
-            .ExcludeFromDescription();
 
         app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapSimulators();

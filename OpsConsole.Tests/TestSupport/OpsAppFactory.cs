@@ -41,6 +41,11 @@ public class OpsAppFactory : WebApplicationFactory<Program>
             ["Resilience:MaxRetryAttempts"] = "1",
             ["Resilience:AttemptTimeoutSeconds"] = "2",
             ["Resilience:TotalTimeoutSeconds"] = "3",
+            // Tests run outside Development, where these are closed by default (OperationsEndpointsTests checks that).
+            ["Operations:Metrics"] = "Anonymous",
+            ["Operations:ApiDocs"] = "Anonymous",
+            // Tests that are not about rate limits may call an endpoint more often than a person would (RequestLimitsTests set their own).
+            ["RateLimits:UpstreamCallBurst"] = "10000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

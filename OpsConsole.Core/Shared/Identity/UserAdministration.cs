@@ -44,7 +44,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
     {
         var errors = new FieldErrors()
             .Required("user_name", request.UserName, MaxUserNameLength)
-            .MaxLength("displayName", request.DisplayName, MaxDisplayNameLength)
+            .MaxLength("display_name", request.DisplayName, MaxDisplayNameLength)
             .Required("password", request.Password, 128);
         ValidateRoles(errors, request.Roles);
         if (errors.Any)
@@ -261,11 +261,22 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, TimeProvider
         });
     }
 
+    /// <summary>
+    /// Identity's refusals under the field each one is about (a bad user name under user_name, not under the field the
+    /// call was about), in words a person knows.
+    /// </summary>
     private static OpsResult<T> IdentityErrors<T>(IdentityResult result, string field) =>
-        OpsResult<T>.Invalid(new Dictionary<string, string[]>
-        {
-            [field] = result.Errors.Select(e => e.Description).ToArray(),
-        });
+        OpsResult<T>.Invalid(result.Errors
+            .Select(e => e.Code switch
+            {
+                nameof(IdentityErrorDescriber.InvalidUserName) =>
+                    ("user_name", "user_name may contain only letters, digits and - . _ @ + (no spaces)."),
+                nameof(IdentityErrorDescriber.DuplicateUserName) => ("user_name", "user_name is taken by another user."),
+                _ when e.Code.StartsWith("Password", StringComparison.Ordinal) => ("password", e.Description),
+                _ => (field, e.Description),
+            })
+            .GroupBy(e => e.Item1, e => e.Item2)
+            .ToDictionary(g => g.Key, g => g.Distinct().ToArray()));
 
     private static UserSummary ToSummary(OpsUser user, IReadOnlyList<string> roles, DateTimeOffset now) =>
         new(user.Id, user.UserName!, user.DisplayName, roles, user.IsDisabled, user.LockoutEnd > now, user.CreatedAt);

@@ -54,7 +54,8 @@ public sealed class AuthApiTests(SharedApp app) : IClassFixture<SharedApp>
         }
         var locked = await client.PostAsJsonAsync("/api/auth/login", new { username = "supervisor", password = OpsAppFactory.Password });
         locked.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        (await locked.Content.ReadAsStringAsync()).Should().Contain("locked");
+        (await locked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()
+            .Should().Be("Wrong user name or password.", "the caller is not told the account exists and is locked");
         using var admin = await own.ClientAsAsync("admin");
         var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?text=supervisor&entity=User");
         log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).Should().ContainSingle(a => a == "auth.lockout");

@@ -249,7 +249,7 @@ public sealed class EtlApiTests
         huge.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         (await admin.PostAsync("/api/branches/B001/test-parse", huge)).StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
         (await admin.GetAsync($"/api/files/{Guid.NewGuid()}/download")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await admin.GetAsync("/api/files/..%2F..%2Fetc%2Fpasswd/download")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        await (await admin.GetAsync("/api/files/..%2F..%2Fetc%2Fpasswd/download")).ShouldBeValidationProblemAsync("id");
         await using var db = OpsDatabase.Create(app.Database);
         (await db.EtlRecords.CountAsync()).Should().Be(0, "test parse stores nothing");
     }

@@ -62,13 +62,14 @@ public sealed class UsersApiTests(SharedApp app) : IClassFixture<SharedApp>
 
         using var anonymous = app.CreateClient();
         var refused = await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "rotating", password = "rotating-5678" });
-        (await refused.Content.ReadAsStringAsync()).Should().Contain("disabled");
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("Wrong user name or password.", "a disabled account is not told apart");
         (await admin.PostAsync("/api/users/rotating/enable", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "rotating", password = "rotating-5678" })).StatusCode.Should().Be(HttpStatusCode.OK);
 
         var log = await admin.GetFromJsonAsync<JsonElement>("/api/audit?entity=User&text=rotating&page_size=50");
         log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("action").GetString()).Should()
-            .BeEquivalentTo(["user.create", "user.set-roles", "user.reset-password", "user.disable", "user.enable"]);
+            .BeEquivalentTo(["user.create", "user.set-roles", "user.reset-password", "user.disable", "auth.refused", "user.enable"]);
     }
 
     [Fact]

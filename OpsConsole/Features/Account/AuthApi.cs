@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Identity;
-using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Identity;
-using OpsConsole.Core.Shared.Telemetry;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
 
@@ -26,7 +24,7 @@ public static class AuthApi
     private static Ok<MeResponse> Me(HttpContext http) => TypedResults.Ok(new MeResponse(http.User.Identity!.Name!, http.User.ToActor().Roles));
 
     private static async Task<Results<Ok<LoginResponse>, ValidationProblem, SignInRefused>> LoginAsync(LoginRequest request, UserManager<OpsUser> users,
-        SignInManager<OpsUser> signIn, ApiTokenIssuer tokens, OpsMetrics metrics, AuditLog audit)
+        PasswordSignIn passwords, ApiTokenIssuer tokens, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > UserAdministration.MaxUserNameLength)
         {
@@ -36,41 +34,17 @@ public static class AuthApi
         {
             return ApiResults.Invalid("password", "password is required (at most 128 characters).");
         }
-        var user = await users.FindByNameAsync(request.Username.Trim());
-        if (user is null)
+        if (await passwords.CheckAsync(request.Username, request.Password, "api", ct) is not { } user)
         {
-            metrics.SignInFailures.Add(1);
-            return Refused("Wrong user name or password.");
-        }
-        var wasLocked = await users.IsLockedOutAsync(user);
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (check.IsLockedOut)
-        {
-            metrics.SignInFailures.Add(1);
-            if (!wasLocked)
-            {
-                await audit.RecordLockoutAsync(user.UserName!, "api");
-            }
-            return Refused("This account is locked after too many failed sign-ins. Try again later or ask an admin to reset it.");
-        }
-        if (check.IsNotAllowed)
-        {
-            metrics.SignInFailures.Add(1);
-            return Refused("This account is disabled.");
-        }
-        if (!check.Succeeded)
-        {
-            metrics.SignInFailures.Add(1);
-            return Refused("Wrong user name or password.");
+            return new SignInRefused(PasswordSignIn.Refusal);
         }
         var (token, expires) = await tokens.IssueAsync(user);
         return TypedResults.Ok(new LoginResponse(token, expires, [.. await users.GetRolesAsync(user)]));
     }
 
-    private static SignInRefused Refused(string detail) => new(detail);
 }
 
-/// <summary>401 from the sign-in itself: wrong name or password, locked or disabled.</summary>
+/// <summary>401 from the sign-in itself, the same for a wrong name or password and a locked or disabled account.</summary>
 public sealed class SignInRefused(string detail) : ProblemResult(StatusCodes.Status401Unauthorized, "Sign-in refused", detail, null), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status401Unauthorized);

@@ -23,7 +23,7 @@ public static class DispatchApi
         group.MapPost("/suggestions", SubmitSuggestionsAsync).AllowedFor(OpsPolicies.PostSuggestions).TakesBody<NewSuggestionRequest>()
             .WithSummary("Post one suggestion, or an array of them (all or nothing); 201 with what was stored, in the shape sent");
         group.MapPost("/task/approve", ApproveSuggestionAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Approve a suggestion: it becomes a ready task");
-        group.MapPost("/suggestions/{id:long}/reject", RejectSuggestionAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Reject a suggestion with a reason");
+        group.MapPost("/suggestions/{id}/reject", RejectSuggestionAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Reject a suggestion with a reason");
         group.MapPost("/suggestions/bulk-approve", BulkApproveAsync).AllowedFor(OpsPolicies.Supervise)
             .WithSummary("Approve many suggestions, by ids or by a filter resolved now");
         group.MapPost("/suggestions/bulk-reject", BulkRejectAsync).AllowedFor(OpsPolicies.Supervise)
@@ -33,9 +33,9 @@ public static class DispatchApi
             .WithSummary("Import suggestions from CSV (text/csv body or a multipart 'file'); all or nothing, with a report of bad rows");
         group.MapPost("/dispatch/next", ClaimNextTaskAsync).AllowedFor(OpsPolicies.Dispatch)
             .WithSummary("The oldest ready task, assigned to this worker (404 when none is ready)");
-        group.MapPost("/task/{id:long}/complete", CompleteTaskAsync).AllowedFor(OpsPolicies.Dispatch).TakesOptionalBody<WorkerRequest>()
+        group.MapPost("/task/{id}/complete", CompleteTaskAsync).AllowedFor(OpsPolicies.Dispatch).TakesOptionalBody<WorkerRequest>()
             .WithSummary("Complete an assigned task; the body may name the worker, or be empty as in the seed");
-        group.MapPost("/task/{id:long}/unassign", UnassignTaskAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Take a stuck task back to ready");
+        group.MapPost("/task/{id}/unassign", UnassignTaskAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Take a stuck task back to ready");
         group.MapGet("/tasks", ListTasksAsync).AllowedFor(OpsPolicies.Read).WithSummary("Tasks, newest first, filtered and paged");
         group.MapGet("/stations", ListStationsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Known station names");
         group.MapPut("/stations", UpsertStationsAsync).AllowedFor(OpsPolicies.Supervise).WithSummary("Add or rename stations (an array of {id, name})");
@@ -99,7 +99,7 @@ public static class DispatchApi
         BulkDecisionRequest request, DispatchService dispatch, HttpContext http, CancellationToken ct) =>
         (await dispatch.DecideBulkAsync(http.User.ToActor(), request.ToInput(), approve: false, ct)).ToHttp(o => TypedResults.Ok(DecisionResponse.From(o)));
 
-    private static async Task<Results<Created<SuggestionsImportedResponse>, ValidationProblem, TooLargeProblem>> ImportSuggestionsAsync(HttpContext http,
+    private static async Task<Results<Created<SuggestionsImportedResponse>, ValidationProblem, UploadRefusedProblem>> ImportSuggestionsAsync(HttpContext http,
         SuggestionCsvImport import, CancellationToken ct)
     {
         var read = await UploadReader.ReadAsync(http.Request, SuggestionCsvImport.MaxBytes, ct);
@@ -107,9 +107,9 @@ public static class DispatchApi
         {
             return invalid;
         }
-        if (read.TooLarge is { } tooLarge)
+        if (read.Refused is { } refused)
         {
-            return tooLarge;
+            return refused;
         }
         await using var upload = read.Upload!;
         var result = await import.ImportAsync(http.User.ToActor(), upload.Content, ct);

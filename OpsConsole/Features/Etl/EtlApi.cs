@@ -5,6 +5,7 @@ using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Results;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Infrastructure.Http;
 
 namespace OpsConsole.Features.Etl;
 
@@ -18,13 +19,13 @@ public static class EtlApi
     public static void MapEtlApi(this IEndpointRouteBuilder api)
     {
         var jobs = api.MapGroup("/jobs").WithTags("ETL jobs");
-        jobs.MapPost("/fetch", FetchJobAsync).AllowedFor(OpsPolicies.Operate)
+        jobs.MapPost("/fetch", FetchJobAsync).AllowedFor(OpsPolicies.Operate).LimitedAsUpstreamCall("etl-fetch")
             .WithSummary("Queue (branch, pos, date): 202 when queued now; 200 with the existing job when it is queued, running or already succeeded (force, admins only, reruns it)");
         jobs.MapGet("/", ListJobsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Jobs, filtered, sorted and paged (newest work date first)");
-        jobs.MapGet("/{id:guid}", GetJobAsync).AllowedFor(OpsPolicies.Read).WithSummary("A job with its file list, chosen files, downloaded files and logs");
-        jobs.MapPost("/{id:guid}/retry", RetryJobAsync).AllowedFor(OpsPolicies.Administer)
+        jobs.MapGet("/{id}", GetJobAsync).AllowedFor(OpsPolicies.Read).WithSummary("A job with its file list, chosen files, downloaded files and logs");
+        jobs.MapPost("/{id}/retry", RetryJobAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Queue a failed or cancelled job again (force=true also reruns a succeeded one)");
-        jobs.MapPost("/{id:guid}/cancel", CancelJobAsync).AllowedFor(OpsPolicies.Administer)
+        jobs.MapPost("/{id}/cancel", CancelJobAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Cancel a queued job, or ask a running one to stop (it stores nothing)");
         jobs.MapPost("/bulk-retry", BulkRetryJobsAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Retry failed/cancelled jobs by ids or by a filter resolved now (force also reruns succeeded ones)");
@@ -33,7 +34,7 @@ public static class EtlApi
 
         var missing = api.MapGroup("/missing").WithTags("ETL missing data");
         missing.MapGet("/", ListMissingDataAsync).AllowedFor(OpsPolicies.Read).WithSummary("{branch: {pos: [dates]}} with no data in the range (the last 30 days by default)");
-        missing.MapPost("/run", RunMissingDataAsync).AllowedFor(OpsPolicies.Administer)
+        missing.MapPost("/run", RunMissingDataAsync).AllowedFor(OpsPolicies.Administer).LimitedAsUpstreamCall("etl-missing-run")
             .WithSummary("Queue jobs for the cells given (the seed's branches_missing) or matching a filter; 202 with their ids");
 
         var branches = api.MapGroup("/branches").WithTags("ETL branches");
@@ -41,14 +42,15 @@ public static class EtlApi
         branches.MapPost("/", UpsertBranchAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Create (201) or update (200) a branch; on an update, fields left out keep their values");
         branches.MapPost("/{id}/test-parse", TestParseBranchAsync).AllowedFor(OpsPolicies.Administer).DisableAntiforgery()
+            .LimitedAsUpstreamCall("etl-test-parse")
             .TakesBody<IFormFile>("multipart/form-data", "text/csv")
             .WithSummary("Parse a sample (multipart 'file' with an optional 'parser_config' draft, or a text/csv body) with the branch's config; nothing is stored");
 
         var files = api.MapGroup("/files").WithTags("ETL files");
         files.MapGet("/", ListFilesAsync).AllowedFor(OpsPolicies.Read).WithSummary("The raw files of a job or a branch (the newest 1,000)");
-        files.MapGet("/{id:guid}/download", DownloadFileAsync).AllowedFor(OpsPolicies.Read).WithSummary("A raw file as the host sent it")
+        files.MapGet("/{id}/download", DownloadFileAsync).AllowedFor(OpsPolicies.Read).WithSummary("A raw file as the host sent it")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
-        files.MapGet("/{id:guid}/preview", PreviewFileAsync).AllowedFor(OpsPolicies.Read).WithSummary("The first 50 rows as parsed");
+        files.MapGet("/{id}/preview", PreviewFileAsync).AllowedFor(OpsPolicies.Read).WithSummary("The first 50 rows as parsed");
 
         var records = api.MapGroup("/records").WithTags("ETL records");
         records.MapGet("/", ListRecordsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Records by date range, branch, POS and item, paged");
@@ -141,7 +143,7 @@ public static class EtlApi
         };
     }
 
-    private static async Task<Results<Ok<TestParseResponse>, ValidationProblem, NotFoundProblem, TooLargeProblem>> TestParseBranchAsync(string id,
+    private static async Task<Results<Ok<TestParseResponse>, ValidationProblem, NotFoundProblem, UploadRefusedProblem>> TestParseBranchAsync(string id,
         HttpContext http, EtlBranches branches, EtlOptions options, CancellationToken ct)
     {
         if (await branches.FindAsync(id, ct) is not { } branch)
@@ -153,9 +155,9 @@ public static class EtlApi
         {
             return invalid;
         }
-        if (read.TooLarge is { } tooLarge)
+        if (read.Refused is { } refused)
         {
-            return tooLarge;
+            return refused;
         }
         await using var upload = read.Upload!;
         var config = branch.Parser;

@@ -4,18 +4,22 @@ using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Yard;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Infrastructure.Http;
 
 namespace OpsConsole.Features.Yard;
 
 /// <summary>The seed roadmap's admin/dev API for the yard: the unified view, poll now, manual patch and delete, rules and settings.</summary>
 public static class YardApi
 {
+    /// <summary>The rate limit's name for "poll now", shared with the hostler page's button.</summary>
+    public const string PollNowCall = "yard-poll";
+
     public static void MapYardApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/yard").WithTags("Yard");
         group.MapGet("/snapshot", GetSnapshotAsync).AllowedFor(OpsPolicies.Read)
             .WithSummary("The unified view (hostlers with current task and queue, the workbasket, rule findings) and the poller's status");
-        group.MapPost("/poll", PollNowAsync).AllowedFor(OpsPolicies.Operate)
+        group.MapPost("/poll", PollNowAsync).AllowedFor(OpsPolicies.Operate).LimitedAsUpstreamCall(PollNowCall)
             .WithSummary("Run one poll cycle now (after any running one) and return what it did; 502 when the yard system could not be read");
         group.MapPatch("/tasks/{id}", PatchTaskAsync).AllowedFor(OpsPolicies.Operate).TakesBody<YardTaskPatchRequest>()
             .WithSummary("Change fields of a task in the yard system: priority, hostler_id (null: back to the workbasket), destination, origin, notes (audited)");

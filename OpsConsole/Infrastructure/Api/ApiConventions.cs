@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
+using OpsConsole.Core.Shared.Identity;
 
 namespace OpsConsole.Infrastructure.Api;
 
@@ -18,9 +19,9 @@ public static class ApiConventions
             new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), Problem),
             new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(ProblemDetails), Problem));
 
-    /// <summary>Any signed-in caller, whatever the role (401 without a sign-in).</summary>
+    /// <summary>Any signed-in caller whose account is still enabled and unchanged, whatever the role (401 without a sign-in).</summary>
     public static TBuilder SignedIn<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization().WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), Problem));
+        builder.RequireAuthorization(OpsPolicies.SignedIn).WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), Problem));
 
     /// <summary>
     /// Documents the body of a handler that reads it itself (one object or many, an optional body, CSV, multipart): for

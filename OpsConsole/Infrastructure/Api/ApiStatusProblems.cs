@@ -7,7 +7,9 @@ namespace OpsConsole.Infrastructure.Api;
 
 /// <summary>
 /// The not-found page is for people. API and hub requests skip it, and an error status with no body (401 from the
-/// challenge, 403, 405) gets a ProblemDetails body, so that every API answer says what went wrong.
+/// challenge, 403, routing's 404, 405 and 415) gets a ProblemDetails body, so that every API answer says what went wrong.
+/// There is no catch-all API route on purpose: routing itself tells an unknown path (404) from a known one called with
+/// the wrong method (405) or body type (415).
 /// Non-GET page requests skip it too: re-executing a form post as the not-found page would make no sense.
 /// </summary>
 public sealed class ApiStatusProblems(RequestDelegate next, IProblemDetailsService problems)
@@ -33,7 +35,9 @@ public sealed class ApiStatusProblems(RequestDelegate next, IProblemDetailsServi
                     {
                         StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token from POST /api/auth/login.",
                         StatusCodes.Status403Forbidden => "Your role may not do this.",
+                        StatusCodes.Status404NotFound when context.GetEndpoint() is null => "No such API endpoint.",
                         StatusCodes.Status405MethodNotAllowed => "This endpoint does not take that HTTP method.",
+                        StatusCodes.Status415UnsupportedMediaType => "This endpoint does not take a body of that Content-Type (send application/json).",
                         _ => ReasonPhrases.GetReasonPhrase(context.Response.StatusCode),
                     },
                 },

@@ -51,6 +51,16 @@ public sealed class BadRequestHandler(IProblemDetailsService problems) : IExcept
         {
             return ("body", "The body must be JSON (Content-Type: application/json).");
         }
+        if (text.StartsWith("Failed to bind parameter", StringComparison.Ordinal) && quoted.Length > 3)
+        {
+            var kind = quoted[1].Split(' ')[0] switch
+            {
+                "Guid" => "an id like 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+                "int" or "long" or "Int32" or "Int64" => "a whole number",
+                var other => $"a {other}",
+            };
+            return (field2, $"{field2} must be {kind}; '{quoted[3]}' is not.");
+        }
         return (field2, text);
     }
 }

@@ -29,11 +29,16 @@ public abstract class ProblemResult : IResult, IStatusCodeHttpResult, IValueHttp
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;
+        AddHeaders(httpContext.Response.Headers);
         var problems = httpContext.RequestServices.GetService<IProblemDetailsService>();
         if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = Value }))
         {
             await httpContext.Response.WriteAsJsonAsync(Value, Value.GetType(), options: null, contentType: ContentType);
         }
+    }
+
+    protected virtual void AddHeaders(IHeaderDictionary headers)
+    {
     }
 
     protected static void Describe(EndpointBuilder builder, int status) =>
@@ -52,11 +57,34 @@ public sealed class ConflictProblem(string detail) : ProblemResult(StatusCodes.S
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
 }
 
-/// <summary>413: the upload is larger than the endpoint takes.</summary>
-public sealed class TooLargeProblem(string detail) : ProblemResult(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", detail, null),
-    IEndpointMetadataProvider
+/// <summary>An upload that is not read: 413 when it is larger than the endpoint takes, 429 (with Retry-After) when too many wait.</summary>
+public sealed class UploadRefusedProblem : ProblemResult, IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status413PayloadTooLarge);
+    private readonly int? _retryAfterSeconds;
+
+    private UploadRefusedProblem(int status, string title, string detail, int? retryAfterSeconds) : base(status, title, detail, null) =>
+        _retryAfterSeconds = retryAfterSeconds;
+
+    public static UploadRefusedProblem TooLarge(long maxBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", $"The file is larger than {maxBytes / 1024 / 1024} MB.", null);
+
+    public static UploadRefusedProblem TooMany(int retryAfterSeconds) =>
+        new(StatusCodes.Status429TooManyRequests, "Too many requests.",
+            $"Too many uploads are being read or waiting their turn. Try again in {retryAfterSeconds} s.", retryAfterSeconds);
+
+    protected override void AddHeaders(IHeaderDictionary headers)
+    {
+        if (_retryAfterSeconds is { } seconds)
+        {
+            headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        Describe(builder, StatusCodes.Status413PayloadTooLarge);
+        Describe(builder, StatusCodes.Status429TooManyRequests);
+    }
 }
 
 /// <summary>502: the upstream system this request needed failed or refused; nothing was changed here.</summary>

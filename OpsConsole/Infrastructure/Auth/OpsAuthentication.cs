@@ -29,10 +29,11 @@ public static class OpsAuthentication
             .AddBearerToken(IdentityConstants.BearerScheme, o =>
             {
                 o.BearerTokenExpiration = TimeSpan.FromHours(configuration.GetValue("Auth:TokenHours", 8.0));
-                // Browsers cannot set headers on WebSockets, so SignalR sends the token in the query string there.
+                // The scheme name is case-insensitive (RFC 9110), which Identity's handler does not allow for. Browsers
+                // cannot set headers on WebSockets, so SignalR sends the token in the query string there.
                 o.Events.OnMessageReceived = ctx =>
                 {
-                    ctx.Token ??= HubToken(ctx.Request);
+                    ctx.Token ??= BearerToken(ctx.Request) ?? HubToken(ctx.Request);
                     return Task.CompletedTask;
                 };
             })
@@ -53,6 +54,11 @@ public static class OpsAuthentication
             // API and hub callers get status codes, people get the sign-in page.
             o.Events.OnRedirectToLogin = ctx => StatusOrRedirect(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => StatusOrRedirect(ctx, StatusCodes.Status403Forbidden);
+            o.Events.OnRedirectToReturnUrl = ctx =>
+            {
+                ctx.Response.Redirect(LocalReturnUrl.From(ctx.RedirectUri));
+                return Task.CompletedTask;
+            };
         });
         // Cookies are re-checked against the account as often as pages and tokens are (Auth:AccountCheckSeconds).
         services.AddOptions<SecurityStampValidatorOptions>().Configure<AccountCheckOptions>((o, check) => o.ValidationInterval = check.CheckEvery);
@@ -66,13 +72,22 @@ public static class OpsAuthentication
             {
                 o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles).AddRequirements(ActiveAccountRequirement.Instance));
             }
+            // [Authorize] without a policy (and RequireAuthorization()) also refuses a disabled or changed account.
+            o.DefaultPolicy = o.GetPolicy(OpsPolicies.SignedIn)!;
         });
         services.AddCascadingAuthenticationState();
         services.AddScoped<CircuitAccountCheck>();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(sp => sp.GetRequiredService<CircuitAccountCheck>());
         services.AddScoped<ApiTokenIssuer>();
+        services.AddScoped<PasswordSignIn>();
         return services;
     }
+
+    private static string? BearerToken(HttpRequest request) =>
+        System.Net.Http.Headers.AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header)
+        && header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && header.Parameter is { Length: > 0 } token
+            ? token
+            : null;
 
     private static string? HubToken(HttpRequest request) =>
         request.Path.StartsWithSegments("/hubs") && request.Query.TryGetValue("access_token", out var token) && token.Count > 0 ? token[0] : null;
