@@ -88,30 +88,96 @@ public sealed record ParserConfig
         }
     }
 
-    /// <summary>Parses and validates JSON from an editor or the API; errors name the field.</summary>
+    /// <summary>
+    /// Parses and validates JSON from an editor or the API. Every problem is reported at once, each under its field
+    /// (`parser_config.columns.amount`) and in words a person knows: "must be a whole number", not a .NET type name.
+    /// </summary>
     public static OpsResult<ParserConfig> Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
             return OpsResult<ParserConfig>.Ok(Default);
         }
-        ParserConfig? config;
+        JsonDocument document;
         try
         {
-            config = JsonSerializer.Deserialize<ParserConfig>(json, Json);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException ex)
         {
-            var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : "." + ex.Path.TrimStart('$', '.');
-            return OpsResult<ParserConfig>.Invalid("parser_config" + path, $"parser_config{path} is not valid: {ex.Message.Split(" Path:")[0]}");
+            return OpsResult<ParserConfig>.Invalid("parser_config",
+                $"parser_config is not valid JSON (line {ex.LineNumber + 1}, character {ex.BytePositionInLine + 1}): check the commas, quotes and braces there.");
         }
-        if (config is null)
+        using (document)
         {
-            return OpsResult<ParserConfig>.Invalid("parser_config", "parser_config must be a JSON object.");
+            var errors = new FieldErrors();
+            Shape.Check(document.RootElement, "parser_config", errors);
+            if (errors.Any)
+            {
+                return errors.ToResult<ParserConfig>();
+            }
+            var config = document.RootElement.Deserialize<ParserConfig>(Json)!;
+            config.Validate(errors, "parser_config.");
+            return errors.Any ? errors.ToResult<ParserConfig>() : OpsResult<ParserConfig>.Ok(config);
         }
-        var errors = new FieldErrors();
-        config.Validate(errors, "parser_config.");
-        return errors.Any ? errors.ToResult<ParserConfig>() : OpsResult<ParserConfig>.Ok(config);
+    }
+
+    /// <summary>What each field of the JSON must be, so that wrong types are all named before anything is read.</summary>
+    private sealed record Shape(JsonValueKind Kind, bool Nullable, string Expected, IReadOnlyDictionary<string, Shape>? Fields = null, string[]? Choices = null)
+    {
+        private static readonly Shape Text = new(JsonValueKind.String, false, "text in quotes");
+        private static readonly Shape TextOrNull = new(JsonValueKind.String, true, "text in quotes, or null");
+        private static readonly Shape Whole = new(JsonValueKind.Number, false, "a whole number");
+        private static readonly Shape Column = new(JsonValueKind.Number, false, "a column number (the first column is 0)");
+        private static readonly Shape OptionalColumn = new(JsonValueKind.Number, true, "a column number (the first column is 0), or null when the files have none");
+        private static readonly Shape YesNo = new(JsonValueKind.True, false, "true or false");
+
+        private static readonly Shape Root = new(JsonValueKind.Object, false, "an object such as { \"delimiter\": \";\" }", new Dictionary<string, Shape>
+        {
+            ["delimiter"] = Text, ["header_rows"] = Whole, ["encoding"] = Text, ["date_format"] = Text, ["time_format"] = Text,
+            ["decimal_separator"] = Text, ["trim_cells"] = YesNo, ["strip_from_numbers"] = Text, ["uppercase_item_codes"] = YesNo,
+            ["skip_rows_starting_with"] = TextOrNull,
+            ["bad_rows"] = new(JsonValueKind.String, false, "\"fail\" or \"skip\"", Choices: ["fail", "skip"]),
+            ["columns"] = new(JsonValueKind.Object, false, "an object of column numbers", new Dictionary<string, Shape>
+            {
+                ["date"] = Column, ["time"] = OptionalColumn, ["tnsc"] = Column, ["item_code"] = Column, ["department"] = OptionalColumn,
+                ["quantity"] = Column, ["amount"] = Column, ["payment_method"] = OptionalColumn,
+            }),
+        });
+
+        public static void Check(JsonElement element, string path, FieldErrors errors) => Root.CheckValue(element, path, errors);
+
+        private void CheckValue(JsonElement value, string path, FieldErrors errors)
+        {
+            var fits = value.ValueKind switch
+            {
+                JsonValueKind.Null => Nullable,
+                JsonValueKind.True or JsonValueKind.False => Kind == JsonValueKind.True,
+                JsonValueKind.Number => Kind == JsonValueKind.Number && value.TryGetInt32(out _),
+                JsonValueKind.String => Kind == JsonValueKind.String && (Choices is null || Choices.Contains(value.GetString())),
+                var kind => kind == Kind,
+            };
+            if (!fits)
+            {
+                errors.Add(path, $"{path} must be {Expected}.");
+                return;
+            }
+            if (Fields is null || value.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+            foreach (var property in value.EnumerateObject())
+            {
+                if (Fields.TryGetValue(property.Name, out var field))
+                {
+                    field.CheckValue(property.Value, $"{path}.{property.Name}", errors);
+                }
+                else
+                {
+                    errors.Add($"{path}.{property.Name}", $"{path}.{property.Name} is not a setting; the settings here are {string.Join(", ", Fields.Keys)}.");
+                }
+            }
+        }
     }
 
     public void Validate(FieldErrors errors, string prefix = "")
@@ -126,7 +192,7 @@ public sealed record ParserConfig
         }
         if (TryEncoding(Encoding) is null)
         {
-            errors.Add(prefix + "encoding", $"encoding '{Encoding}' is not known (utf-8, utf-16, iso-8859-1, windows-1252 …).");
+            errors.Add(prefix + "encoding", $"encoding '{Encoding}' is not a text encoding the console knows (utf-8, utf-16, iso-8859-1, windows-1252 …).");
         }
         foreach (var (field, index) in Columns.All())
         {
@@ -142,12 +208,12 @@ public sealed record ParserConfig
         }
         if (!IsUsableFormat(DateFormat, new DateTime(2026, 11, 23)) || !(DateFormat.Contains('d') && DateFormat.Contains('M') && DateFormat.Contains('y')))
         {
-            errors.Add(prefix + "date_format", "date_format must be a .NET date format such as yyyy-MM-dd or dd/MM/yyyy.");
+            errors.Add(prefix + "date_format", "date_format must be a date pattern such as yyyy-MM-dd or dd/MM/yyyy (d day, M month, y year).");
         }
         if (Columns.Time is not null && (!IsUsableFormat(TimeFormat, new DateTime(2026, 11, 23, 13, 45, 30))
             || !((TimeFormat.Contains('H') || TimeFormat.Contains('h')) && TimeFormat.Contains('m'))))
         {
-            errors.Add(prefix + "time_format", "time_format must be a .NET time format such as HH:mm:ss.");
+            errors.Add(prefix + "time_format", "time_format must be a time pattern such as HH:mm:ss or HH:mm (H hour, m minute, s second).");
         }
         if (DecimalSeparator is not ("." or ","))
         {

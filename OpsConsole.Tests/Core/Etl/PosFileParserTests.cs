@@ -90,6 +90,26 @@ public sealed class PosFileParserTests
     }
 
     [Fact]
+    public void ParserConfig_ReportsEveryProblemAtOnce_InWordsAPersonKnows()
+    {
+        var result = ParserConfig.Parse("""
+            {"header_rows": "two", "trim_cells": "yes", "columns": {"amount": 6.5, "time": null, "colour": 1}, "bad_rows": "ignore",
+             "delimiter": ";", "decimal_separator": ";", "date_format": "qqq"}
+            """);
+        var messages = result.Errors.SelectMany(e => e.Value).ToList();
+        result.Errors.Keys.Should().BeEquivalentTo(["parser_config.header_rows", "parser_config.trim_cells", "parser_config.columns.amount",
+            "parser_config.columns.colour", "parser_config.bad_rows"], "every wrong type and unknown field at once, before the values are judged");
+        messages.Should().Contain("parser_config.header_rows must be a whole number.")
+            .And.Contain("parser_config.bad_rows must be \"fail\" or \"skip\".");
+        messages.Should().NotContain(m => m.Contains("System.") || m.Contains("Int32") || m.Contains("JSON value could not"));
+
+        var values = ParserConfig.Parse("""{"delimiter": ";", "decimal_separator": ";", "date_format": "qqq", "header_rows": 99}""");
+        values.Errors.Keys.Should().BeEquivalentTo(["parser_config.decimal_separator", "parser_config.date_format", "parser_config.header_rows"]);
+
+        ParserConfig.Parse("{\"delimiter\": \";\",\n \"header_rows\" 2}").Errors["parser_config"].Single().Should().Contain("line 2");
+    }
+
+    [Fact]
     public void ParserConfig_RoundTripsThroughJson()
     {
         var config = EtlFileHostSimulator.ParserFor("B009");

@@ -82,4 +82,18 @@ public sealed class SuggestionImportTests
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["line 4: to_station_id", "line 8: from_station_id"]);
         await (await supervisor.PostAsync("/api/suggestions/import", Csv("\n\nfrom,to,qty\n1,2,3\n"))).ShouldBeValidationProblemAsync("line 3: header");
     }
+
+    [Fact]
+    public async Task UnknownStations_AreRefusedAtTheirLine_WhenTheDirectoryKnowsStations()
+    {
+        await using var app = new OpsAppFactory();
+        using var supervisor = await app.ClientAsAsync("supervisor");
+        (await supervisor.PutAsJsonAsync("/api/stations", new[] { new { id = 1, name = "Market St" }, new { id = 2, name = "Ferry Building" } }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        var csv = "from_station_id,to_station_id,qty,reason\n1,2,3,known\n1,77,2,typo\n88,2,1,typo too\n";
+        var problem = await (await supervisor.PostAsync("/api/suggestions/import", Csv(csv))).ShouldBeValidationProblemAsync("line 3: to_station_id");
+        problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["line 3: to_station_id", "line 4: from_station_id"]);
+        problem.GetProperty("errors").GetProperty("line 3: to_station_id")[0].GetString().Should().Be("to_station_id 77 is not a known station.");
+        (await supervisor.GetFromJsonAsync<JsonElement>("/api/suggestions")).GetArrayLength().Should().Be(0, "one bad row means nothing is stored");
+    }
 }
