@@ -44,7 +44,7 @@ public enum UrlHistory
 /// whenever the address changes (Back, Forward, a link), written with <c>GetUriWithQueryParameters</c> and
 /// <c>NavigateTo</c> (pushing or replacing, <see cref="UrlHistory"/>) whenever the page changes it. A bad parameter is
 /// dropped and named once in a notice; the page shows the rest. Made by <see cref="UrlStates.Bind{TView}"/>; the
-/// page disposes it. ADR 0018.
+/// page calls <see cref="Rendered"/> after each render and disposes it. ADR 0018.
 /// </summary>
 public sealed class UrlState<TView> : IDisposable where TView : class, IUrlView<TView>
 {
@@ -58,6 +58,8 @@ public sealed class UrlState<TView> : IDisposable where TView : class, IUrlView<
     // returns, and an old one must not be taken for the operator going back.
     private readonly List<QueryText> _written = [];
     private string? _typing;
+    private bool _rendered;
+    private (string Address, bool Replace)? _waiting;
 
     internal UrlState(NavigationManager navigation, UrlStates states, IServiceProvider services, bool interactive, Func<Task> onAddressChanged)
     {
@@ -86,6 +88,25 @@ public sealed class UrlState<TView> : IDisposable where TView : class, IUrlView<
 
     /// <summary>What the address asked for that the page could not use, in Core's words; null when nothing.</summary>
     public string? Ignored { get; private set; }
+
+    /// <summary>
+    /// Call from the page's <c>OnAfterRender</c>. An address written before the page's first interactive render would
+    /// reach the browser before the router has taken over navigation, which then reloads the page instead; such a
+    /// write (a bad parameter dropped, a selection no longer there) waits for this.
+    /// </summary>
+    public void Rendered()
+    {
+        if (_rendered || !_interactive)
+        {
+            return;
+        }
+        _rendered = true;
+        if (_waiting is { } waiting)
+        {
+            _waiting = null;
+            Navigate(waiting.Address, waiting.Replace);
+        }
+    }
 
     /// <summary>Shows another view and writes it to the address; the page reloads what it shows itself.</summary>
     public void Set(TView next, UrlHistory history = UrlHistory.Push)
@@ -120,6 +141,16 @@ public sealed class UrlState<TView> : IDisposable where TView : class, IUrlView<
         {
             return;
         }
+        if (!_rendered)
+        {
+            _waiting = (address, replace && (_waiting?.Replace ?? true));
+            return;
+        }
+        Navigate(address, replace);
+    }
+
+    private void Navigate(string address, bool replace)
+    {
         _written.Add(QueryText.Parse(address));
         _navigation.NavigateTo(address, new NavigationOptions { ReplaceHistoryEntry = replace });
     }
