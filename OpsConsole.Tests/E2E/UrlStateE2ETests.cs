@@ -279,6 +279,7 @@ public sealed class UrlStateE2ETests(BrowserFixture browser, UrlStateE2ETests.Se
         await ReloadAsync(console);
         await CountAsync(console, assigned, 1);
         await console.Page.Locator("[data-testid=workers] tr.ops-row-cursor[data-worker=w-1]").WaitForAsync();
+        await console.ScreenshotAsync("url-taskboard-worker");
 
         await BackAsync(console);
         await AtAsync(console, "/dispatch/tasks");
