@@ -3,6 +3,7 @@ using OpsConsole.Core.Shared.Data;
 using MudBlazor.Services;
 using OpenTelemetry.Metrics;
 using OpsConsole.Components;
+using OpsConsole.Components.Shared;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Telemetry;
 using OpsConsole.Core.Shared.Upstreams;
@@ -46,6 +47,8 @@ public static class OpsWeb
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        // Each list page's filters, sort, page and selection live in its address (ADR 0018).
+        services.AddScoped<UrlStates>();
         services.AddHttpContextAccessor();
         services.AddOpsKeyRing(configuration);
         services.AddMemoryCache();

@@ -373,8 +373,11 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             return null;
         }, ct);
 
-    /// <summary>The task board: counts per state, the lists (capped), completed today (UTC) and per-worker throughput.</summary>
-    public async Task<DispatchBoard> BoardAsync(int listLimit = 200, CancellationToken ct = default)
+    /// <summary>
+    /// The task board: counts per state, the lists (capped), completed today (UTC) and per-worker throughput. With a
+    /// worker, the assigned and completed lists hold only that worker's tasks (the counts and the rest stay whole).
+    /// </summary>
+    public async Task<DispatchBoard> BoardAsync(int listLimit = 200, CancellationToken ct = default, string? workerId = null)
     {
         var today = time.GetUtcNow().UtcDateTime.Date;
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -388,8 +391,10 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
             return new DispatchBoard(ready, assigned, completedToday, pending, [], [], [], []);
         }
         var readyList = await tasks.Where(t => t.Status == DispatchTaskStatus.Ready).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
-        var assignedList = await tasks.Where(t => t.Status == DispatchTaskStatus.Assigned).OrderBy(t => t.AssignedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
-        var completedList = await tasks.Where(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today)
+        var worker = workerId?.Trim();
+        var mine = string.IsNullOrEmpty(worker) ? tasks : tasks.Where(t => t.WorkerId == worker);
+        var assignedList = await mine.Where(t => t.Status == DispatchTaskStatus.Assigned).OrderBy(t => t.AssignedAt).ThenBy(t => t.Id).Take(listLimit).ToListAsync(ct);
+        var completedList = await mine.Where(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today)
             .OrderByDescending(t => t.CompletedAt).Take(listLimit).ToListAsync(ct);
         var done = await tasks.Where(t => t.Status == DispatchTaskStatus.Completed && t.CompletedAt >= today && t.WorkerId != null)
             .GroupBy(t => t.WorkerId!).Select(g => new { Worker = g.Key, Count = g.Count() }).ToListAsync(ct);

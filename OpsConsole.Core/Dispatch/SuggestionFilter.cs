@@ -1,6 +1,11 @@
 using System.Linq.Expressions;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Dispatch;
+
+/// <summary>A suggestion filter as a caller sends it: text, as in a query string; <see cref="SuggestionFilter.Read"/> checks it.</summary>
+public sealed record SuggestionFilterInput(string? StationId = null, string? FromStationId = null, string? ToStationId = null, string? MinQty = null,
+    string? MaxQty = null, string? OlderThanMinutes = null, string? NewerThanMinutes = null);
 
 /// <summary>
 /// Which pending suggestions a supervisor means: by station (from or to), quantity range and age. The approval page
@@ -10,6 +15,27 @@ public sealed record SuggestionFilter(int? StationId = null, int? FromStationId 
     int? MinQty = null, int? MaxQty = null, int? OlderThanMinutes = null, int? NewerThanMinutes = null)
 {
     public bool IsEmpty => this == new SuggestionFilter();
+
+    /// <summary>Minutes are bounded so that "older than" stays a date: a year.</summary>
+    public const int MaxMinutes = 525_600;
+
+    /// <summary>
+    /// A filter sent as text (the approval page's address) under the names of the bulk decisions' filter; each error
+    /// names its field.
+    /// </summary>
+    public static SuggestionFilter Read(FieldErrors errors, SuggestionFilterInput input)
+    {
+        var filter = new SuggestionFilter(
+            errors.OptionalInt("station_id", input.StationId, 1, int.MaxValue),
+            errors.OptionalInt("from_station_id", input.FromStationId, 1, int.MaxValue),
+            errors.OptionalInt("to_station_id", input.ToStationId, 1, int.MaxValue),
+            errors.OptionalInt("min_qty", input.MinQty, 1, int.MaxValue),
+            errors.OptionalInt("max_qty", input.MaxQty, 1, int.MaxValue),
+            errors.OptionalInt("older_than_minutes", input.OlderThanMinutes, 0, MaxMinutes),
+            errors.OptionalInt("newer_than_minutes", input.NewerThanMinutes, 0, MaxMinutes));
+        filter.Validate(errors, prefix: "");
+        return filter;
+    }
 
     public Expression<Func<Suggestion, bool>> Predicate(DateTime nowUtc)
     {
@@ -30,7 +56,7 @@ public sealed record SuggestionFilter(int? StationId = null, int? FromStationId 
             && (newerThan == null || s.CreatedAt >= newerThan);
     }
 
-    public void Validate(Shared.Results.FieldErrors errors, string prefix = "filter.")
+    public void Validate(FieldErrors errors, string prefix = "filter.")
     {
         foreach (var (name, value) in new (string, int?)[] { ("station_id", StationId), ("from_station_id", FromStationId), ("to_station_id", ToStationId) })
         {

@@ -20,6 +20,9 @@ public enum JobSort
 /// <summary>The jobs list's request: filters, the sort and its direction (text, as sent).</summary>
 public sealed record JobListInput(JobFilterInput Filter, string? Sort = null, string? Desc = null);
 
+/// <summary>The jobs list's request, checked: no sort means newest work date first.</summary>
+public sealed record JobList(JobFilter Filter, JobSort? Sort, bool Descending);
+
 public sealed record JobDetail(EtlJob Job, IReadOnlyList<EtlJobEvent> Events, IReadOnlyList<EtlFile> Files);
 
 /// <summary>Reading jobs: the filtered, sorted, paged list, one job's detail with its timeline and files, and "all matching".</summary>
@@ -46,14 +49,26 @@ public sealed class EtlJobsQuery(IDbContextFactory<OpsDbContext> contexts)
         return new JobFilter(branch, pos, status, from, to, text);
     }
 
+    /// <summary>
+    /// Checks a jobs list request sent as text (the API's query string, the jobs page's address): its filter, the sort
+    /// and the direction, which without desc is <see cref="DescendingByDefault"/>.
+    /// </summary>
+    public static JobList ReadList(FieldErrors errors, JobListInput input)
+    {
+        var filter = ReadFilter(errors, input.Filter);
+        var sort = errors.OptionalChoice<JobSort>("sort", input.Sort);
+        return new JobList(filter, sort, errors.OptionalFlag("desc", input.Desc) ?? DescendingByDefault(sort));
+    }
+
+    /// <summary>Dates newest first, the rest A to Z: the direction a sort has when desc is not given.</summary>
+    public static bool DescendingByDefault(JobSort? sort) => sort is null or JobSort.Date or JobSort.Created;
+
     /// <summary>The jobs list as the API asks for it; newest work date first unless a sort is given.</summary>
     public async Task<OpsResult<Page<EtlJob>>> ListAsync(JobListInput input, PageRequest page, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
-        var filter = ReadFilter(errors, input.Filter);
-        var sort = errors.OptionalChoice<JobSort>("sort", input.Sort);
-        var descending = errors.OptionalFlag("desc", input.Desc) ?? sort is null or JobSort.Date or JobSort.Created;
-        return errors.Any ? errors.ToResult<Page<EtlJob>>() : OpsResult<Page<EtlJob>>.Ok(await ListAsync(filter, sort, descending, page, ct));
+        var list = ReadList(errors, input);
+        return errors.Any ? errors.ToResult<Page<EtlJob>>() : OpsResult<Page<EtlJob>>.Ok(await ListAsync(list.Filter, list.Sort, list.Descending, page, ct));
     }
 
     public async Task<Page<EtlJob>> ListAsync(JobFilter filter, JobSort? sort, bool descending, PageRequest page, CancellationToken ct = default)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Yard;
 
@@ -77,6 +78,20 @@ public sealed record YardView(long Version, DateTime TakenAt, IReadOnlyList<Yard
 /// </summary>
 public sealed record YardViewFilter(string? Status, string? Search)
 {
+    public const int MaxSearchLength = 100;
+
+    /// <summary>A filter sent as text (the hostler view's address: status, q); each error names its field.</summary>
+    public static YardViewFilter Read(FieldErrors errors, string? status, string? search)
+    {
+        var chosen = errors.OptionalText("status", status, 32)?.ToLowerInvariant();
+        if (chosen is not null && !YardHostler.Statuses.Contains(chosen))
+        {
+            errors.Add("status", $"status must be one of {OpsNames.List(YardHostler.Statuses)}.");
+            chosen = null;
+        }
+        return new YardViewFilter(chosen, errors.OptionalText("q", search, MaxSearchLength));
+    }
+
     public IEnumerable<YardHostlerCard> Cards(YardView view) => view.Hostlers
         .Where(c => string.IsNullOrEmpty(Status) || c.Hostler.Status == Status)
         .Where(c => NoSearch || Matches(c.Hostler.Id) || Matches(c.Hostler.Name) || c.Tasks.Any(t => Matches(t.Task.Id) || Matches(t.Task.TrailerId)));

@@ -48,6 +48,12 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>The fields named so far, as the caller spelt them.</summary>
+    public IReadOnlyCollection<string> Fields => _errors.Keys;
+
+    /// <summary>Every message, one line, for a notice.</summary>
+    public string Describe() => string.Join(" ", _errors.Values.SelectMany(m => m));
+
     public FieldErrors Required(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -82,6 +88,21 @@ public sealed class FieldErrors
             return value;
         }
         Add(field, $"{field} must be a whole number from {min} to {max}.");
+        return null;
+    }
+
+    /// <summary>An optional id sent as text: absent or empty is null; otherwise a whole number from 1.</summary>
+    public long? OptionalId(string field, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+        {
+            return value;
+        }
+        Add(field, $"{field} must be an id (a whole number from 1).");
         return null;
     }
 

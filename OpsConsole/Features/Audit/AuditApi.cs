@@ -24,7 +24,7 @@ public static class AuditApi
     {
         var errors = new FieldErrors();
         var filter = log.ReadFilter(errors, query.ToInput());
-        var page = paging.Read(errors, 50, AuditLog.MaxPageSize);
+        var page = paging.Read(errors, AuditView.DefaultPageSize, AuditLog.MaxPageSize);
         if (errors.Any)
         {
             return errors.ToHttp();

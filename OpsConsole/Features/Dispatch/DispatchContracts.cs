@@ -63,3 +63,14 @@ public sealed record TasksQuery([FromQuery(Name = "status")] string? Status, [Fr
 {
     public TaskListInput ToInput() => new(Status, WorkerId);
 }
+
+/// <summary>
+/// The approval page's address: its filters under the names of the bulk decisions' filter (station_id, min_qty,
+/// max_qty, older_than_minutes), the order (sort: oldest, newest, largest_qty) and the highlighted suggestion.
+/// </summary>
+public sealed record SuggestionsViewQuery([FromQuery(Name = "station_id")] string? StationId, [FromQuery(Name = "min_qty")] string? MinQty,
+    [FromQuery(Name = "max_qty")] string? MaxQty, [FromQuery(Name = "older_than_minutes")] string? OlderThanMinutes,
+    [FromQuery(Name = "sort")] string? Sort, [FromQuery(Name = "suggestion_id")] string? SuggestionId);
+
+/// <summary>The task board's address: the worker whose tasks it shows (worker_id, as GET /api/tasks names it).</summary>
+public sealed record TaskBoardViewQuery([FromQuery(Name = "worker_id")] string? WorkerId);

@@ -148,3 +148,10 @@ public sealed record RecordResponse(long Id, Guid JobId, string Branch, int Pos,
     public static RecordResponse From(EtlRecord r) => new(r.Id, r.JobId, r.BranchId, r.Pos, r.WorkDate, r.SoldAt, r.Tnsc, r.ItemCode, r.Department,
         r.Quantity, r.Amount, r.PaymentMethod, r.FileType, r.SourceLine);
 }
+
+/// <summary>
+/// The missing-data page's address: a range as GET /api/missing names it (start, end), or the last N days to today
+/// (days, which stays relative in a link), and a branch filter as in the run's filter (branch).
+/// </summary>
+public sealed record MissingViewQuery([FromQuery(Name = "start")] string? Start, [FromQuery(Name = "end")] string? End,
+    [FromQuery(Name = "days")] string? Days, [FromQuery(Name = "branch")] string? Branch);

@@ -53,3 +53,10 @@ public sealed record YardTaskPatchRequest(int? Priority = null, string? HostlerI
 public sealed record YardTaskDeleteRequest(string? Reason = null);
 
 public sealed record YardTaskDeleteQuery([FromQuery(Name = "reason")] string? Reason);
+
+/// <summary>
+/// The hostler view's address: the hostler status shown (status), the search (q, as the ETL jobs list names its
+/// search), the workbasket's page (page, from 1) and the open task (task_id).
+/// </summary>
+public sealed record HostlersViewQuery([FromQuery(Name = "status")] string? Status, [FromQuery(Name = "q")] string? Q,
+    [FromQuery(Name = "page")] string? Page, [FromQuery(Name = "task_id")] string? TaskId);
