@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
@@ -15,7 +16,7 @@ namespace OpsConsole.Core.Shared.Settings;
 /// snapshot that is renewed every <see cref="RefreshAfter"/>, so other instances see a change within that time.
 /// </summary>
 public sealed class RuntimeSettings(IDbContextFactory<OpsDbContext> contexts, IEnumerable<SettingsSectionSource> sources, IServiceProvider services,
-    AccountGate gate, IOpsEventStream events, TimeProvider time)
+    AccountGate gate, IOpsEventStream events, TimeProvider time, ILogger<RuntimeSettings> logger)
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
     public const string UpdateAction = "settings.update";
@@ -153,7 +154,15 @@ public sealed class RuntimeSettings(IDbContextFactory<OpsDbContext> contexts, IE
                 {
                     if (source.Applied is { } apply && !previous.Values[section.Module].Values.SequenceEqual(values[section.Module].Values))
                     {
-                        apply(services, values[section.Module]);
+                        try
+                        {
+                            apply(services, values[section.Module]);
+                        }
+                        catch (Exception ex)
+                        {
+                            // The change is saved and audited; its service reads it again when it next loads.
+                            logger.LogError(ex, "The {Module} settings changed but could not be applied on this instance", section.Module);
+                        }
                     }
                 }
             }

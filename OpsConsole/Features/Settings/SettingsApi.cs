@@ -13,16 +13,16 @@ public static class SettingsApi
     public static void MapSettingsApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/settings").WithTags("Settings");
-        group.MapGet("/", ListSettingsAsync).AllowedFor(OpsPolicies.Read)
+        group.MapGet("/", ListRuntimeSettingsAsync).AllowedFor(OpsPolicies.Read)
             .WithSummary("Every module's runtime settings with their values, defaults and ranges");
-        group.MapPut("/{module}", UpdateSettingsAsync).AllowedFor(OpsPolicies.Administer)
+        group.MapPut("/{module}", UpdateRuntimeSettingsAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Change some of a module's settings, e.g. {\"interval_seconds\": 10}; every bad value is named at once, nothing is saved unless all are good (audited with before and after)");
     }
 
-    private static async Task<Ok<IReadOnlyList<SettingsSectionResponse>>> ListSettingsAsync(RuntimeSettings settings, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<SettingsSectionResponse>>> ListRuntimeSettingsAsync(RuntimeSettings settings, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<SettingsSectionResponse>>((await settings.ReadAllAsync(ct)).Select(SettingsSectionResponse.From).ToList());
 
-    private static async Task<Results<Ok<SettingsSectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateSettingsAsync(string module,
+    private static async Task<Results<Ok<SettingsSectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateRuntimeSettingsAsync(string module,
         Dictionary<string, JsonElement> request, RuntimeSettings settings, HttpContext http, CancellationToken ct) =>
         (await settings.SaveAsync(http.User.ToActor(), module, SettingsSectionResponse.Changes(request), ct: ct))
             .ToHttp(v => TypedResults.Ok(SettingsSectionResponse.From(v)));
