@@ -69,7 +69,7 @@ public sealed class YardAlerts(OpsAlerts alerts, TimeProvider time, ILogger<Yard
 
     private static AlertSignal Stale(YardStatus status) => new(YardModule.Name, StaleKey, AlertSeverity.Critical, "Yard data is stale",
         $"No good poll of the yard system for more than {YardStatus.StaleAfterIntervals} intervals ({status.Settings.IntervalSeconds} s each)" +
-        (status.LastError is { } error ? $". Last error: {error}" : "") + ". The hostler view shows the last good view.",
+        (status.LastError is { } error ? $". Last error: {error.TrimEnd('.', ' ')}" : "") + ". The hostler view shows the last good view.",
         Link);
 
     private async Task SafelyAsync(Func<Task> report, CancellationToken ct)
