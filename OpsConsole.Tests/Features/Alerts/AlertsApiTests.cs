@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Shared.Alerts;
 using OpsConsole.Core.Shared.Identity;
@@ -104,12 +106,33 @@ public sealed class AlertsApiTests(SharedApp app) : IClassFixture<SharedApp>
     }
 
     [Fact]
-    public async Task TheHub_HasAnAlertsTopic_ForEveryReadingRole()
+    public async Task TheHub_RelaysAlertChanges_OnTheAlertsTopic_ToAViewer()
     {
-        var topic = app.Services.GetRequiredService<OpsConsole.Core.Shared.Events.OpsTopicCatalog>().Find("alerts");
-        topic.Should().NotBeNull();
-        topic!.ReadPolicies.Should().Equal(OpsPolicies.Read);
-        await Task.CompletedTask;
+        var token = await app.TokenAsync("viewer");
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/ops?topics=alerts"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+                o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        var heard = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<JsonElement>("event", e =>
+        {
+            if (e.GetProperty("topic").GetString() == "alerts" && e.GetProperty("data").GetProperty("change").GetString() == "raised")
+            {
+                heard.TrySetResult(e);
+            }
+        });
+        await hub.StartAsync(Ct);
+
+        var alert = await RaiseAsync("hub");
+
+        var evt = await heard.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        evt.GetProperty("type").GetString().Should().Be("AlertsChanged");
+        evt.GetProperty("data").GetProperty("ids").EnumerateArray().Select(i => i.GetInt64()).Should().Contain(alert.Id);
+        evt.GetProperty("data").GetProperty("modules").EnumerateArray().Select(m => m.GetString()).Should().Equal("dispatch");
     }
 
     private async Task<ClaimsPrincipal> PrincipalOfAsync(string user)
