@@ -136,7 +136,14 @@ public sealed class OpsAlerts(IDbContextFactory<OpsDbContext> contexts, IOpsEven
         var (raised, repeated, resolved) = (0, 0, 0);
         foreach (var signal in current.DistinctBy(s => s.Key))
         {
-            _ = activeKeys.Contains(signal.Key) ? repeated++ : raised++;
+            if (activeKeys.Contains(signal.Key))
+            {
+                repeated++;
+            }
+            else
+            {
+                raised++;
+            }
             await RaiseAsync(signal, ct);
         }
         var reported = current.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
