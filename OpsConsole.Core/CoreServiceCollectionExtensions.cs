@@ -5,12 +5,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Dispatch;
 using OpsConsole.Core.Etl;
+using OpsConsole.Core.Shared.Alerts;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Modules;
 using OpsConsole.Core.Shared.Scheduling;
+using OpsConsole.Core.Shared.Settings;
 using OpsConsole.Core.Shared.Upstreams;
 using OpsConsole.Core.Yard;
 
@@ -54,6 +56,10 @@ public static class CoreServiceCollectionExtensions
         services.AddOpsTopic(OpsTopics.Upstreams, OpsPolicies.Read);
         services.AddOpsTopic(OpsTopics.Scheduler, OpsPolicies.Read);
         services.AddOpsTopic(OpsTopics.Simulators, OpsPolicies.Administer);
+        services.AddOpsTopic(OpsTopics.Alerts, OpsPolicies.Read);
+        services.AddOpsTopic(OpsTopics.Settings, OpsPolicies.Read);
+        services.AddSingleton<OpsAlerts>();
+        services.TryAddSingleton<RuntimeSettings>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<JobScheduleStore>();

@@ -8,10 +8,12 @@ using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Telemetry;
 using OpsConsole.Core.Shared.Upstreams;
 using OpsConsole.Features.Account;
+using OpsConsole.Features.Alerts;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Dispatch;
 using OpsConsole.Features.Etl;
 using OpsConsole.Features.Scheduler;
+using OpsConsole.Features.Settings;
 using OpsConsole.Features.Simulators;
 using OpsConsole.Features.Users;
 using OpsConsole.Features.Yard;
@@ -172,6 +174,8 @@ public static class OpsWeb
         api.MapUsersApi();
         api.MapSchedulerApi();
         api.MapSimulatorsApi();
+        api.MapAlertsApi();
+        api.MapSettingsApi();
 
         app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapSimulators();

@@ -16,10 +16,12 @@ public static class DispatchModule
         services.AddOpsModule(Name, Title);
         services.AddOpsTopic(DispatchEvents.Topic, OpsPolicies.Read, OpsPolicies.Dispatch, OpsPolicies.PostSuggestions);
         services.AddOpsOptions<DispatchOptions>(configuration, "Dispatch");
+        services.AddOpsSettings(sp => DispatchSettings.Section(sp.GetRequiredService<DispatchOptions>()));
         services.AddSingleton<DispatchMetrics>();
         services.AddSingleton<DispatchClaimer>();
         services.AddSingleton<DispatchClaimQueue>();
         services.AddSingleton<DispatchService>();
+        services.AddSingleton<DispatchAlerts>();
         services.AddSingleton<SuggestionCsvImport>();
         services.AddSingleton<StationDirectory>();
         return services;

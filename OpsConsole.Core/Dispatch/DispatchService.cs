@@ -4,6 +4,7 @@ using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
 using OpsConsole.Core.Shared.Results;
+using OpsConsole.Core.Shared.Settings;
 
 namespace OpsConsole.Core.Dispatch;
 
@@ -34,7 +35,7 @@ public sealed record DispatchBoard(int Ready, int Assigned, int CompletedToday, 
 public sealed record DecisionOutcome(IReadOnlyList<long> Decided, IReadOnlyDictionary<long, string> Refused);
 
 /// <summary>Suggestions in, decisions by supervisors, tasks out to workers: every command audited, every move checked.</summary>
-public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, DispatchClaimQueue claims, IOpsEventStream events, DispatchOptions options,
+public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, DispatchClaimQueue claims, IOpsEventStream events, RuntimeSettings settings,
     DispatchMetrics metrics, TimeProvider time, AccountGate gate)
 {
     public const int MaxWorkerIdLength = 128;
@@ -433,9 +434,15 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         return Page<DispatchTask>.Of(items, total, page);
     }
 
-    /// <summary>`Dispatch:LeaseMinutes` &gt; 0: <see cref="ReclaimExpiredAsync(TimeSpan, CancellationToken)"/> with that lease; off at 0.</summary>
-    public Task<IReadOnlyList<long>> ReclaimExpiredAsync(CancellationToken ct = default) =>
-        options.LeaseMinutes > 0 ? ReclaimExpiredAsync(TimeSpan.FromMinutes(options.LeaseMinutes), ct) : Task.FromResult<IReadOnlyList<long>>([]);
+    /// <summary>
+    /// The lease of the Dispatch settings (runtime; `Dispatch:LeaseMinutes` is its default) &gt; 0:
+    /// <see cref="ReclaimExpiredAsync(TimeSpan, CancellationToken)"/> with that lease; off at 0.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> ReclaimExpiredAsync(CancellationToken ct = default)
+    {
+        var lease = (await settings.ReadAsync(DispatchModule.Name, ct)).Number(DispatchSettings.LeaseMinutesKey);
+        return lease > 0 ? await ReclaimExpiredAsync(TimeSpan.FromMinutes(lease), ct) : [];
+    }
 
     /// <summary>
     /// Returns tasks assigned longer than the lease to ready (a worker whose phone died keeps no bikes hostage).

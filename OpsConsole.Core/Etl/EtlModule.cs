@@ -20,6 +20,7 @@ public static class EtlModule
         services.AddOpsModule(Name, Title);
         services.AddOpsTopic(EtlEvents.Topic, OpsPolicies.Read);
         services.AddOpsOptions<EtlOptions>(configuration, "Etl");
+        services.AddOpsSettings(sp => EtlSettings.Section(sp.GetRequiredService<EtlOptions>()));
         services.AddOpsUpstream(configuration, FileHost, "ETL file host");
         services.AddSingleton<EtlMetrics>();
         services.AddSingleton<EtlFileStore>();
@@ -36,6 +37,7 @@ public static class EtlModule
         services.AddSingleton<EtlRecords>();
         services.AddSingleton<EtlFilesQuery>();
         services.AddSingleton<EtlOverview>();
+        services.AddSingleton<EtlAlerts>();
         return services;
     }
 }

@@ -33,11 +33,11 @@ public sealed class EtlOptions
     [Range(1024, 1024L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Alert when more than this share of the jobs finished in the last hour failed.</summary>
+    /// <summary>Alert when more than this share of the jobs finished in the last hour failed: the default of the ETL section of the runtime settings.</summary>
     [Range(0.0, 1.0)]
     public double AlertFailureRate { get; set; } = 0.2;
 
-    /// <summary>Alert when a branch × POS has had no data for this many days in a row.</summary>
+    /// <summary>Alert when a branch × POS has had no data for this many days in a row: the default of the ETL section of the runtime settings.</summary>
     [Range(1, 400)]
     public int AlertMissingDays { get; set; } = 3;
 

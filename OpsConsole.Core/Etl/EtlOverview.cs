@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Settings;
 
 namespace OpsConsole.Core.Etl;
 
@@ -7,12 +8,39 @@ public sealed record EtlAlert(string Kind, string Message);
 
 public sealed record EtlSummary(int Queued, int Running, int SucceededToday, int FailedToday, int MissingLast7Days, IReadOnlyList<EtlAlert> Alerts);
 
+/// <summary>A branch × POS with no data (missing or failed) for <paramref name="Days"/> days in a row up to yesterday.</summary>
+public sealed record EtlMissingRun(string BranchId, int Pos, int Days);
+
 /// <summary>
-/// Today's jobs, the missing cells of the last week and the alerts for the dashboard: the failure rate over the
-/// last hour above `Etl:AlertFailureRate` (with at least five finished jobs), and any branch × POS missing
-/// `Etl:AlertMissingDays` days in a row up to yesterday.
+/// What the ETL alerts are computed from, once for the dashboard tile and the alerts inbox: the jobs finished in the
+/// last hour and how many failed, the runs of missing days at or above the threshold, and the thresholds as set now.
 /// </summary>
-public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMissingData missing, EtlOptions options, EtlMetrics metrics, TimeProvider time)
+public sealed record EtlAlertConditions(int FailedLastHour, int FinishedLastHour, double FailureRateThreshold, int MissingDaysThreshold,
+    IReadOnlyList<EtlMissingRun> MissingRuns, int MissingLast7Days)
+{
+    /// <summary>Five finished jobs at least, so one failure out of two is not an alert.</summary>
+    public const int MinFinishedForRate = 5;
+
+    public bool FailureRateTooHigh => FinishedLastHour >= MinFinishedForRate && (double)FailedLastHour / FinishedLastHour > FailureRateThreshold;
+
+    public string FailureRateMessage =>
+        $"{FailedLastHour} of {FinishedLastHour} jobs failed in the last hour ({100.0 * FailedLastHour / Math.Max(1, FinishedLastHour):F0}%, threshold {100 * FailureRateThreshold:0.#}%).";
+
+    /// <summary>The tile's lines: the failure rate, then each branch × POS missing too many days.</summary>
+    public IReadOnlyList<EtlAlert> TileAlerts() =>
+    [
+        .. FailureRateTooHigh ? [new EtlAlert("failure-rate", FailureRateMessage)] : Array.Empty<EtlAlert>(),
+        .. MissingRuns.Select(r => new EtlAlert("missing-days", $"{r.BranchId} POS {r.Pos} has had no data for {r.Days} days in a row.")),
+    ];
+}
+
+/// <summary>
+/// Today's jobs, the missing cells of the last week and the alert conditions for the dashboard and the alerts inbox:
+/// the failure rate over the last hour above the ETL section's threshold (runtime settings; `Etl:AlertFailureRate` is
+/// its default), and any branch × POS missing that section's number of days in a row up to yesterday.
+/// </summary>
+public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMissingData missing, EtlOptions options, RuntimeSettings settings,
+    EtlMetrics metrics, TimeProvider time)
 {
     /// <summary>
     /// Counts each branch's POS-days with no data (missing or failed) over the last `Etl:ScanDays` days up to
@@ -30,27 +58,41 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
 
     public async Task<EtlSummary> SummaryAsync(CancellationToken ct = default)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        var today = now.Date;
-        var hourAgo = now.AddHours(-1);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var counts = await db.EtlJobs.AsNoTracking()
-            .Where(j => j.Status == EtlJobStatus.Queued || j.Status == EtlJobStatus.Running || j.FinishedAt >= today)
-            .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
-        int Count(EtlJobStatus s) => counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0;
-        var lastHour = await db.EtlJobs.AsNoTracking().Where(j => j.FinishedAt >= hourAgo && (j.Status == EtlJobStatus.Succeeded || j.Status == EtlJobStatus.Failed))
-            .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
-        var failed = lastHour.FirstOrDefault(c => c.Status == EtlJobStatus.Failed)?.Count ?? 0;
-        var finished = lastHour.Sum(c => c.Count);
-
-        var alerts = new List<EtlAlert>();
-        if (finished >= 5 && (double)failed / finished > options.AlertFailureRate)
+        var today = time.GetUtcNow().UtcDateTime.Date;
+        List<(EtlJobStatus Status, int Count)> counts;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            alerts.Add(new EtlAlert("failure-rate", $"{failed} of {finished} jobs failed in the last hour ({100.0 * failed / finished:F0}%, threshold {100 * options.AlertFailureRate:F0}%)."));
+            counts = (await db.EtlJobs.AsNoTracking()
+                .Where(j => j.Status == EtlJobStatus.Queued || j.Status == EtlJobStatus.Running || j.FinishedAt >= today)
+                .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct))
+                .Select(c => (c.Status, c.Count)).ToList();
         }
+        int Count(EtlJobStatus s) => counts.FirstOrDefault(c => c.Status == s).Count;
+        var conditions = await AlertConditionsAsync(ct);
+        return new EtlSummary(Count(EtlJobStatus.Queued), Count(EtlJobStatus.Running), Count(EtlJobStatus.Succeeded), Count(EtlJobStatus.Failed),
+            conditions.MissingLast7Days, conditions.TileAlerts());
+    }
+
+    public async Task<EtlAlertConditions> AlertConditionsAsync(CancellationToken ct = default)
+    {
+        var values = await settings.ReadAsync(EtlModule.Name, ct);
+        var failureRate = values.Number(EtlSettings.AlertFailurePercentKey) / 100;
+        var missingDays = values.Whole(EtlSettings.AlertMissingDaysKey);
+        var hourAgo = time.GetUtcNow().UtcDateTime.AddHours(-1);
+        int failed, finished;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var lastHour = await db.EtlJobs.AsNoTracking()
+                .Where(j => j.FinishedAt >= hourAgo && (j.Status == EtlJobStatus.Succeeded || j.Status == EtlJobStatus.Failed))
+                .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
+            failed = lastHour.FirstOrDefault(c => c.Status == EtlJobStatus.Failed)?.Count ?? 0;
+            finished = lastHour.Sum(c => c.Count);
+        }
+
         var yesterday = missing.Today.AddDays(-1);
-        var window = Math.Max(options.AlertMissingDays, 7);
+        var window = Math.Max(missingDays, 7);
         var grid = await missing.GridAsync(yesterday.AddDays(-(window - 1)), yesterday, ct: ct, detail: GridDetail.States);
+        var runs = new List<EtlMissingRun>();
         foreach (var row in grid.Rows)
         {
             var run = 0;
@@ -58,12 +100,12 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
             {
                 run++;
             }
-            if (run >= options.AlertMissingDays)
+            if (run >= missingDays)
             {
-                alerts.Add(new EtlAlert("missing-days", $"{row.BranchId} POS {row.Pos} has had no data for {run} days in a row."));
+                runs.Add(new EtlMissingRun(row.BranchId, row.Pos, run));
             }
         }
         var week = grid.Dates.Count > 7 ? grid.Rows.Sum(r => r.Cells.Skip(grid.Dates.Count - 7).Count(c => c == CellState.Missing)) : grid.Rows.Sum(r => r.Count(CellState.Missing));
-        return new EtlSummary(Count(EtlJobStatus.Queued), Count(EtlJobStatus.Running), Count(EtlJobStatus.Succeeded), Count(EtlJobStatus.Failed), week, alerts);
+        return new EtlAlertConditions(failed, finished, failureRate, missingDays, runs, week);
     }
 }

@@ -9,20 +9,8 @@ public static class YardData
 {
     extension(OpsDbContext db)
     {
-        public DbSet<YardSettings> YardSettings => db.Set<YardSettings>();
         public DbSet<YardRuleSetting> YardRules => db.Set<YardRuleSetting>();
         public DbSet<YardSnapshot> YardSnapshots => db.Set<YardSnapshot>();
-    }
-}
-
-internal sealed class YardSettingsConfiguration : IEntityTypeConfiguration<YardSettings>
-{
-    public void Configure(EntityTypeBuilder<YardSettings> builder)
-    {
-        builder.ToTable("yard_settings");
-        builder.HasKey(s => s.Id);
-        builder.Property(s => s.Id).ValueGeneratedNever();
-        builder.Property(s => s.UpdatedBy).HasMaxLength(256);
     }
 }
 

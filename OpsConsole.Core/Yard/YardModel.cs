@@ -46,30 +46,6 @@ public enum YardPollerHealth
     Failing,
 }
 
-/// <summary>The poller's settings; one row, changed by admins at runtime.</summary>
-public sealed class YardSettings
-{
-    public const int MinInterval = 1;
-    public const int MaxInterval = 3600;
-    public const int MaxDeletionCap = 10_000;
-    public const int MinStaleTaskHours = 1;
-    public const int MaxStaleTaskHours = 720;
-
-    public int Id { get; set; } = 1;
-    public int IntervalSeconds { get; set; } = 5;
-    public bool Paused { get; set; }
-    /// <summary>Every rule in dry run: findings show what would happen, nothing is patched or deleted.</summary>
-    public bool DryRun { get; set; }
-    /// <summary>More planned deletions than this in one cycle stop every mutation of that cycle and raise an alert.</summary>
-    public int DeletionCap { get; set; } = 10;
-    /// <summary>The stale-task rule flags waiting tasks older than this.</summary>
-    public int StaleTaskHours { get; set; } = 8;
-    public DateTime UpdatedAt { get; set; }
-    public string UpdatedBy { get; set; } = "system";
-
-    public YardSettings Copy() => (YardSettings)MemberwiseClone();
-}
-
 /// <summary>An admin's switches for one rule; rules without a row are enabled and live.</summary>
 public sealed class YardRuleSetting
 {

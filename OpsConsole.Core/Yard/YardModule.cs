@@ -19,6 +19,7 @@ public static class YardModule
         services.AddOpsModule(Name, Title);
         services.AddOpsTopic(YardEvents.Topic, OpsPolicies.Read);
         services.AddOpsOptions<YardOptions>(configuration, "Yard");
+        services.AddOpsSettings(_ => YardSettings.Section, (sp, values) => sp.GetRequiredService<YardPoller>().Apply(YardSettings.From(values)));
         services.AddOpsUpstream(configuration, Upstream, "Yard management");
         services.AddSingleton<YardMetrics>();
         services.AddSingleton<YardClient>();
@@ -27,6 +28,7 @@ public static class YardModule
         services.AddSingleton<YardCyclePlanner>();
         services.AddSingleton<YardMutator>();
         services.AddSingleton<YardPollerState>();
+        services.AddSingleton<YardAlerts>();
         services.AddSingleton<YardPoller>();
         services.AddSingleton<YardOperations>();
         return services;

@@ -5,17 +5,33 @@ using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Results;
+using OpsConsole.Core.Shared.Settings;
 
 namespace OpsConsole.Core.Yard;
 
 /// <summary>A change to the poller's settings; null fields stay as they are.</summary>
-public sealed record YardSettingsInput(int? IntervalSeconds = null, bool? Paused = null, bool? DryRun = null, int? DeletionCap = null, int? StaleTaskHours = null);
+public sealed record YardSettingsInput(int? IntervalSeconds = null, bool? Paused = null, bool? DryRun = null, int? DeletionCap = null, int? StaleTaskHours = null)
+{
+    /// <summary>The fields sent, as runtime-setting values by key.</summary>
+    public IReadOnlyDictionary<string, string?> Changes()
+    {
+        (string Key, string? Value)[] sent =
+        [
+            (YardSettings.IntervalKey, IntervalSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (YardSettings.DeletionCapKey, DeletionCap?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (YardSettings.StaleTaskHoursKey, StaleTaskHours?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (YardSettings.DryRunKey, DryRun is { } dryRun ? SettingDefinition.Text(dryRun) : null),
+            (YardSettings.PausedKey, Paused is { } paused ? SettingDefinition.Text(paused) : null),
+        ];
+        return sent.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+    }
+}
 
 public sealed record YardRuleView(string Name, string Description, YardVerdict Kind, bool Enabled, bool DryRun, bool Failing);
 
 /// <summary>What people do to the yard: patch or delete a task (operators), and the poller's settings and rules (admins). All audited.</summary>
 public sealed class YardOperations(YardPoller poller, YardClient client, YardTaskCache cache, IDbContextFactory<OpsDbContext> contexts, AuditLog audit,
-    TimeProvider time, AccountGate gate)
+    RuntimeSettings settings, TimeProvider time, AccountGate gate)
 {
     public const int MaxReasonLength = 500;
     public const int MaxTextLength = 64;
@@ -27,49 +43,19 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
         return new YardRuleView(r.Name, r.Description, r.Kind, s.Enabled, s.DryRun, poller.Status.FailingRules.Contains(r.Name));
     }).ToList();
 
+    /// <summary>
+    /// The poller's settings through the runtime settings (admins; checked, audited and applied there). A change that only
+    /// pauses or resumes is audited as <c>yard.pause</c> / <c>yard.resume</c>, the rest as a settings change.
+    /// </summary>
     public async Task<OpsResult<YardSettings>> UpdateSettingsAsync(Actor actor, YardSettingsInput input, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
-        var errors = new FieldErrors();
-        if (input.IntervalSeconds is < YardSettings.MinInterval or > YardSettings.MaxInterval)
-        {
-            errors.Add("interval_seconds", $"interval_seconds must be between {YardSettings.MinInterval} and {YardSettings.MaxInterval}.");
-        }
-        if (input.DeletionCap is < 0 or > YardSettings.MaxDeletionCap)
-        {
-            errors.Add("deletion_cap", $"deletion_cap must be between 0 and {YardSettings.MaxDeletionCap}.");
-        }
-        if (input.StaleTaskHours is < YardSettings.MinStaleTaskHours or > YardSettings.MaxStaleTaskHours)
-        {
-            errors.Add("stale_task_hours", $"stale_task_hours must be between {YardSettings.MinStaleTaskHours} and {YardSettings.MaxStaleTaskHours}.");
-        }
-        if (errors.Any)
-        {
-            return errors.ToResult<YardSettings>();
-        }
         await poller.EnsureLoadedAsync(ct);
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var row = await db.YardSettings.FirstOrDefaultAsync(ct);
-        if (row is null)
-        {
-            row = new YardSettings();
-            db.YardSettings.Add(row);
-        }
-        var before = row.Copy();
-        row.IntervalSeconds = input.IntervalSeconds ?? row.IntervalSeconds;
-        row.Paused = input.Paused ?? row.Paused;
-        row.DryRun = input.DryRun ?? row.DryRun;
-        row.DeletionCap = input.DeletionCap ?? row.DeletionCap;
-        row.StaleTaskHours = input.StaleTaskHours ?? row.StaleTaskHours;
-        row.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        row.UpdatedBy = actor.Name;
-        var action = input.Paused is { } paused && paused != before.Paused && input with { Paused = null } == new YardSettingsInput()
+        var action = input.Paused is { } paused && paused != poller.Status.Settings.Paused && input with { Paused = null } == new YardSettingsInput()
             ? (paused ? "yard.pause" : "yard.resume")
-            : "yard.settings";
-        db.Audit(actor, time.GetUtcNow(), YardModule.Name, action, "YardSettings", "poller", Summary(before), Summary(row));
-        await db.SaveChangesAsync(ct);
-        poller.Apply(row);
-        return OpsResult<YardSettings>.Ok(row.Copy());
+            : null;
+        var result = await settings.SaveAsync(actor, YardModule.Name, input.Changes(), action, ct);
+        return result.Map(YardSettings.From);
     }
 
     public async Task<OpsResult<YardRuleView>> SetRuleAsync(Actor actor, string name, bool? enabled, bool? dryRun, CancellationToken ct = default)
@@ -250,11 +236,6 @@ public sealed class YardOperations(YardPoller poller, YardClient client, YardTas
         "origin" => t.Origin,
         _ => t.Notes,
     }));
-
-    private static object Summary(YardSettings s) => new
-    {
-        interval_seconds = s.IntervalSeconds, paused = s.Paused, dry_run = s.DryRun, deletion_cap = s.DeletionCap, stale_task_hours = s.StaleTaskHours,
-    };
 
     private Task AuditAsync(Actor actor, string action, string id, object? before, object? after, CancellationToken ct) =>
         audit.RecordAsync(actor, YardModule.Name, action, "YardTask", id, before, after, ct);

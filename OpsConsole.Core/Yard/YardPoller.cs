@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Settings;
 
 namespace OpsConsole.Core.Yard;
 
@@ -28,6 +29,8 @@ public sealed class YardPoller(
     AuditLog audit,
     IOpsEventStream events,
     YardMetrics metrics,
+    YardAlerts alerts,
+    RuntimeSettings settings,
     YardOptions options,
     TimeProvider time,
     ILogger<YardPoller> logger)
@@ -69,10 +72,16 @@ public sealed class YardPoller(
         }
     }
 
-    /// <summary>The scheduler's tick (every second): a cycle when one is due, not paused and none is running.</summary>
+    /// <summary>
+    /// The scheduler's tick (every second): a cycle when one is due, not paused and none is running. It also reads the
+    /// runtime settings (a snapshot, renewed every 30 s, so another instance's change arrives) and notices when the data
+    /// has turned stale between cycles.
+    /// </summary>
     public async Task<YardCycleResult?> TickAsync(CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
+        await settings.ReadAsync(YardModule.Name, ct);
+        await alerts.TickAsync(state.Status, ct);
         if (!state.IsDue() || _cycleGate.CurrentCount == 0)
         {
             return null;
@@ -162,6 +171,7 @@ public sealed class YardPoller(
         var capAlert = outcome.CapExceeded ? new YardCapAlert(started, outcome.PlannedDeletes, settings.DeletionCap) : null;
         var change = state.Succeeded(result, stored, capAlert, plan.FailingRules);
         await AuditAlertsAsync(change, capAlert, cycle, actor, ct);
+        await alerts.AfterCycleAsync(change.Status, succeeded: true, ct);
         metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
         metrics.CycleDuration.Record((readMs + processMs + mutateMs + storeMs) / 1000);
         if (stored is not null)
@@ -223,6 +233,7 @@ public sealed class YardPoller(
         {
             await AuditAsync(actor, "yard.cycle-failed", "YardPoller", null, new { cycle = result.Cycle, error = result.Error }, ct);
         }
+        await alerts.AfterCycleAsync(change.Status, succeeded: false, ct);
         events.Publish(new YardStatusChanged(change.Status));
         return result;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Settings;
 
 namespace OpsConsole.Core.Yard;
 
@@ -9,10 +10,10 @@ namespace OpsConsole.Core.Yard;
 public sealed record YardStoredState(YardSettings Settings, IReadOnlyDictionary<string, YardRuleSetting> Rules, YardView View, DateTime? ViewChangedAt);
 
 /// <summary>
-/// The poller's rows: its settings and rule switches, and the unified view as stored when it changed (the newest
+/// The poller's rows: its settings (runtime settings) and rule switches, and the unified view as stored when it changed (the newest
 /// `Yard:KeptSnapshots` versions are kept).
 /// </summary>
-public sealed class YardViewStore(IDbContextFactory<OpsDbContext> contexts, YardOptions options)
+public sealed class YardViewStore(IDbContextFactory<OpsDbContext> contexts, RuntimeSettings runtimeSettings, YardOptions options)
 {
     /// <summary>
     /// The stored view's own JSON, not the API's: rows written before the API's style was settled must still read, so
@@ -23,7 +24,7 @@ public sealed class YardViewStore(IDbContextFactory<OpsDbContext> contexts, Yard
     public async Task<YardStoredState> LoadAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var settings = await db.YardSettings.AsNoTracking().FirstOrDefaultAsync(ct) ?? new YardSettings();
+        var settings = YardSettings.From(await runtimeSettings.ReadAsync(YardModule.Name, ct));
         var rules = await db.YardRules.AsNoTracking().ToDictionaryAsync(r => r.Name, StringComparer.Ordinal, ct);
         var last = await db.YardSnapshots.AsNoTracking().OrderByDescending(s => s.Id).FirstOrDefaultAsync(ct);
         var view = last is null ? YardView.Empty : JsonSerializer.Deserialize<YardView>(last.ViewJson, ViewJson) ?? YardView.Empty;

@@ -9,10 +9,10 @@ public sealed class ShellComponentTests : ComponentTestContext
 {
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
-        { OpsRoles.Viewer, ["dashboard", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Operator, ["dashboard", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Supervisor, ["dashboard", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Admin, ["dashboard", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "users", "simulators", "settings", "api"] },
+        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
+        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
+        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
+        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "users", "simulators", "settings", "api"] },
         { OpsRoles.Worker, [] },
         { OpsRoles.MlEngine, [] },
     };

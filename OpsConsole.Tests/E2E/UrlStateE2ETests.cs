@@ -31,6 +31,8 @@ public sealed class UrlStateE2ETests(BrowserFixture browser, UrlStateE2ETests.Se
         public string Base { get; private set; } = "";
         public long[] Suggestions { get; private set; } = [];
 
+        public OpsConsole.Core.Shared.Alerts.OpsAlerts Alerts => _app.Services.GetRequiredService<OpsConsole.Core.Shared.Alerts.OpsAlerts>();
+
         public async ValueTask InitializeAsync()
         {
             Base = _app.StartKestrel();
@@ -351,5 +353,39 @@ public sealed class UrlStateE2ETests(BrowserFixture browser, UrlStateE2ETests.Se
         await GotoAsync(console, $"/etl/missing?start={start}&end={Today:yyyy-MM-dd}");
         await CountAsync(console, cells, 2 * 3);
         (await console.Page.Locator("[data-testid=from] input, input[data-testid=from]").First.InputValueAsync()).Should().Be(start);
+    }
+
+    [Fact]
+    public async Task Alerts_ModuleStateAndSeverity_LiveInTheAddress()
+    {
+        const string rows = "[data-testid=alerts-table] tbody tr:has([data-state])";
+        var ordinary = OpsConsole.Core.Shared.Alerts.AlertSeverity.Warning;
+        await app.Alerts.RaiseAsync(new("etl", "url-test-etl", ordinary, "URL test ETL alert", "for the address test"), TestContext.Current.CancellationToken);
+        await app.Alerts.RaiseAsync(new("yard", "url-test-yard", ordinary, "URL test yard alert", "for the address test"), TestContext.Current.CancellationToken);
+        await app.Alerts.RaiseAsync(new("yard", "url-test-gone", ordinary, "URL test resolved alert", "for the address test"), TestContext.Current.CancellationToken);
+        await app.Alerts.ClearAsync("yard", "url-test-gone", TestContext.Current.CancellationToken);
+        await using var console = await OpenAsync("operator", "/alerts");
+        await console.Page.Locator(rows).First.WaitForAsync();
+
+        // Every state: the modules' own checks resolve made-up alerts whose cause they do not see.
+        await ChooseAsync(console, "State", "Any state");
+        await AtAsync(console, "/alerts?state=all");
+        await console.Page.Locator(rows, new() { HasTextString = "URL test resolved alert" }).WaitForAsync();
+
+        await ChooseAsync(console, "Module", "Yard");
+        await AtAsync(console, "/alerts?module=yard&state=all");
+        await console.Page.WaitForFunctionAsync($"() => {{ const r = [...document.querySelectorAll('{rows}')]; return r.some(x => x.innerText.includes('URL test yard')) && r.every(x => !x.innerText.includes('URL test ETL')); }}");
+
+        await ReloadAsync(console);
+        await console.Page.Locator(rows, new() { HasTextString = "URL test yard alert" }).WaitForAsync();
+        (await console.Page.Locator(rows, new() { HasTextString = "URL test ETL alert" }).CountAsync()).Should().Be(0);
+        await BackAsync(console);
+        await AtAsync(console, "/alerts?state=all");
+
+        // The ETL module's own check may have resolved the made-up alert by now: a colleague's link asks for every state.
+        await GotoAsync(console, "/alerts?module=etl&state=all&severity=loud");
+        await console.Page.GetByText("Ignored in the address: severity must be one of").WaitForAsync();
+        await AtAsync(console, "/alerts?module=etl&state=all");
+        await console.Page.Locator(rows, new() { HasTextString = "URL test ETL alert" }).WaitForAsync();
     }
 }

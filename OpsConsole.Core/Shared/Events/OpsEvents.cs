@@ -25,6 +25,8 @@ public static class OpsTopics
     public const string Upstreams = "upstreams";
     public const string Scheduler = "scheduler";
     public const string Simulators = "simulators";
+    public const string Alerts = "alerts";
+    public const string Settings = "settings";
 
     public static bool IsValid(string topic) =>
         topic.Length is > 0 and <= 100 && topic.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':');

@@ -27,6 +27,18 @@ public static class OpsModuleServices
     }
 
     /// <summary>
+    /// The module's section of runtime settings (the Settings page, GET/PUT /api/settings): built from the services (its
+    /// options give the defaults); <paramref name="applied"/> runs on this instance right after a change is saved or seen.
+    /// </summary>
+    public static IServiceCollection AddOpsSettings(this IServiceCollection services, Func<IServiceProvider, Settings.SettingsSection> section,
+        Action<IServiceProvider, Settings.SettingsValues>? applied = null)
+    {
+        services.AddSingleton(new Settings.SettingsSectionSource(section, applied));
+        services.TryAddSingleton<Settings.RuntimeSettings>();
+        return services;
+    }
+
+    /// <summary>
     /// Binds <typeparamref name="T"/> to a configuration section, checks its data annotations when the console starts
     /// (a bad value stops the start with a message naming the key), and registers the bound value itself for injection.
     /// </summary>

@@ -25,6 +25,9 @@ public sealed record OpsResult<T>(OpsOutcome Outcome, T? Value, IReadOnlyDiction
     public static OpsResult<T> Conflict(string message) => new(OpsOutcome.Conflict, default, Empty, message);
     public static OpsResult<T> Unavailable(string message) => new(OpsOutcome.Unavailable, default, Empty, message);
 
+    /// <summary>The same outcome with the value turned into another (errors and messages as they are).</summary>
+    public OpsResult<TOther> Map<TOther>(Func<T, TOther> map) => new(Outcome, Succeeded ? map(Value!) : default, Errors, Message);
+
     /// <summary>One line for the UI: the message, or every field error.</summary>
     public string Describe() => Message ?? string.Join(" ", Errors.SelectMany(e => e.Value));
 

@@ -74,4 +74,39 @@ public sealed class EtlOverviewTests
         summary.Alerts.Select(a => a.Kind).Should().BeEquivalentTo(["failure-rate", "missing-days"]);
         summary.Alerts.Single(a => a.Kind == "failure-rate").Message.Should().StartWith("2 of 6 jobs failed in the last hour (33%");
     }
+
+    [Fact]
+    public async Task Alerts_OneForEachBranchMissingDays_AndTheFailureRate_ResolvedWhenTheirCauseClears()
+    {
+        await using var host = await SetUpAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var check = host.Get<EtlAlerts>();
+        await using (var db = await host.DbAsync())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                db.EtlJobs.Add(Job(1, 20 + i, i < 2 ? EtlJobStatus.Failed : EtlJobStatus.Succeeded, Now.UtcDateTime.AddMinutes(-5)));
+            }
+            await db.SaveChangesAsync(ct);
+        }
+
+        (await check.CheckAsync(ct)).Should().Be(new OpsConsole.Core.Shared.Alerts.AlertReconcile(2, 0, 0));
+        var alerts = await host.Get<OpsConsole.Core.Shared.Alerts.OpsAlerts>().QueryAsync(new(Active: true), new(1, 10), ct);
+        alerts.Items.Select(a => (a.Key, a.Title, a.Link)).Should().BeEquivalentTo([
+            ("missing-days:B1", "No data from branch B1 for 3 days", "/etl/missing?branch=B1"),
+            ("failure-rate", "Many ETL jobs are failing", "/etl/jobs?status=failed")]);
+        alerts.Items.Single(a => a.Key == "missing-days:B1").Message.Should().StartWith("POS 2 (3 days) had no data up to yesterday");
+
+        // The three days arrive, the failures are retried: both causes clear at the next check.
+        await using (var db = await host.DbAsync())
+        {
+            for (var daysAgo = 1; daysAgo <= 3; daysAgo++)
+            {
+                db.EtlJobs.Add(Job(2, daysAgo, EtlJobStatus.Succeeded, Now.UtcDateTime.AddDays(-daysAgo)));
+            }
+            await db.EtlJobs.Where(j => j.Status == EtlJobStatus.Failed).ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, EtlJobStatus.Succeeded), ct);
+            await db.SaveChangesAsync(ct);
+        }
+        (await check.CheckAsync(ct)).Should().Be(new OpsConsole.Core.Shared.Alerts.AlertReconcile(0, 0, 2));
+    }
 }

@@ -50,7 +50,7 @@ public sealed class YardOperationsTests : IAsyncLifetime
         paused.Value!.Should().Match<YardSettings>(s => s.Paused && s.IntervalSeconds == 7 && s.DeletionCap == 10 && s.UpdatedBy == "admin");
         _host.Get<YardPoller>().Status.Settings.Paused.Should().BeTrue();
         await using var db = await _host.DbAsync();
-        (await db.AuditEntries.Where(e => e.Module == YardModule.Name).Select(e => e.Action).ToListAsync()).Should().Equal("yard.settings", "yard.pause");
+        (await db.AuditEntries.Where(e => e.Module == YardModule.Name).Select(e => e.Action).ToListAsync()).Should().Equal("settings.update", "yard.pause");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Shared.Alerts;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Events;
@@ -179,6 +180,47 @@ public sealed class YardPollerTests
         snapshot.GetProperty("workbasket").EnumerateArray().Count(r => r.GetProperty("task").GetProperty("id").GetString()!.StartsWith("FLOOD")).Should().Be(5);
         (await AuditAsync(app, "yard.deletion-cap-exceeded")).Should().HaveCount(1);
         (await AuditAsync(app, "yard.auto-delete")).Should().BeEmpty();
+        (await YardAlertAsync(app, YardAlerts.CapKey)).Should().Match<Alert>(a => a.State == AlertState.Open && a.Severity == AlertSeverity.Critical);
+
+        // The admin looked and raised the cap: the next cycle deletes, and the alert resolves by itself.
+        (await admin.PutAsJsonAsync("/api/yard/settings", new { deletion_cap = 10 }, Ct)).EnsureSuccessStatusCode();
+        (await PollAsync(admin)).GetProperty("deleted").GetInt32().Should().Be(5);
+        (await YardAlertAsync(app, YardAlerts.CapKey))!.State.Should().Be(AlertState.Resolved);
+    }
+
+    [Fact]
+    public async Task AnOutage_OpensTheStaleAlert_OnceForTheWholeOutage_AndAGoodPollResolvesIt()
+    {
+        await using var app = await StartAsync();
+        using var op = await app.ClientAsAsync("operator");
+        using var admin = await app.ClientAsAsync("admin");
+        (await admin.PutAsJsonAsync("/api/yard/settings", new { interval_seconds = 1 }, Ct)).EnsureSuccessStatusCode();
+        await PollAsync(op);
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = true }, Ct)).EnsureSuccessStatusCode();
+
+        // A failed poll, then three intervals without a good one: the next failed polls find the data stale. (Few polls, so
+        // the circuit breaker stays closed and the good poll at the end reaches the yard system.)
+        await PollAsync(op, HttpStatusCode.BadGateway);
+        (await YardAlertAsync(app, YardAlerts.StaleKey)).Should().BeNull("one failed poll is not yet an outage");
+        var poller = app.Services.GetRequiredService<YardPoller>();
+        await Until.TrueAsync(() => poller.Status.IsStale(DateTime.UtcNow), "three intervals without a good poll");
+        await PollAsync(op, HttpStatusCode.BadGateway);
+        await PollAsync(op, HttpStatusCode.BadGateway);
+        var stale = (await YardAlertAsync(app, YardAlerts.StaleKey))!;
+        stale.Should().Match<Alert>(a => a.State == AlertState.Open && a.Count >= 2 && a.Link == "/yard");
+        stale.Message.Should().Contain("outage");
+
+        (await admin.PutAsJsonAsync("/api/simulators/yard/faults", new { error_rate = 0, latency_ms = 0, malformed = false, outage = false }, Ct)).EnsureSuccessStatusCode();
+        await PollAsync(op);
+        var resolved = (await YardAlertAsync(app, YardAlerts.StaleKey))!;
+        resolved.Id.Should().Be(stale.Id, "one outage is one alert");
+        resolved.State.Should().Be(AlertState.Resolved);
+    }
+
+    private static async Task<Alert?> YardAlertAsync(OpsAppFactory app, string key)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync(Ct);
+        return await db.Alerts.Where(a => a.Module == YardModule.Name && a.Key == key).OrderByDescending(a => a.Id).FirstOrDefaultAsync(Ct);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ public enum ShellPlace
     Dashboard,
     /// <summary>A panel on the admin Simulators page.</summary>
     SimulatorControls,
+    /// <summary>A module's section of the Settings page (its runtime settings, usually a <c>RuntimeSettingsForm</c>).</summary>
+    Settings,
 }
 
 /// <summary>A component a module adds to the shell, and its order among its place's parts.</summary>

@@ -11,10 +11,13 @@ public static class DispatchFeature
     public static IServiceCollection AddDispatchFeature(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOpsJob<DispatchLeaseJob>(DispatchModule.Name, DispatchLeaseJob.Name,
-            "Returns tasks assigned longer than Dispatch:LeaseMinutes to ready (off when 0)", "0/30 * * * * ?");
+            "Returns tasks assigned longer than the Dispatch task lease (Settings) to ready (off when 0)", "0/30 * * * * ?");
+        services.AddOpsJob<DispatchBacklogAlertsJob>(DispatchModule.Name, DispatchBacklogAlertsJob.Name,
+            "Raises and resolves the backlog alerts (ready tasks, waiting suggestions) against the Dispatch thresholds (Settings)", "15/30 * * * * ?");
         services.AddDispatchSimulator(configuration, environment);
         services.AddShellPart<DispatchNav>(ShellPlace.Navigation, 30);
         services.AddShellPart<DispatchTile>(ShellPlace.Dashboard, 20);
+        services.AddShellPart<DispatchSettingsSection>(ShellPlace.Settings, 30);
         services.AddShellShortcut("g p", "Go to suggestions (dispatch)", "/dispatch/suggestions");
         services.AddShellShortcut("g b", "Go to the task board (dispatch)", "/dispatch/tasks");
         services.AddShellShortcut("j / k, x, a, r", "On suggestions: move, select, approve, reject");

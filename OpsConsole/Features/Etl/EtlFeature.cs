@@ -17,11 +17,14 @@ public static class EtlFeature
             "Queues yesterday for every active branch and POS", "0 30 2 * * ?");
         services.AddOpsJob<EtlMissingScanJob>(EtlModule.Name, EtlMissingScanJob.Name,
             "Queues cells of the last Etl:ScanDays days that have no job", "0 15 * * * ?");
+        services.AddOpsJob<EtlAlertsJob>(EtlModule.Name, EtlAlertsJob.Name,
+            "Raises and resolves the ETL alerts (failure rate over the last hour, branches missing days in a row)", "45 * * * * ?");
         services.AddOpsJob<EtlMissingGaugeJob>(EtlModule.Name, EtlMissingGaugeJob.Name,
             "Counts each branch's days with no data for the missing-cells gauge on /metrics", "30 * * * * ?");
         services.AddEtlSimulator();
         services.AddShellPart<EtlNav>(ShellPlace.Navigation, 10);
         services.AddShellPart<EtlTile>(ShellPlace.Dashboard, 10);
+        services.AddShellPart<EtlSettingsSection>(ShellPlace.Settings, 10);
         services.AddShellShortcut("g m", "Go to missing data (ETL)", "/etl/missing");
         services.AddShellShortcut("g j", "Go to the jobs (ETL)", "/etl/jobs");
         services.AddShellShortcut("g r", "Go to the records (ETL)", "/etl/records");

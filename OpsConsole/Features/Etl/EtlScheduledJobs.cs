@@ -44,6 +44,16 @@ public sealed class EtlMissingGaugeJob(EtlOverview overview) : IJob
         ScheduledWork.RunAsync(context, overview.RefreshMissingGaugeAsync, cancellationToken);
 }
 
+/// <summary>Every minute: the ETL alerts in the inbox follow the failure rate and the runs of missing days (ADR 0020).</summary>
+[DisallowConcurrentExecution]
+public sealed class EtlAlertsJob(EtlAlerts alerts) : IJob
+{
+    public const string Name = "alerts";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => (await alerts.CheckAsync(ct)).ChangedAnything, cancellationToken);
+}
+
 /// <summary>Starts the runner job now, so a queued job starts within a second rather than at the next tick.</summary>
 public sealed class QuartzEtlWake(SchedulerService scheduler, ILogger<QuartzEtlWake> logger) : IEtlWake
 {

@@ -11,10 +11,11 @@ public static class YardFeature
     public static IServiceCollection AddYardFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsJob<YardPollerJob>(YardModule.Name, YardPollerJob.Name,
-            "Polls the yard system every Yard interval (set on the hostler view; backs off after failures); ticks every second", "* * * * * ?");
+            "Polls the yard system every poll interval (Settings; backs off after failures) and reports its alerts; ticks every second", "* * * * * ?");
         services.AddYardSimulator(configuration);
         services.AddShellPart<YardNav>(ShellPlace.Navigation, 20);
         services.AddShellPart<YardTile>(ShellPlace.Dashboard, 30);
+        services.AddShellPart<YardSettingsSection>(ShellPlace.Settings, 20);
         services.AddShellShortcut("g h", "Go to the hostlers (yard)", "/yard");
         return services;
     }
