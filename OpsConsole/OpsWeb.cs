@@ -47,6 +47,7 @@ public static class OpsWeb
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<OpsConsole.Components.Shared.CircuitClock>(); // one per circuit: every relative time ticks on it (ADR 0019)
         services.AddHttpContextAccessor();
         services.AddDataProtection().SetApplicationName("OpsConsole").PersistKeysToDbContext<OpsDbContext>();
         services.AddMemoryCache();

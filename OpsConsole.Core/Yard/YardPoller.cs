@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Upstreams;
 
 namespace OpsConsole.Core.Yard;
 
@@ -29,6 +30,7 @@ public sealed class YardPoller(
     IOpsEventStream events,
     YardMetrics metrics,
     YardOptions options,
+    UpstreamBreakers breakers,
     TimeProvider time,
     ILogger<YardPoller> logger)
 {
@@ -119,6 +121,7 @@ public sealed class YardPoller(
         YardReads reads;
         try
         {
+            await ProbePastAnOpenBreakerAsync(ct);
             reads = await ReadAllAsync(ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is YardUpstreamException or HttpRequestException or JsonException)
@@ -170,6 +173,33 @@ public sealed class YardPoller(
         }
         events.Publish(new YardStatusChanged(change.Status));
         return result;
+    }
+
+    /// <summary>
+    /// While the yard client's circuit breaker is open every read fails at once without reaching the yard system, and
+    /// the breaker would only try again after its break: the view would stay stale that long after the yard system
+    /// came back, and "poll now" would be refused unseen. So a cycle then sends one probe past the breaker; when it
+    /// answers the breaker is closed and the cycle reads as usual, when it does not the cycle fails saying why (ADR 0019).
+    /// </summary>
+    private async Task ProbePastAnOpenBreakerAsync(CancellationToken ct)
+    {
+        var breaker = breakers.For(YardModule.Upstream);
+        if (!breaker.IsOpen)
+        {
+            return;
+        }
+        try
+        {
+            await client.ProbeAsync(ct);
+        }
+        catch (YardUpstreamException ex)
+        {
+            throw new YardUpstreamException(
+                $"The yard system still does not answer; its circuit breaker is open after repeated failures, so each poll sends one probe until it answers. The probe: {ex.Message}",
+                ex, ex.Status);
+        }
+        await breaker.CloseAsync(ct);
+        logger.LogInformation("The yard system answered a probe: its circuit breaker is closed and the poller reads again");
     }
 
     private async Task<YardReads> ReadAllAsync(CancellationToken ct)

@@ -19,6 +19,7 @@ public abstract class ComponentTestContext : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<OpsConsole.Components.Shared.CircuitClock>();
         _auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", true));
     }

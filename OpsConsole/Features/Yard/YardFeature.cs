@@ -11,7 +11,7 @@ public static class YardFeature
     public static IServiceCollection AddYardFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsJob<YardPollerJob>(YardModule.Name, YardPollerJob.Name,
-            "Polls the yard system every Yard interval (set on the hostler view; backs off after failures); ticks every second", "* * * * * ?");
+            "Polls the yard system every Yard interval (set on the hostler view; one probe per interval while the yard system is down); ticks every second", "* * * * * ?");
         services.AddYardSimulator(configuration);
         services.AddShellPart<YardNav>(ShellPlace.Navigation, 20);
         services.AddShellPart<YardTile>(ShellPlace.Dashboard, 30);
