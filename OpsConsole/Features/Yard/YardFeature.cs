@@ -1,4 +1,5 @@
 using OpsConsole.Components.Layout;
+using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Yard;
 using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Simulators.Yard;
@@ -16,6 +17,7 @@ public static class YardFeature
         services.AddShellPart<YardNav>(ShellPlace.Navigation, 20);
         services.AddShellPart<YardTile>(ShellPlace.Dashboard, 30);
         services.AddShellShortcut("g h", "Go to the hostlers (yard)", "/yard");
+        services.AddShellShortcut("g y", "Go to yard settings & rules (admin)", "/yard/settings", OpsPolicies.Administer);
         return services;
     }
 
