@@ -195,7 +195,7 @@ public sealed class YardPoller(
         catch (YardUpstreamException ex)
         {
             throw new YardUpstreamException(
-                $"The yard system still does not answer; its circuit breaker is open after repeated failures, so each poll sends one probe until it answers. The probe: {ex.Message}",
+                $"Circuit breaker open after repeated failures (one probe per poll until the yard system answers); the probe: {ex.Message}",
                 ex, ex.Status);
         }
         await breaker.CloseAsync(ct);

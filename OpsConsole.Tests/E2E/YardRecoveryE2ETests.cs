@@ -51,12 +51,12 @@ public sealed class YardRecoveryE2ETests(BrowserFixture browser) : IAsyncLifetim
         (await page.Locator("[data-testid=last-attempt]").InnerTextAsync()).Should().Contain("failed").And.Contain("503");
 
         // The breaker opens after the failures pile up; then a poll is one probe, and "Poll now" says what stopped it.
-        await Until.TrueAsync(async () => (await StatusAsync(admin)).GetProperty("last_error").GetString()?.Contains("circuit breaker is open") == true,
+        await Until.TrueAsync(async () => (await StatusAsync(admin)).GetProperty("last_error").GetString()?.Contains("Circuit breaker open") == true,
             "the yard client's circuit breaker to open", TimeSpan.FromSeconds(30));
         await page.ClickAsync("[data-testid=poll-now]");
         var outcome = page.Locator("[data-testid=poll-outcome]");
         await outcome.Filter(new() { HasText = "failed" }).WaitForAsync();
-        (await outcome.InnerTextAsync()).Should().Contain("circuit breaker is open").And.Contain("503");
+        (await outcome.InnerTextAsync()).Should().Contain("Circuit breaker open").And.Contain("503");
         await console.ScreenshotAsync("yard-breaker-open");
 
         // Back: within one interval (1 s) plus a cycle the view is fresh again, although the breaker's own break is 15 s.

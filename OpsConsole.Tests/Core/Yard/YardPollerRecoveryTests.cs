@@ -76,7 +76,7 @@ public sealed class YardPollerRecoveryTests : IAsyncLifetime
         var refused = await Poller.PollAsync("operator", ct: Ct);
 
         refused.Succeeded.Should().BeFalse();
-        refused.Error.Should().Contain("circuit breaker is open").And.Contain("probe").And.Contain("503");
+        refused.Error.Should().Contain("Circuit breaker open").And.Contain("probe").And.Contain("503");
         (_yard.Calls - calls).Should().Be(0, "nothing goes through the open breaker");
         (_yard.Probes - probes).Should().Be(1, "one probe per poll while the yard system is down");
         Breaker.IsOpen.Should().BeTrue();
