@@ -67,7 +67,7 @@
     // closing happen here, without the server, so the menu works while the circuit is down; Enter or Space opens (and
     // puts focus on the first item), arrow keys, Home and End move, Tab moves on, Esc closes back to the button.
     const menuOf = el => el && el.closest ? el.closest("[data-ops-menu]") : null;
-    const menuButton = menu => menu.querySelector("button[aria-haspopup]");
+    const menuButton = menu => menu.querySelector("button[aria-controls]");
     const menuItems = menu => [...menu.querySelectorAll("[data-menu-item]")];
 
     function setMenuOpen(menu, open, focus) {
@@ -87,7 +87,7 @@
 
     document.addEventListener("click", e => {
         const menu = menuOf(e.target);
-        const button = menu && e.target.closest("button[aria-haspopup]");
+        const button = menu && e.target.closest("button[aria-controls]");
         if (button) {
             // A click from the keyboard (Enter, Space) has no pointer detail: it takes focus into the list.
             setMenuOpen(menu, !isMenuOpen(menu), e.detail === 0 ? "first" : null);
