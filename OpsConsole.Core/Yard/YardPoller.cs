@@ -245,9 +245,12 @@ public sealed class YardPoller(
 
     private async Task<YardCycleResult> FailAsync(YardCycleResult result, YardSettings settings, Actor actor, CancellationToken ct)
     {
+        var previousError = state.Status.LastError;
         var change = state.Failed(result, settings.IntervalSeconds);
-        logger.LogWarning("Yard poll {Cycle} failed ({Failures} in a row); nothing was changed: {Error}", result.Cycle, change.Status.ConsecutiveFailures,
-            result.Error);
+        // A failure is retried every interval (ADR 0019): a warning when a run of failures starts or its error changes,
+        // not one every few seconds of a long outage.
+        logger.Log(change.Move == YardPollerMove.Fail || result.Error != previousError ? LogLevel.Warning : LogLevel.Debug,
+            "Yard poll {Cycle} failed ({Failures} in a row); nothing was changed: {Error}", result.Cycle, change.Status.ConsecutiveFailures, result.Error);
         metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         if (change.Move == YardPollerMove.Fail)
         {
