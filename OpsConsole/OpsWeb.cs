@@ -51,6 +51,7 @@ public static class OpsWeb
         services.AddMudServices();
         // Each list page's filters, sort, page and selection live in its address (ADR 0018).
         services.AddScoped<UrlStates>();
+        services.AddScoped<OpsConsole.Components.Shared.CircuitClock>(); // one per circuit: every relative time ticks on it (ADR 0019)
         services.AddHttpContextAccessor();
         services.AddOpsKeyRing(configuration);
         services.AddMemoryCache();

@@ -91,6 +91,17 @@ public sealed class YardClient(IHttpClientFactory clients, IUpstreamAddresses ad
         return true;
     }
 
+    /// <summary>
+    /// One read of the hostler list past the circuit breaker (no retries, the attempt timeout): whether the yard system
+    /// answers again while the breaker still refuses calls. Throws <see cref="YardUpstreamException"/> when it does not.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        const string path = "api/hostlers";
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct, UpstreamBreakers.ProbeClient(YardModule.Upstream));
+        await EnsureSuccessAsync(response, $"GET {path}", ct);
+    }
+
     private async Task<T> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
@@ -98,7 +109,7 @@ public sealed class YardClient(IHttpClientFactory clients, IUpstreamAddresses ad
         return await ReadAsync(response, type, $"GET {path}", ct);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct, string client = YardModule.Upstream)
     {
         var baseAddress = addresses.BaseAddress(YardModule.Upstream)
             ?? throw new YardUpstreamException("No yard system is configured (Upstreams:yard:BaseUrl) and the simulators are off.");
@@ -109,7 +120,7 @@ public sealed class YardClient(IHttpClientFactory clients, IUpstreamAddresses ad
         }
         try
         {
-            return await clients.CreateClient(YardModule.Upstream).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return await clients.CreateClient(client).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or TimeoutException
             or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)

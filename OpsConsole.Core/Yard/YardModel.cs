@@ -37,7 +37,7 @@ public sealed record YardTask(string Id, string Type, string TrailerId, string S
 
 /// <summary>
 /// How the poller is doing with the yard system (<see cref="YardTransitions"/>): watching (started, no cycle has ended
-/// yet; a stored view from before a restart is shown until one does), healthy, or failing (backing off).
+/// yet; a stored view from before a restart is shown until one does), healthy, or failing (the last cycle failed; retried each interval).
 /// </summary>
 public enum YardPollerHealth
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Events;
 using OpsConsole.Core.Shared.Settings;
+using OpsConsole.Core.Shared.Upstreams;
 
 namespace OpsConsole.Core.Yard;
 
@@ -32,6 +33,7 @@ public sealed class YardPoller(
     YardAlerts alerts,
     RuntimeSettings settings,
     YardOptions options,
+    UpstreamBreakers breakers,
     TimeProvider time,
     ILogger<YardPoller> logger)
 {
@@ -128,6 +130,7 @@ public sealed class YardPoller(
         YardReads reads;
         try
         {
+            await ProbePastAnOpenBreakerAsync(ct);
             reads = await ReadAllAsync(ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is YardUpstreamException or HttpRequestException or JsonException)
@@ -182,6 +185,33 @@ public sealed class YardPoller(
         return result;
     }
 
+    /// <summary>
+    /// While the yard client's circuit breaker is open every read fails at once without reaching the yard system, and
+    /// the breaker would only try again after its break: the view would stay stale that long after the yard system
+    /// came back, and "poll now" would be refused unseen. So a cycle then sends one probe past the breaker; when it
+    /// answers the breaker is closed and the cycle reads as usual, when it does not the cycle fails saying why (ADR 0019).
+    /// </summary>
+    private async Task ProbePastAnOpenBreakerAsync(CancellationToken ct)
+    {
+        var breaker = breakers.For(YardModule.Upstream);
+        if (!breaker.IsOpen)
+        {
+            return;
+        }
+        try
+        {
+            await client.ProbeAsync(ct);
+        }
+        catch (YardUpstreamException ex)
+        {
+            throw new YardUpstreamException(
+                $"Circuit breaker open after repeated failures (one probe per poll until the yard system answers); the probe: {ex.Message}",
+                ex, ex.Status);
+        }
+        await breaker.CloseAsync(ct);
+        logger.LogInformation("The yard system answered a probe: its circuit breaker is closed and the poller reads again");
+    }
+
     private async Task<YardReads> ReadAllAsync(CancellationToken ct)
     {
         var hostlersTask = client.HostlersAsync(ct);
@@ -225,9 +255,12 @@ public sealed class YardPoller(
 
     private async Task<YardCycleResult> FailAsync(YardCycleResult result, YardSettings settings, Actor actor, CancellationToken ct)
     {
+        var previousError = state.Status.LastError;
         var change = state.Failed(result, settings.IntervalSeconds);
-        logger.LogWarning("Yard poll {Cycle} failed ({Failures} in a row); nothing was changed: {Error}", result.Cycle, change.Status.ConsecutiveFailures,
-            result.Error);
+        // A failure is retried every interval (ADR 0019): a warning when a run of failures starts or its error changes,
+        // not one every few seconds of a long outage.
+        logger.Log(change.Move == YardPollerMove.Fail || result.Error != previousError ? LogLevel.Warning : LogLevel.Debug,
+            "Yard poll {Cycle} failed ({Failures} in a row); nothing was changed: {Error}", result.Cycle, change.Status.ConsecutiveFailures, result.Error);
         metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         if (change.Move == YardPollerMove.Fail)
         {

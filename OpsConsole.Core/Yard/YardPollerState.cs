@@ -2,8 +2,12 @@ namespace OpsConsole.Core.Yard;
 
 public sealed record YardCapAlert(DateTime At, int Planned, int Cap);
 
-/// <summary>The poller's state for "last polled", the stale banner, alerts and the settings panel.</summary>
-public sealed record YardStatus(YardSettings Settings, DateTime? LastPolledAt, DateTime? LastSuccessAt, DateTime WatchingSince,
+/// <summary>
+/// The poller's state for "last polled", the stale banner, alerts and the settings panel. "Last polled" is
+/// <see cref="LastSuccessAt"/>, the last GOOD cycle; <see cref="LastAttemptAt"/> is the last cycle of either kind, and
+/// <see cref="LastError"/> its error when it failed (ADR 0019).
+/// </summary>
+public sealed record YardStatus(YardSettings Settings, DateTime? LastAttemptAt, DateTime? LastSuccessAt, DateTime WatchingSince,
     string? LastError, int ConsecutiveFailures, DateTime? NextPollAt, long Version, DateTime? ViewChangedAt, YardCapAlert? CapAlert,
     YardCycleResult? LastCycle, IReadOnlyList<string> FailingRules, YardPollerHealth Health = YardPollerHealth.Watching)
 {
@@ -12,6 +16,9 @@ public sealed record YardStatus(YardSettings Settings, DateTime? LastPolledAt, D
     /// <summary>Three intervals without a good cycle (paused is shown as paused, not as stale).</summary>
     public bool IsStale(DateTime now) =>
         !Settings.Paused && SinceLastSuccess(now) > TimeSpan.FromSeconds(StaleAfterIntervals * Settings.IntervalSeconds);
+
+    /// <summary>The last cycle failed (its error is <see cref="LastError"/>); the view is the one of <see cref="LastSuccessAt"/>.</summary>
+    public bool LastAttemptFailed => LastError is not null;
 
     /// <summary>Nothing to show yet: no view was stored before this start and no cycle has succeeded since.</summary>
     public bool WaitingForFirstView() => Version == 0 && LastSuccessAt is null;
@@ -101,14 +108,13 @@ public sealed class YardPollerState
         }
     }
 
-    /// <summary>New settings: the next cycle is an interval after the last one, unless the poller is backing off.</summary>
+    /// <summary>New settings: the next cycle is an interval (as set now) after the last one.</summary>
     public YardStatus Apply(YardSettings settings)
     {
         lock (_gate)
         {
             _settings = settings.Copy();
-            var next = (_status.LastPolledAt ?? Now).AddSeconds(settings.IntervalSeconds);
-            _status = _status with { Settings = settings.Copy(), NextPollAt = _status.ConsecutiveFailures > 0 ? _status.NextPollAt : next };
+            _status = _status with { Settings = settings.Copy(), NextPollAt = (_status.LastAttemptAt ?? Now).AddSeconds(settings.IntervalSeconds) };
             return _status;
         }
     }
@@ -136,7 +142,7 @@ public sealed class YardPollerState
             _view = stored ?? _view;
             _status = _status with
             {
-                Health = move.To, LastPolledAt = result.StartedAt, LastSuccessAt = result.StartedAt, LastError = null, ConsecutiveFailures = 0,
+                Health = move.To, LastAttemptAt = result.StartedAt, LastSuccessAt = result.StartedAt, LastError = null, ConsecutiveFailures = 0,
                 NextPollAt = result.StartedAt.AddSeconds(_settings.IntervalSeconds), Version = _view.Version,
                 ViewChangedAt = stored is null ? _status.ViewChangedAt : result.StartedAt, CapAlert = capAlert, LastCycle = result,
                 FailingRules = failingRules,
@@ -145,17 +151,20 @@ public sealed class YardPollerState
         }
     }
 
-    /// <summary>A failed cycle: nothing of the view or the alerts changes; the next try waits out the backoff.</summary>
+    /// <summary>
+    /// A failed cycle: nothing of the view or the alerts changes, and the next try is one interval later, so the view
+    /// recovers within an interval of the yard system answering again. No backoff of our own: while the yard system
+    /// is down the client's circuit breaker opens and a cycle costs one probe (ADR 0019).
+    /// </summary>
     public YardStateChange Failed(YardCycleResult result, int intervalSeconds)
     {
         lock (_gate)
         {
             var move = Move(succeeded: false);
-            var failures = _status.ConsecutiveFailures + 1;
             _status = _status with
             {
-                Health = move.To, LastPolledAt = result.StartedAt, LastError = result.Error, ConsecutiveFailures = failures,
-                NextPollAt = result.StartedAt + YardTransitions.Backoff(intervalSeconds, failures), LastCycle = result,
+                Health = move.To, LastAttemptAt = result.StartedAt, LastError = result.Error, ConsecutiveFailures = _status.ConsecutiveFailures + 1,
+                NextPollAt = result.StartedAt.AddSeconds(intervalSeconds), LastCycle = result,
             };
             return new YardStateChange(move.Move, _status, false, []);
         }

@@ -6,17 +6,17 @@ public enum YardPollerMove
 {
     /// <summary>A good cycle while not failing.</summary>
     Succeed,
-    /// <summary>A cycle failed and a run of failures starts: audited once (`yard.cycle-failed`), the poller backs off.</summary>
+    /// <summary>A cycle failed and a run of failures starts: audited once (`yard.cycle-failed`); the poller tries again each interval.</summary>
     Fail,
-    /// <summary>Another failure in the run: logged, not audited again; the backoff doubles.</summary>
+    /// <summary>Another failure in the run: logged, not audited again.</summary>
     FailAgain,
-    /// <summary>The first good cycle after failures ends the run: audited (`yard.cycle-recovered`), back to the interval.</summary>
+    /// <summary>The first good cycle after failures ends the run: audited (`yard.cycle-recovered`), the stale banner goes.</summary>
     Recover,
 }
 
 /// <summary>
 /// Yard's state machine is the poller's health, not a task's: the poller is the one thing here that lives from cycle
-/// to cycle and whose state decides what happens next (the backoff, the stale banner, the one audit line when a run
+/// to cycle and whose state decides what happens next (the stale banner, the one audit line when a run
 /// of failures starts and the one when it ends). What becomes of a task's finding is decided once inside one cycle
 /// and never moves again, so it is an outcome (<see cref="YardOutcome"/>), not a state. Pause is a setting beside the
 /// health, not a state of it: a paused poller still polls when asked (reading and showing, changing nothing), and
@@ -40,11 +40,4 @@ public static class YardTransitions
         (_, true) => YardPollerMove.Succeed,
         (_, false) => YardPollerMove.Fail,
     };
-
-    /// <summary>
-    /// How long the poller waits after the <paramref name="failures"/>-th failure in a row: the interval doubled each
-    /// time, at most max(interval, 60 s) (ADR 0011).
-    /// </summary>
-    public static TimeSpan Backoff(int intervalSeconds, int failures) =>
-        TimeSpan.FromSeconds(Math.Min(intervalSeconds * Math.Pow(2, Math.Min(failures, 10)), Math.Max(intervalSeconds, 60)));
 }

@@ -13,12 +13,14 @@ namespace OpsConsole.Tests.Components;
 /// <summary>bUnit with MudBlazor as MudBlazor's own tests set it up: loose JS interop, no transitions.</summary>
 public abstract class ComponentTestContext : BunitContext
 {
-    protected ComponentTestContext()
+    /// <param name="time">The clock the components read (a FakeTimeProvider for tests about time).</param>
+    protected ComponentTestContext(TimeProvider? time = null)
     {
         AddTheModulesShellParts();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(time ?? TimeProvider.System);
+        Services.AddScoped<OpsConsole.Components.Shared.CircuitClock>();
         _auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", true));
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using OpsConsole.Components.Layout;
 using OpsConsole.Components.Shared;
@@ -85,5 +86,19 @@ public sealed class ShellComponentTests : ComponentTestContext
         ShortcutSheet.Shell.Select(s => s.Href).Should().Contain(["/", "/audit", "/scheduler", "/admin/users", "/settings"]);
         ShortcutSheet.Destination([new ShellShortcut("g x", "Go to x", "/x")], "g x").Should().Be("/x", "a module's shortcut goes where it says");
         ShortcutSheet.Destination([], "g d").Should().Be("/");
+    }
+
+    [Fact]
+    public void ShortcutSheet_EveryPageHasItsOwnGSequence_AndTheAdminPagesNameTheirPolicy()
+    {
+        var all = ShortcutSheet.All(Services.GetServices<ShellShortcut>()).ToList();
+        var destinations = all.Where(s => s.Href is not null).ToList();
+
+        destinations.Should().OnlyContain(s => s.Keys.StartsWith("g ") && s.Keys.Length == 3);
+        destinations.Select(s => s.Keys).Should().OnlyHaveUniqueItems();
+        destinations.Select(s => s.Href).Should().Contain(["/", "/audit", "/scheduler", "/etl/jobs", "/etl/missing", "/etl/records", "/etl/branches",
+            "/yard", "/settings#yard", "/dispatch/suggestions", "/dispatch/tasks", "/admin/users", "/admin/simulators", "/settings", "/alerts"]);
+        destinations.Where(s => s.Href!.StartsWith("/admin/")).Should().OnlyContain(s => s.Policy == OpsPolicies.Administer);
+        destinations.Where(s => !s.Href!.StartsWith("/admin/")).Should().OnlyContain(s => s.Policy == null, "every other page is readable by every role");
     }
 }

@@ -43,7 +43,10 @@ public sealed class DispatchE2ETests(BrowserFixture browser) : IAsyncLifetime
         await console.Page.Locator($"[data-suggestion='{ids[2]}']").WaitForAsync();
         await console.ScreenshotAsync("suggestions-live");
 
-        // The cursor starts on the oldest: "a" approves it.
+        // Rows that arrived by themselves are announced, not highlighted (ADR 0019): j highlights the first, the oldest; "a" approves it.
+        await console.Page.Locator("[data-testid=cursor-note]").GetByText("3 new suggestions arrived").WaitForAsync();
+        await console.Page.Keyboard.PressAsync("j");
+        await console.Page.Locator($"tr[data-cursor='{ids[0]}']").WaitForAsync();
         await console.Page.Keyboard.PressAsync("a");
         await console.Page.GetByText("1 suggestion approved").WaitForAsync();
         await console.Page.Locator($"[data-suggestion='{ids[0]}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });

@@ -134,3 +134,18 @@ public class OpsAppFactory : WebApplicationFactory<Program>
 public sealed class SharedApp : OpsAppFactory
 {
 }
+
+/// <summary>
+/// One console on a real loopback port shared by the tests of a class (browser tests that each sign in on their own and
+/// change nothing another test of the class reads).
+/// </summary>
+public sealed class SharedKestrelApp : OpsAppFactory, IAsyncLifetime
+{
+    public string BaseUrl { get; private set; } = "";
+
+    public ValueTask InitializeAsync()
+    {
+        BaseUrl = StartKestrel();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -63,12 +63,97 @@
         }
     }
 
+    // Menus (the user menu in the top bar): a button with aria-expanded that shows the list it controls. Opening and
+    // closing happen here, without the server, so the menu works while the circuit is down; Enter or Space opens (and
+    // puts focus on the first item), arrow keys, Home and End move, Tab moves on, Esc closes back to the button.
+    const menuOf = el => el && el.closest ? el.closest("[data-ops-menu]") : null;
+    const menuButton = menu => menu.querySelector("button[aria-controls]");
+    const menuItems = menu => [...menu.querySelectorAll("[data-menu-item]")];
+
+    function setMenuOpen(menu, open, focus) {
+        const button = menuButton(menu);
+        const list = document.getElementById(button.getAttribute("aria-controls"));
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        list.hidden = !open;
+        if (open && focus) {
+            const items = menuItems(menu);
+            (focus === "last" ? items[items.length - 1] : items[0]).focus();
+        } else if (!open && focus) {
+            button.focus();
+        }
+    }
+
+    const isMenuOpen = menu => menuButton(menu).getAttribute("aria-expanded") === "true";
+
+    document.addEventListener("click", e => {
+        const menu = menuOf(e.target);
+        const button = menu && e.target.closest("button[aria-controls]");
+        if (button) {
+            // A click from the keyboard (Enter, Space) has no pointer detail: it takes focus into the list.
+            setMenuOpen(menu, !isMenuOpen(menu), e.detail === 0 ? "first" : null);
+        } else if (menu && e.target.closest("[data-menu-item]") && isMenuOpen(menu)) {
+            setMenuOpen(menu, false);
+        }
+        document.querySelectorAll("[data-ops-menu]").forEach(other => {
+            if (other !== menu && isMenuOpen(other)) setMenuOpen(other, false);
+        });
+    });
+
+    document.addEventListener("keydown", e => {
+        const menu = menuOf(e.target);
+        if (!menu) return;
+        const items = menuItems(menu);
+        const at = items.indexOf(e.target);
+        let next = null;
+        switch (e.key) {
+            case "ArrowDown": next = at < 0 ? 0 : (at + 1) % items.length; break;
+            case "ArrowUp": next = at < 0 ? items.length - 1 : (at - 1 + items.length) % items.length; break;
+            case "Home": next = at < 0 ? null : 0; break;
+            case "End": next = at < 0 ? null : items.length - 1; break;
+            case "Escape":
+                if (isMenuOpen(menu)) {
+                    e.preventDefault();
+                    e.stopPropagation();
+                    setMenuOpen(menu, false, "button");
+                }
+                return;
+            default: return;
+        }
+        if (next === null) return;
+        e.preventDefault();
+        if (!isMenuOpen(menu)) setMenuOpen(menu, true);
+        items[next].focus();
+    });
+
+    // Focus leaving the menu (Tab past its last item, a click elsewhere) closes it.
+    document.addEventListener("focusout", e => {
+        const menu = menuOf(e.target);
+        if (menu && isMenuOpen(menu) && !menu.contains(e.relatedTarget)) setMenuOpen(menu, false);
+    });
+
+    // A text area inside [data-enter-submits] (the reject dialog's reason): Enter clicks its dialog's [data-submit]
+    // button, Shift+Enter is a new line as usual. Not while an input method is composing a character.
+    document.addEventListener("keydown", e => {
+        if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.ctrlKey || e.metaKey || e.altKey) return;
+        if (!e.target || e.target.tagName !== "TEXTAREA" || !e.target.closest("[data-enter-submits]")) return;
+        const dialog = e.target.closest(".mud-dialog, form, [role=dialog]");
+        const submit = dialog && dialog.querySelector("[data-submit]");
+        if (!submit) return;
+        e.preventDefault();
+        submit.click();
+    });
+
+    // A page brought back from the back-forward cache after sign-out would show a console nobody is signed in to:
+    // ask the server again (it answers the sign-in page). Pages are sent with no-store, so this is the rare case.
+    window.addEventListener("pageshow", e => { if (e.persisted) location.reload(); });
+
     let pending = "";
     let pendingTimer = 0;
 
     function isTyping(target) {
         const tag = (target && target.tagName) || "";
-        return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+        return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!(target && target.isContentEditable)
+            || !!(target && target.closest && target.closest("[role=textbox], [role=combobox], [role=searchbox]"));
     }
 
     let pageKeys = null;
@@ -78,7 +163,9 @@
         if (document.querySelector(".mud-dialog-container")) return;
         if (pageKeys.keys.includes(e.key)) {
             e.preventDefault();
-            pageKeys.dotnet.invokeMethodAsync("OnPageKey", e.key).catch(() => { });
+            // The row highlighted on screen as the key went down: the page acts only if that is still its cursor's row.
+            const highlighted = document.querySelector("[data-cursor]");
+            pageKeys.dotnet.invokeMethodAsync("OnPageKey", e.key, highlighted ? highlighted.dataset.cursor : null).catch(() => { });
         }
     });
 
@@ -93,7 +180,11 @@
         // The missing-data heatmap: drag across cells to select a rectangle (painted here, without a round trip per
         // cell), a plain click opens the cell. .NET gets the selection once, on mouse-up.
         heatmap(table, dotnet) {
-            if (!table || table._opsHeatmap) return;
+            if (!table) return;
+            // A new grid (another range or branch): the first cell is the tab stop unless one of the new cells already is.
+            const first = table.querySelector("td[data-c]");
+            if (first && !table.querySelector('td[data-c][tabindex="0"]')) first.tabIndex = 0;
+            if (table._opsHeatmap) return;
             table._opsHeatmap = true;
             let start = null, last = null;
             const cellOf = e => e.target.closest("td[data-c]");
@@ -119,6 +210,42 @@
                 last = td;
                 paint();
             });
+            // Keyboard: one cell is in the tab order (tabindex 0), arrow keys move that stop and the focus, Space and
+            // Enter select (or open, for who may not select), "o" opens. Moving needs no round trip; a key that acts does.
+            const cellAt = (r, d) => table.querySelector(`td[data-c="${r}:${d}"]`);
+            table.addEventListener("keydown", e => {
+                const td = cellOf(e);
+                if (!td || e.ctrlKey || e.metaKey || e.altKey) return;
+                const [r, d] = key(td);
+                const lastDay = () => td.parentElement.querySelectorAll("td[data-c]").length - 1;
+                let to = null;
+                switch (e.key) {
+                    case "ArrowRight": to = cellAt(r, d + 1); break;
+                    case "ArrowLeft": to = cellAt(r, d - 1); break;
+                    case "ArrowDown": to = cellAt(r + 1, d); break;
+                    case "ArrowUp": to = cellAt(r - 1, d); break;
+                    case "Home": to = cellAt(r, 0); break;
+                    case "End": to = cellAt(r, lastDay()); break;
+                    case " ": case "Enter": case "o":
+                        e.preventDefault();
+                        e.stopPropagation();
+                        dotnet.invokeMethodAsync("OnCellKey", r, d, e.key === "o" ? "o" : "select").catch(() => { });
+                        return;
+                    default: return;
+                }
+                e.preventDefault();
+                if (to) {
+                    td.tabIndex = -1;
+                    to.tabIndex = 0;
+                    to.focus();
+                }
+            });
+            table.addEventListener("focusin", e => {
+                const td = cellOf(e);
+                if (!td) return;
+                table.querySelectorAll('td[data-c][tabindex="0"]').forEach(other => { if (other !== td) other.tabIndex = -1; });
+                td.tabIndex = 0;
+            });
             document.addEventListener("mouseup", () => {
                 if (!start) return;
                 const [r1, d1] = key(start), [r2, d2] = key(last);
@@ -134,7 +261,12 @@
                 document.removeEventListener("keydown", window.opsConsole._shortcuts);
             }
             const handler = e => {
-                if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+                if (isTyping(e.target)) {
+                    // "g" outside a field, then typing in one: the letters typed are text, never the end of a sequence.
+                    pending = "";
+                    return;
+                }
+                if (e.ctrlKey || e.metaKey || e.altKey) return;
                 if (document.querySelector(".mud-dialog-container") && e.key !== "?") return;
                 let shortcut = null;
                 if (pending === "g") {

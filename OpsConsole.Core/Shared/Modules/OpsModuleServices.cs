@@ -51,14 +51,30 @@ public static class OpsModuleServices
 
     /// <summary>
     /// An external system the module talks to: `Upstreams:{name}` in configuration, a named HttpClient with the
-    /// shared resilience pipeline (`Resilience:*`), its place on the health board and its built-in simulator's name.
+    /// shared resilience pipeline (`Resilience:*`) whose breaker <see cref="UpstreamBreakers"/> can see and close, a probe
+    /// client past that breaker, its place on the health board and its built-in simulator's name.
     /// </summary>
     public static IHttpClientBuilder AddOpsUpstream(this IServiceCollection services, IConfiguration configuration, string name, string displayName)
     {
         services.AddSingleton(new UpstreamDefinition(name, displayName));
         services.AddOptions<UpstreamOptions>(name).Bind(configuration.GetSection($"Upstreams:{name}"));
+        services.TryAddSingleton<UpstreamBreakers>();
         var client = services.AddHttpClient(name);
-        client.AddStandardResilienceHandler().Configure((o, sp) => ApplyResilience(o, sp.GetRequiredService<UpstreamResilienceOptions>()));
+        client.AddStandardResilienceHandler().Configure((o, sp) =>
+        {
+            ApplyResilience(o, sp.GetRequiredService<UpstreamResilienceOptions>());
+            var breaker = sp.GetRequiredService<UpstreamBreakers>().For(name);
+            o.CircuitBreaker.ManualControl = breaker.Control;
+            o.CircuitBreaker.StateProvider = breaker.State;
+            o.CircuitBreaker.OnOpened = opened =>
+            {
+                breaker.Opened(opened.BreakDuration);
+                return ValueTask.CompletedTask;
+            };
+        });
+        // One attempt past the breaker, for a poller that checks whether an upstream with an open breaker answers again.
+        services.AddHttpClient(UpstreamBreakers.ProbeClient(name))
+            .ConfigureHttpClient((sp, http) => http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<UpstreamResilienceOptions>().AttemptTimeoutSeconds));
         return client;
     }
 

@@ -7,7 +7,7 @@ namespace OpsConsole.Tests.Core.Yard;
 
 /// <summary>
 /// The poller's health (watching → healthy ⇄ failing), the table on its own and as <see cref="YardPollerState"/> moves
-/// through it at the end of each cycle: backoff, the alerts that begin, and what a pause does and does not change.
+/// through it at the end of each cycle: the next try, the alerts that begin, and what a pause does and does not change.
 /// </summary>
 public sealed class YardTransitionsTests
 {
@@ -49,17 +49,6 @@ public sealed class YardTransitionsTests
         YardTransitions.Health.CanApply(YardPollerHealth.Watching, YardPollerMove.FailAgain).Should().BeFalse();
     }
 
-    [Theory]
-    [InlineData(5, 1, 10)]
-    [InlineData(5, 2, 20)]
-    [InlineData(5, 3, 40)]
-    [InlineData(5, 4, 60)]
-    [InlineData(5, 30, 60)]
-    [InlineData(1, 1, 2)]
-    [InlineData(120, 1, 120)]
-    public void Backoff_DoublesTheInterval_UpToAMinuteOrTheInterval(int interval, int failures, int seconds) =>
-        YardTransitions.Backoff(interval, failures).Should().Be(TimeSpan.FromSeconds(seconds));
-
     [Fact]
     public void State_StartsWatching_AndIsDueAtOnce()
     {
@@ -85,20 +74,27 @@ public sealed class YardTransitionsTests
     }
 
     [Fact]
-    public void State_FailuresInARow_BackOff_AndTheFirstGoodCycleRecovers()
+    public void State_FailuresInARow_AreRetriedEachInterval_AndTheFirstGoodCycleRecovers()
     {
         var state = NewState();
         state.Succeeded(Cycle(true), null, null, []);
 
+        _time.Advance(TimeSpan.FromSeconds(5));
         state.Failed(Cycle(false, "outage"), 5).Move.Should().Be(YardPollerMove.Fail);
         state.Status.Should().Match<YardStatus>(s => s.Health == YardPollerHealth.Failing && s.ConsecutiveFailures == 1 && s.LastError == "outage"
-            && s.NextPollAt == Now.AddSeconds(10) && s.LastSuccessAt == Now);
-        state.Failed(Cycle(false, "outage"), 5).Move.Should().Be(YardPollerMove.FailAgain);
-        state.Status.NextPollAt.Should().Be(Now.AddSeconds(20));
+            && s.LastAttemptFailed && s.LastAttemptAt == Now.AddSeconds(5) && s.LastSuccessAt == Now && s.NextPollAt == Now.AddSeconds(10));
+        for (var failure = 2; failure <= 12; failure++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            state.Failed(Cycle(false, "outage"), 5).Move.Should().Be(YardPollerMove.FailAgain);
+            state.Status.NextPollAt.Should().Be(_time.GetUtcNow().UtcDateTime.AddSeconds(5), "no backoff of the poller's own: the next try is one interval on");
+        }
+        state.Status.LastSuccessAt.Should().Be(Now, "'last polled' stays the last good poll through a run of failures");
 
-        _time.Advance(TimeSpan.FromSeconds(20));
+        _time.Advance(TimeSpan.FromSeconds(5));
         state.Succeeded(Cycle(true), null, null, []).Move.Should().Be(YardPollerMove.Recover);
-        state.Status.Should().Match<YardStatus>(s => s.Health == YardPollerHealth.Healthy && s.ConsecutiveFailures == 0 && s.LastError == null);
+        state.Status.Should().Match<YardStatus>(s => s.Health == YardPollerHealth.Healthy && s.ConsecutiveFailures == 0 && s.LastError == null
+            && !s.LastAttemptFailed && s.LastSuccessAt == s.LastAttemptAt);
     }
 
     [Fact]
@@ -126,14 +122,15 @@ public sealed class YardTransitionsTests
     }
 
     [Fact]
-    public void State_NewSettingsWhileBackingOff_KeepTheBackoff()
+    public void State_NewSettingsWhileFailing_TryAgainAtTheNewInterval()
     {
         var state = NewState();
         state.Failed(Cycle(false, "outage"), 5);
 
-        state.Apply(Settings(intervalSeconds: 1)).NextPollAt.Should().Be(Now.AddSeconds(10));
+        state.Apply(Settings(intervalSeconds: 1)).NextPollAt.Should().Be(Now.AddSeconds(1));
+        state.Apply(Settings(intervalSeconds: 30)).NextPollAt.Should().Be(Now.AddSeconds(30));
         state.PollSoon();
-        state.IsDue().Should().BeTrue("poll soon overrides the backoff");
+        state.IsDue().Should().BeTrue("poll soon overrides the interval");
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class YardPollerTests
     }
 
     [Fact]
-    public async Task Outage_KeepsTheLastView_ChangesNothing_BacksOff_ThenRecovers()
+    public async Task Outage_KeepsTheLastView_ChangesNothing_TriesAgainNextInterval_ThenRecovers()
     {
         await using var app = await StartAsync();
         using var op = await app.ClientAsAsync("operator");
@@ -122,11 +122,15 @@ public sealed class YardPollerTests
         failed.GetProperty("detail").GetString().Should().Contain("503");
         var poller = app.Services.GetRequiredService<YardPoller>();
         poller.Status.ConsecutiveFailures.Should().Be(1);
-        (poller.Status.NextPollAt!.Value - poller.Status.LastPolledAt!.Value).Should().BeGreaterThan(TimeSpan.FromSeconds(poller.Status.Settings.IntervalSeconds));
+        (poller.Status.NextPollAt!.Value - poller.Status.LastAttemptAt!.Value).Should().Be(TimeSpan.FromSeconds(poller.Status.Settings.IntervalSeconds),
+            "a failed poll is tried again one interval later, so the view recovers within an interval");
+        poller.Status.LastSuccessAt.Should().Be(good.GetProperty("started_at").GetDateTime(), "'last polled' is the last good poll");
         poller.Status.IsStale(DateTime.UtcNow.AddSeconds(3 * poller.Status.Settings.IntervalSeconds + 1)).Should().BeTrue();
         var snapshot = await op.GetFromJsonAsync<JsonElement>("/api/yard/snapshot", Ct);
         snapshot.GetProperty("version").GetInt64().Should().Be(version);
         snapshot.GetProperty("status").GetProperty("last_error").GetString().Should().Contain("outage");
+        snapshot.GetProperty("status").GetProperty("last_polled_at").GetDateTime().Should().Be(good.GetProperty("started_at").GetDateTime());
+        snapshot.GetProperty("status").GetProperty("last_attempt_at").GetDateTime().Should().Be(poller.Status.LastAttemptAt!.Value);
         (await AuditAsync(app, "yard.cycle-failed")).Should().HaveCount(1);
         (await AuditAsync(app, "yard.auto-delete")).Should().BeEmpty();
 

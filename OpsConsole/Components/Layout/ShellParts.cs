@@ -18,8 +18,11 @@ public enum ShellPlace
 /// <summary>A component a module adds to the shell, and its order among its place's parts.</summary>
 public sealed record ShellPart(ShellPlace Place, Type Component, int Order);
 
-/// <summary>A keyboard shortcut for the sheet; one with an address ("g j") goes there.</summary>
-public sealed record ShellShortcut(string Keys, string What, string? Href = null);
+/// <summary>
+/// A keyboard shortcut for the sheet; one with an address ("g j") goes there. One with a policy is listed and followed
+/// only for the roles that policy admits (the admin pages).
+/// </summary>
+public sealed record ShellShortcut(string Keys, string What, string? Href = null, string? Policy = null);
 
 /// <summary>
 /// How a module's <c>Add&lt;M&gt;Feature</c> puts its navigation, tiles, panels and shortcuts into the shell: the
@@ -31,6 +34,6 @@ public static class ShellParts
         where TComponent : IComponent =>
         services.AddSingleton(new ShellPart(place, typeof(TComponent), order));
 
-    public static IServiceCollection AddShellShortcut(this IServiceCollection services, string keys, string what, string? href = null) =>
-        services.AddSingleton(new ShellShortcut(keys, what, href));
+    public static IServiceCollection AddShellShortcut(this IServiceCollection services, string keys, string what, string? href = null, string? policy = null) =>
+        services.AddSingleton(new ShellShortcut(keys, what, href, policy));
 }

@@ -19,8 +19,8 @@ public static class DispatchFeature
         services.AddShellPart<DispatchTile>(ShellPlace.Dashboard, 20);
         services.AddShellPart<DispatchSettingsSection>(ShellPlace.Settings, 30);
         services.AddShellShortcut("g p", "Go to suggestions (dispatch)", "/dispatch/suggestions");
-        services.AddShellShortcut("g b", "Go to the task board (dispatch)", "/dispatch/tasks");
-        services.AddShellShortcut("j / k, x, a, r", "On suggestions: move, select, approve, reject");
+        services.AddShellShortcut("g t", "Go to the task board (dispatch)", "/dispatch/tasks");
+        services.AddShellShortcut("j / k, x, a, r", "On suggestions: move, select, approve or reject the highlighted one");
         return services;
     }
 

@@ -17,12 +17,17 @@ public sealed record YardSnapshotResponse(long Version, DateTime? TakenAt, bool 
         new(view.Version, view.Version == 0 ? null : view.TakenAt, status.IsStale(now), YardStatusResponse.From(status), view.Hostlers, view.Workbasket);
 }
 
+/// <summary>
+/// The poller's status. <c>last_polled_at</c> is the last GOOD poll (as the hostler view says "Last polled"), the same
+/// as <c>last_success_at</c>; <c>last_attempt_at</c> is the last poll of either kind and <c>last_error</c> its error
+/// when it failed (ADR 0019).
+/// </summary>
 public sealed record YardStatusResponse(YardPollerHealth Health, bool Paused, int IntervalSeconds, bool DryRun, DateTime? LastPolledAt,
-    DateTime? LastSuccessAt, string? LastError, int ConsecutiveFailures, DateTime? NextPollAt, YardCapAlert? CapAlert,
+    DateTime? LastSuccessAt, DateTime? LastAttemptAt, string? LastError, int ConsecutiveFailures, DateTime? NextPollAt, YardCapAlert? CapAlert,
     IReadOnlyList<string> FailingRules, YardCycleResult? LastCycle)
 {
     public static YardStatusResponse From(YardStatus s) => new(s.Health, s.Settings.Paused, s.Settings.IntervalSeconds, s.Settings.DryRun,
-        s.LastPolledAt, s.LastSuccessAt, s.LastError, s.ConsecutiveFailures, s.NextPollAt, s.CapAlert, s.FailingRules, s.LastCycle);
+        s.LastSuccessAt, s.LastSuccessAt, s.LastAttemptAt, s.LastError, s.ConsecutiveFailures, s.NextPollAt, s.CapAlert, s.FailingRules, s.LastCycle);
 }
 
 public sealed record YardSettingsResponse(int IntervalSeconds, bool Paused, bool DryRun, int DeletionCap, int StaleTaskHours, DateTime UpdatedAt,

@@ -6,7 +6,7 @@ namespace OpsConsole.Features.Yard;
 
 /// <summary>
 /// Ticks every second; the poller runs a cycle when its interval (an admin setting, default 5 s) has passed since
-/// the last one, or later while it backs off after failures. Quartz never runs two ticks at once and the poller's
+/// the last one (also after a failure: ADR 0019). Quartz never runs two ticks at once and the poller's
 /// own gate keeps "poll now" from overlapping a scheduled cycle.
 /// </summary>
 [DisallowConcurrentExecution]
