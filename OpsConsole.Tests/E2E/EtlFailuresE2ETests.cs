@@ -116,6 +116,12 @@ public sealed class EtlFailuresE2ETests(BrowserFixture browser) : IAsyncLifetime
                 (await reason.IsVisibleAsync()).Should().BeTrue();
                 (await reason.InnerTextAsync()).Should().StartWith("Bad row (the branch's policy is to fail the job)");
             }
+            // On a tablet the reason is in view too, without scrolling the table sideways.
+            await console.Page.SetViewportSizeAsync(768, 1024);
+            var box = await reasons.First.BoundingBoxAsync();
+            (box!.X + 200).Should().BeLessThanOrEqualTo(768, "the reason column starts well inside a 768 px wide page");
+            await console.ScreenshotAsync("etl-failed-today-operator-768");
+            await console.Page.SetViewportSizeAsync(1366, 860);
             // Newest first, as the API reads the same address.
             using var api = await ApiClients.SignedInAsync(_base, "operator");
             var listed = await api.GetFromJsonAsync<JsonElement>("/api" + failures[4..]);

@@ -106,6 +106,18 @@ public sealed class EtlFetchAndFilesE2ETests(BrowserFixture browser) : IAsyncLif
         // The job is in the list behind the dialog.
         await page.ClickAsync("[data-testid=fetch-close]");
         await page.Locator("[data-testid=jobs-table] a", new() { HasTextString = Text(DaysWithFiles[0]) }).WaitForAsync();
+
+        // On the heatmap, an operator's click on a day without a job opens the same dialog, filled in with that cell.
+        await console.GotoAsync("/etl/missing?days=7");
+        await console.WaitUntilLiveAsync();
+        var empty = page.Locator("tr[data-row=B001-1] td.hm-missing").First;
+        var tip = await empty.GetAttributeAsync("title");
+        await empty.ClickAsync();
+        await page.Locator("[data-testid=fetch-submit]").WaitForAsync();
+        var values = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.mud-dialog input')].map(i => i.value)");
+        values.Should().Contain(["B001", "1"]);
+        tip.Should().Contain(values.Single(v => System.Text.RegularExpressions.Regex.IsMatch(v, @"^\d{4}-\d{2}-\d{2}$")), "the cell's day");
+        await console.ScreenshotAsync("etl-fetch-now-from-a-cell");
     }
 
     [Fact]
