@@ -19,7 +19,7 @@ public sealed class EtlAlerts(EtlOverview overview, OpsAlerts alerts)
         if (conditions.FailureRateTooHigh)
         {
             current.Add(new AlertSignal(EtlModule.Name, FailureRateKey, AlertSeverity.Critical, "Many ETL jobs are failing",
-                conditions.FailureRateMessage, "/etl/jobs?status=failed"));
+                conditions.FailureRateMessage, "/etl/jobs?status=failed&awaiting_data=false&sort=finished"));
         }
         // One alert per branch: its POS are one cause for whoever looks at that branch's files.
         foreach (var branch in conditions.MissingRuns.GroupBy(r => r.BranchId).OrderBy(g => g.Key, StringComparer.Ordinal))

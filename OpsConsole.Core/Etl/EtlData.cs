@@ -43,11 +43,14 @@ internal sealed class EtlJobConfiguration : IEntityTypeConfiguration<EtlJob>
         builder.HasIndex(j => new { j.BranchId, j.Pos, j.WorkDate }).IsUnique();
         // The claim reads the oldest queued job; the missing-data scan reads a date range.
         builder.HasIndex(j => new { j.Status, j.QueuedAt, j.Id });
-        // Covering for the missing-data grid: a year of cells is read from the index alone.
-        builder.HasIndex(j => new { j.WorkDate, j.BranchId, j.Pos, j.Status, j.RecordCount, j.Id });
+        // Covering for the missing-data grid: a year of cells is read from the index alone (a failed job's AwaitingData
+        // tells a waiting cell from a failed one).
+        builder.HasIndex(j => new { j.WorkDate, j.BranchId, j.Pos, j.Status, j.AwaitingData, j.RecordCount, j.Id })
+            .HasDatabaseName("IX_etl_jobs_cell_grid");
         // Covering for the states-only grid of a long range on SQLite, read in (branch, POS) order and grouped in the
         // engine (EtlMissingData.StatesSqlite): no sort of a year of jobs.
-        builder.HasIndex(j => new { j.BranchId, j.Pos, j.WorkDate, j.Status }).HasDatabaseName(EtlMissingData.StatesIndex);
+        builder.HasIndex(j => new { j.BranchId, j.Pos, j.WorkDate, j.Status, j.AwaitingData }).HasDatabaseName(EtlMissingData.StatesIndex);
+        builder.Ignore(j => j.IsAwaitingData);
         builder.HasOne<Branch>().WithMany().HasForeignKey(j => j.BranchId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -76,6 +79,8 @@ internal sealed class EtlFileConfiguration : IEntityTypeConfiguration<EtlFile>
         builder.Property(f => f.ChosenReason).HasMaxLength(500);
         builder.HasIndex(f => f.JobId);
         builder.HasIndex(f => new { f.BranchId, f.WorkDate });
+        // The files page's newest first, without a sort of every file.
+        builder.HasIndex(f => new { f.WorkDate, f.DownloadedAt });
         builder.HasOne<EtlJob>().WithMany().HasForeignKey(f => f.JobId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -15,6 +15,16 @@ public sealed record RemoteFile(
 public sealed class EtlFailure(string message, bool retriable, Exception? inner = null) : Exception(message, inner)
 {
     public bool Retriable { get; } = retriable;
+
+    /// <summary>No error but no data: the file host lists no files for the day (yet). The job waits for data (ADR 0022).</summary>
+    public bool AwaitingData { get; private init; }
+
+    /// <summary>
+    /// The file host has nothing for the cell: not tried again within this run (the files will not appear in seconds);
+    /// the hourly missing-data scan queues it again.
+    /// </summary>
+    public static EtlFailure NoFilesYet(string branchId, int pos, DateOnly date) =>
+        new($"The file host lists no files for {branchId} POS {pos} on {date:yyyy-MM-dd} (yet).", retriable: false) { AwaitingData = true };
 }
 
 /// <summary>

@@ -4,17 +4,28 @@ using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Etl;
 
-public sealed record JobFilter(string? BranchId = null, int? Pos = null, EtlJobStatus? Status = null, DateOnly? From = null, DateOnly? To = null, string? Text = null);
+/// <summary>
+/// Which jobs: by cell (branch, POS, work dates <see cref="From"/>–<see cref="To"/>), status, the UTC day a job finished
+/// (<see cref="FinishedOn"/>), whether it is waiting for data (<see cref="AwaitingData"/>: true only those, false all but
+/// those; ADR 0022) and text in its branch, error or creator.
+/// </summary>
+public sealed record JobFilter(string? BranchId = null, int? Pos = null, EtlJobStatus? Status = null, DateOnly? From = null, DateOnly? To = null,
+    string? Text = null, DateOnly? FinishedOn = null, bool? AwaitingData = null);
 
 /// <summary>A job filter as a caller sends it: text, as in a query string; <see cref="EtlJobsQuery.ReadFilter"/> checks it.</summary>
-public sealed record JobFilterInput(string? Branch = null, string? Pos = null, string? Status = null, string? From = null, string? To = null, string? Text = null);
+public sealed record JobFilterInput(string? Branch = null, string? Pos = null, string? Status = null, string? From = null, string? To = null,
+    string? Text = null, string? FinishedOn = null, string? AwaitingData = null);
 
 public enum JobSort
 {
+    /// <summary>The work date.</summary>
     Date,
     Branch,
     Status,
+    /// <summary>When the job was first queued.</summary>
     Created,
+    /// <summary>When its last run ended; jobs not finished come last.</summary>
+    Finished,
 }
 
 /// <summary>The jobs list's request: filters, the sort and its direction (text, as sent).</summary>
@@ -46,7 +57,9 @@ public sealed class EtlJobsQuery(IDbContextFactory<OpsDbContext> contexts)
             errors.Add(prefix + "to", "to must not be before from.");
         }
         var text = errors.OptionalText(prefix + "q", input.Text, MaxTextLength);
-        return new JobFilter(branch, pos, status, from, to, text);
+        var finishedOn = errors.OptionalDate(prefix + "finished_on", input.FinishedOn);
+        var awaitingData = errors.OptionalFlag(prefix + "awaiting_data", input.AwaitingData);
+        return new JobFilter(branch, pos, status, from, to, text, finishedOn, awaitingData);
     }
 
     /// <summary>
@@ -60,8 +73,8 @@ public sealed class EtlJobsQuery(IDbContextFactory<OpsDbContext> contexts)
         return new JobList(filter, sort, errors.OptionalFlag("desc", input.Desc) ?? DescendingByDefault(sort));
     }
 
-    /// <summary>Dates newest first, the rest A to Z: the direction a sort has when desc is not given.</summary>
-    public static bool DescendingByDefault(JobSort? sort) => sort is null or JobSort.Date or JobSort.Created;
+    /// <summary>Dates and times newest first, the rest A to Z: the direction a sort has when desc is not given.</summary>
+    public static bool DescendingByDefault(JobSort? sort) => sort is null or JobSort.Date or JobSort.Created or JobSort.Finished;
 
     /// <summary>The jobs list as the API asks for it; newest work date first unless a sort is given.</summary>
     public async Task<OpsResult<Page<EtlJob>>> ListAsync(JobListInput input, PageRequest page, CancellationToken ct = default)
@@ -84,6 +97,9 @@ public sealed class EtlJobsQuery(IDbContextFactory<OpsDbContext> contexts)
             (JobSort.Status, true) => query.OrderByDescending(j => j.Status).ThenByDescending(j => j.WorkDate),
             (JobSort.Created, false) => query.OrderBy(j => j.CreatedAt),
             (JobSort.Created, true) => query.OrderByDescending(j => j.CreatedAt),
+            // Providers put nulls at different ends: unfinished jobs go last either way.
+            (JobSort.Finished, false) => query.OrderBy(j => j.FinishedAt == null).ThenBy(j => j.FinishedAt).ThenBy(j => j.Id),
+            (JobSort.Finished, true) => query.OrderBy(j => j.FinishedAt == null).ThenByDescending(j => j.FinishedAt).ThenByDescending(j => j.Id),
             (JobSort.Date, false) => query.OrderBy(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
             _ => query.OrderByDescending(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
         };
@@ -133,6 +149,17 @@ public sealed class EtlJobsQuery(IDbContextFactory<OpsDbContext> contexts)
         if (f.To is { } to)
         {
             query = query.Where(j => j.WorkDate <= to);
+        }
+        if (f.FinishedOn is { } day)
+        {
+            var (start, end) = (day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+            query = query.Where(j => j.FinishedAt >= start && j.FinishedAt < end);
+        }
+        if (f.AwaitingData is { } waiting)
+        {
+            query = waiting
+                ? query.Where(j => j.Status == EtlJobStatus.Failed && j.AwaitingData)
+                : query.Where(j => j.Status != EtlJobStatus.Failed || !j.AwaitingData);
         }
         if (!string.IsNullOrWhiteSpace(f.Text))
         {

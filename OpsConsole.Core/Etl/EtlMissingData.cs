@@ -16,11 +16,19 @@ public enum CellState : byte
     Queued,
     /// <summary>Stored, but the row count strays from the branch's trailing median by more than `Etl:SuspiciousFactor`.</summary>
     Suspicious,
+    /// <summary>
+    /// No data yet: the file host had no files for the day (a job waiting for data, ADR 0022). Missing, and explained;
+    /// the missing-data scan tries it again. Not an error. (The grid packs a state in three bits: this is the last.)
+    /// </summary>
+    Waiting,
 }
 
 public sealed record GridRow(string BranchId, string BranchName, int Pos, CellState[] Cells, int?[] RecordCounts, Guid?[] JobIds)
 {
     public int Count(CellState state) => Cells.Count(c => c == state);
+
+    /// <summary>Cells with no data: missing, or waiting for the file host.</summary>
+    public int NoData => Cells.Count(c => c is CellState.Missing or CellState.Waiting);
 }
 
 /// <summary>How much of each cell a grid reads.</summary>
@@ -39,10 +47,11 @@ public sealed record MissingGrid(DateOnly Start, DateOnly End, IReadOnlyList<Dat
 {
     public int Total(CellState state) => Rows.Sum(r => r.Count(state));
 
-    /// <summary>The cell a job's status shows as (a cancelled job's cell has no data: missing).</summary>
-    public static CellState StateOf(EtlJobStatus status) => status switch
+    /// <summary>The cell a job's status shows as (a cancelled job's cell has no data: missing; one waiting for data: waiting).</summary>
+    public static CellState StateOf(EtlJobStatus status, bool awaitingData = false) => status switch
     {
         EtlJobStatus.Succeeded => CellState.Ok,
+        EtlJobStatus.Failed when awaitingData => CellState.Waiting,
         EtlJobStatus.Failed => CellState.Failed,
         EtlJobStatus.Running => CellState.Running,
         EtlJobStatus.Queued => CellState.Queued,
@@ -60,7 +69,7 @@ public sealed record MissingGrid(DateOnly Start, DateOnly End, IReadOnlyList<Dat
             {
                 continue;
             }
-            row.Cells[d] = StateOf(job.Status);
+            row.Cells[d] = StateOf(job.Status, job.AwaitingData);
             row.JobIds[d] = job.Id;
             row.RecordCounts[d] = job.RecordCount;
         }
@@ -152,11 +161,14 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
         string C(string name) => RawSql.Quote(db.Provider, name);
         var sqlite = db.Provider == DatabaseProvider.Sqlite;
         // The state as a number (the CellState values) and, on SQLite, the day as an offset: no strings per row for them.
-        var state = $"CASE {C("Status")} WHEN 'succeeded' THEN 1 WHEN 'failed' THEN 3 WHEN 'running' THEN 4 WHEN 'queued' THEN 5 ELSE 2 END";
+        // Both covering indexes carry AwaitingData, so a failed job waiting for data is told apart without the table.
+        var state = $"CASE WHEN {C("Status")} = 'succeeded' THEN 1 WHEN {C("Status")} = 'failed' AND {C("AwaitingData")} = @waiting THEN 7 " +
+                    $"WHEN {C("Status")} = 'failed' THEN 3 WHEN {C("Status")} = 'running' THEN 4 WHEN {C("Status")} = 'queued' THEN 5 ELSE 2 END";
         var day = sqlite ? $"CAST(julianday({C("WorkDate")}) - julianday(@start) AS INTEGER)" : C("WorkDate");
         var range = $"{C("WorkDate")} >= @start AND {C("WorkDate")} <= @end";
         command.AddParameter("@start", RawSql.Date(db.Provider, start));
         command.AddParameter("@end", RawSql.Date(db.Provider, end));
+        command.AddParameter("@waiting", true);
         if (!full && sqlite)
         {
             // SQLite steps rows cheaply but each row costs the reader ~1 µs: group per (branch, POS) in the engine, each
@@ -286,7 +298,10 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
         }
     }
 
-    /// <summary>The seed's shape: {branch: {pos: [dates]}} of cells with no data (and, if asked, failed ones).</summary>
+    /// <summary>
+    /// The seed's shape: {branch: {pos: [dates]}} of cells with no data, those waiting for the file host included (and,
+    /// if asked, failed ones).
+    /// </summary>
     public static Dictionary<string, Dictionary<string, List<string>>> MissingMap(MissingGrid grid, bool includeFailed)
     {
         var map = new Dictionary<string, Dictionary<string, List<string>>>();
@@ -295,7 +310,7 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
             var dates = new List<string>();
             for (var d = 0; d < row.Cells.Length; d++)
             {
-                if (row.Cells[d] == CellState.Missing || (includeFailed && row.Cells[d] == CellState.Failed))
+                if (row.Cells[d] is CellState.Missing or CellState.Waiting || (includeFailed && row.Cells[d] == CellState.Failed))
                 {
                     dates.Add(grid.Dates[d].ToString("yyyy-MM-dd"));
                 }
@@ -312,12 +327,12 @@ public sealed class EtlMissingData(IDbContextFactory<OpsDbContext> contexts, Etl
         return map;
     }
 
-    /// <summary>The cells a missing-data run in this mode would queue.</summary>
+    /// <summary>The cells a missing-data run in this mode would queue (a cell waiting for data is missing in every mode).</summary>
     public static IReadOnlyList<EtlCell> CellsToQueue(MissingGrid grid, QueueMode mode) =>
         grid.Rows.SelectMany(row => row.Cells.Select((state, d) => (state, d))
             .Where(c => c.state switch
             {
-                CellState.Missing => true,
+                CellState.Missing or CellState.Waiting => true,
                 CellState.Failed => mode != QueueMode.Missing,
                 CellState.Ok or CellState.Suspicious => mode == QueueMode.All,
                 _ => false,

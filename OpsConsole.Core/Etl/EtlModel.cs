@@ -45,6 +45,12 @@ public sealed class EtlJob
     /// <summary>The file kept per file type and why (JSON).</summary>
     public string? ChosenFilesJson { get; set; }
     public string? Error { get; set; }
+    /// <summary>
+    /// The last run found no files for the day on the file host (ADR 0022). With <see cref="EtlJobStatus.Failed"/> the
+    /// job is waiting for data (<see cref="IsAwaitingData"/>): no error to act on; the missing-data scan tries it again.
+    /// Kept while the job is queued again (so a repeat is told apart from a first time), cleared by a run that finds files.
+    /// </summary>
+    public bool AwaitingData { get; set; }
     public string? ProcessorVersion { get; set; }
     public int? RecordCount { get; set; }
     public int? BadRowCount { get; set; }
@@ -56,6 +62,9 @@ public sealed class EtlJob
     public DateTime? FinishedAt { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>Failed because the file host has no files for the day yet: shown as waiting for data, not as an error.</summary>
+    public bool IsAwaitingData => Status == EtlJobStatus.Failed && AwaitingData;
 }
 
 /// <summary>A step in a job's life, shown as its timeline and logs.</summary>

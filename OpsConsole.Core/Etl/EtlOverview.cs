@@ -6,17 +6,23 @@ namespace OpsConsole.Core.Etl;
 
 public sealed record EtlAlert(string Kind, string Message);
 
-public sealed record EtlSummary(int Queued, int Running, int SucceededToday, int FailedToday, int MissingLast7Days, IReadOnlyList<EtlAlert> Alerts);
+/// <summary>
+/// The dashboard's ETL figures. <see cref="FailedToday"/> counts the failures someone must act on; a job waiting for data
+/// (ADR 0022) is not one: the missing cells of the last week include <see cref="WaitingLast7Days"/> of them.
+/// </summary>
+public sealed record EtlSummary(int Queued, int Running, int SucceededToday, int FailedToday, int MissingLast7Days, int WaitingLast7Days,
+    IReadOnlyList<EtlAlert> Alerts);
 
-/// <summary>A branch × POS with no data (missing or failed) for <paramref name="Days"/> days in a row up to yesterday.</summary>
+/// <summary>A branch × POS with no data (missing, waiting or failed) for <paramref name="Days"/> days in a row up to yesterday.</summary>
 public sealed record EtlMissingRun(string BranchId, int Pos, int Days);
 
 /// <summary>
 /// What the ETL alerts are computed from, once for the dashboard tile and the alerts inbox: the jobs finished in the
-/// last hour and how many failed, the runs of missing days at or above the threshold, and the thresholds as set now.
+/// last hour and how many failed (a job waiting for data is neither), the runs of days without data at or above the
+/// threshold, and the thresholds as set now.
 /// </summary>
 public sealed record EtlAlertConditions(int FailedLastHour, int FinishedLastHour, double FailureRateThreshold, int MissingDaysThreshold,
-    IReadOnlyList<EtlMissingRun> MissingRuns, int MissingLast7Days)
+    IReadOnlyList<EtlMissingRun> MissingRuns, int MissingLast7Days, int WaitingLast7Days = 0)
 {
     /// <summary>Five finished jobs at least, so one failure out of two is not an alert.</summary>
     public const int MinFinishedForRate = 5;
@@ -43,7 +49,7 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
     EtlMetrics metrics, TimeProvider time)
 {
     /// <summary>
-    /// Counts each branch's POS-days with no data (missing or failed) over the last `Etl:ScanDays` days up to
+    /// Counts each branch's POS-days with no data (missing, waiting or failed) over the last `Etl:ScanDays` days up to
     /// yesterday for the `opsconsole.etl.missing.cells` gauge (the scheduled etl.missing-gauge job); true when a count changed.
     /// </summary>
     public async Task<bool> RefreshMissingGaugeAsync(CancellationToken ct = default)
@@ -52,25 +58,27 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
         var days = Math.Clamp(options.ScanDays, 1, EtlMissingData.MaxDays);
         var grid = await missing.GridAsync(yesterday.AddDays(-(days - 1)), yesterday, ct: ct, detail: GridDetail.States);
         var byBranch = grid.Rows.GroupBy(r => r.BranchId)
-            .ToDictionary(g => g.Key, g => g.Sum(r => r.Count(CellState.Missing) + r.Count(CellState.Failed)));
+            .ToDictionary(g => g.Key, g => g.Sum(r => r.NoData + r.Count(CellState.Failed)));
         return metrics.ReportMissing(byBranch);
     }
 
     public async Task<EtlSummary> SummaryAsync(CancellationToken ct = default)
     {
         var today = time.GetUtcNow().UtcDateTime.Date;
-        List<(EtlJobStatus Status, int Count)> counts;
+        List<(EtlJobStatus Status, bool Waiting, int Count)> counts;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             counts = (await db.EtlJobs.AsNoTracking()
                 .Where(j => j.Status == EtlJobStatus.Queued || j.Status == EtlJobStatus.Running || j.FinishedAt >= today)
-                .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct))
-                .Select(c => (c.Status, c.Count)).ToList();
+                .GroupBy(j => new { j.Status, j.AwaitingData })
+                .Select(g => new { g.Key.Status, g.Key.AwaitingData, Count = g.Count() }).ToListAsync(ct))
+                .Select(c => (c.Status, c.Status == EtlJobStatus.Failed && c.AwaitingData, c.Count)).ToList();
         }
-        int Count(EtlJobStatus s) => counts.FirstOrDefault(c => c.Status == s).Count;
+        // A job waiting for data is not a failure to act on (ADR 0022): it is counted with the missing cells instead.
+        int Count(EtlJobStatus s) => counts.Where(c => c.Status == s && !c.Waiting).Sum(c => c.Count);
         var conditions = await AlertConditionsAsync(ct);
         return new EtlSummary(Count(EtlJobStatus.Queued), Count(EtlJobStatus.Running), Count(EtlJobStatus.Succeeded), Count(EtlJobStatus.Failed),
-            conditions.MissingLast7Days, conditions.TileAlerts());
+            conditions.MissingLast7Days, conditions.WaitingLast7Days, conditions.TileAlerts());
     }
 
     public async Task<EtlAlertConditions> AlertConditionsAsync(CancellationToken ct = default)
@@ -82,8 +90,9 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
         int failed, finished;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
+            // Waiting for data is neither a success nor a failure: the file host simply has nothing yet.
             var lastHour = await db.EtlJobs.AsNoTracking()
-                .Where(j => j.FinishedAt >= hourAgo && (j.Status == EtlJobStatus.Succeeded || j.Status == EtlJobStatus.Failed))
+                .Where(j => j.FinishedAt >= hourAgo && (j.Status == EtlJobStatus.Succeeded || (j.Status == EtlJobStatus.Failed && !j.AwaitingData)))
                 .GroupBy(j => j.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
             failed = lastHour.FirstOrDefault(c => c.Status == EtlJobStatus.Failed)?.Count ?? 0;
             finished = lastHour.Sum(c => c.Count);
@@ -96,7 +105,7 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
         foreach (var row in grid.Rows)
         {
             var run = 0;
-            for (var d = row.Cells.Length - 1; d >= 0 && row.Cells[d] is CellState.Missing or CellState.Failed; d--)
+            for (var d = row.Cells.Length - 1; d >= 0 && row.Cells[d] is CellState.Missing or CellState.Waiting or CellState.Failed; d--)
             {
                 run++;
             }
@@ -105,7 +114,8 @@ public sealed class EtlOverview(IDbContextFactory<OpsDbContext> contexts, EtlMis
                 runs.Add(new EtlMissingRun(row.BranchId, row.Pos, run));
             }
         }
-        var week = grid.Dates.Count > 7 ? grid.Rows.Sum(r => r.Cells.Skip(grid.Dates.Count - 7).Count(c => c == CellState.Missing)) : grid.Rows.Sum(r => r.Count(CellState.Missing));
-        return new EtlAlertConditions(failed, finished, failureRate, missingDays, runs, week);
+        var lastWeek = grid.Rows.SelectMany(r => r.Cells.Skip(Math.Max(0, grid.Dates.Count - 7))).ToList();
+        var waiting = lastWeek.Count(c => c == CellState.Waiting);
+        return new EtlAlertConditions(failed, finished, failureRate, missingDays, runs, lastWeek.Count(c => c == CellState.Missing) + waiting, waiting);
     }
 }

@@ -41,7 +41,7 @@ public sealed class EtlPipeline(
         var listed = await fileHost.ListAsync(job.BranchId, job.Pos, job.WorkDate, ct);
         if (listed.Count == 0)
         {
-            throw new EtlFailure($"The file host lists no files for {job.BranchId} POS {job.Pos} on {job.WorkDate:yyyy-MM-dd} (yet).", retriable: false);
+            throw EtlFailure.NoFilesYet(job.BranchId, job.Pos, job.WorkDate);
         }
         await NoteAsync(job, "listed", $"{listed.Count} file(s): {string.Join(", ", listed.Select(f => $"{f.Name} ({f.Type})"))}.", ct);
 
@@ -90,6 +90,7 @@ public sealed class EtlPipeline(
                     .Where(j => j.Id == job.Id && j.Status == from && j.LeaseOwner == runner && !j.CancelRequested)
                     .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, to).SetProperty(j => j.RecordCount, count)
                         .SetProperty(j => j.BadRowCount, badCount).SetProperty(j => j.FinishedAt, now).SetProperty(j => j.Error, (string?)null)
+                        .SetProperty(j => j.AwaitingData, false)
                         .SetProperty(j => j.ProcessorVersion, ProcessorVersion).SetProperty(j => j.LeaseOwner, (string?)null)
                         .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.Force, false), ct);
                 if (moved == 0)

@@ -65,6 +65,10 @@ public sealed class EtlRunnerPool(
         {
             await FinishCancelledAsync(job, runner, why);
         }
+        catch (EtlFailure failure) when (failure.AwaitingData)
+        {
+            await AwaitDataAsync(job, runner, failure.Message);
+        }
         catch (EtlFailure failure)
         {
             await FailAsync(job, runner, failure.Message, failure.Retriable);
@@ -146,7 +150,7 @@ public sealed class EtlRunnerPool(
         var (running, status) = (EtlTransitions.Job.OnlyFrom(move), EtlTransitions.Job.To(move));
         var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == running && j.LeaseOwner == runner)
             .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.Error, Clip(reason))
-                .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime)
+                .SetProperty(j => j.AwaitingData, false).SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime)
                 .SetProperty(j => j.QueuedAt, again ? now.UtcDateTime.AddSeconds(Math.Max(0, options.RetryDelaySeconds) * job.Attempts) : job.QueuedAt)
                 .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
         if (moved == 0)
@@ -162,6 +166,36 @@ public sealed class EtlRunnerPool(
         await db.SaveChangesAsync();
         metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", again ? "retried" : "failed"));
         events.Publish(new EtlJobsChanged([EtlJobState.Of(job, status, job.RecordCount)]));
+    }
+
+    /// <summary>
+    /// The file host has no files for the day yet (ADR 0022): the job fails at once as waiting for data, which is no
+    /// error to act on; the hourly missing-data scan queues it again. Audited the first time only: a day that stays empty
+    /// is tried every hour, and each try is on the job's timeline.
+    /// </summary>
+    private async Task AwaitDataAsync(EtlJob job, string runner, string reason)
+    {
+        var now = time.GetUtcNow();
+        using var turn = await turns.TakeAsync(CancellationToken.None);
+        await using var db = await contexts.CreateDbContextAsync();
+        var (running, failed) = (EtlTransitions.Job.OnlyFrom(EtlJobMove.Fail), EtlTransitions.Job.To(EtlJobMove.Fail));
+        var moved = await db.EtlJobs.Where(j => j.Id == job.Id && j.Status == running && j.LeaseOwner == runner)
+            .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, failed).SetProperty(j => j.Error, Clip(reason))
+                .SetProperty(j => j.AwaitingData, true).SetProperty(j => j.FinishedAt, now.UtcDateTime)
+                .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseExpiresAt, (DateTime?)null));
+        if (moved == 0)
+        {
+            return;
+        }
+        db.EtlJobEvents.Add(EtlService.Event(job, now, "awaiting-data", $"{reason} Waiting for data: the hourly missing-data scan tries again."));
+        if (!job.AwaitingData)
+        {
+            db.Audit(Actor.System, now, EtlModule.Name, "job.awaiting-data", "EtlJob", job.Id.ToString(), new { Status = running.Name() },
+                new { Status = failed.Name(), AwaitingData = true, Error = Clip(reason) });
+        }
+        await db.SaveChangesAsync();
+        metrics.Jobs.Add(1, new KeyValuePair<string, object?>("outcome", "awaiting_data"));
+        events.Publish(new EtlJobsChanged([EtlJobState.Of(job, failed, job.RecordCount, awaitingData: true)]));
     }
 
     /// <summary>Jobs whose runner stopped renewing its lease: back to the queue, or failed after the last attempt.</summary>
@@ -185,6 +219,7 @@ public sealed class EtlRunnerPool(
                 .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status).SetProperty(j => j.LeaseOwner, (string?)null)
                     .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null).SetProperty(j => j.QueuedAt, now.UtcDateTime)
                     .SetProperty(j => j.Error, again ? null : reason + $" Gave up after {job.Attempts} attempts.")
+                    .SetProperty(j => j.AwaitingData, again && job.AwaitingData)
                     .SetProperty(j => j.FinishedAt, again ? null : now.UtcDateTime), ct);
             if (moved == 0)
             {

@@ -257,12 +257,12 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
             db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued by {actor.Name}."));
             return job;
         }
-        if (EtlTransitions.QueueMove(job.Status, mode) is not { } move)
+        if (EtlTransitions.QueueMove(job.Status, mode, job.AwaitingData) is not { } move)
         {
             return null;
         }
-        var was = job.Status;
-        job.Status = EtlTransitions.Job.Apply(was, move, $"Job {job.Id}").To;
+        var was = job.IsAwaitingData ? "waiting for data" : job.Status.Name();
+        job.Status = EtlTransitions.Job.Apply(job.Status, move, $"Job {job.Id}").To;
         job.Attempts = 0;
         job.MaxAttempts = Math.Max(1, options.MaxAttempts);
         job.Force = move == EtlJobMove.Rerun;
@@ -273,7 +273,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
         job.FinishedAt = null;
         job.LeaseOwner = null;
         job.LeaseExpiresAt = null;
-        db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued again by {actor.Name} (was {was.Name()}{(job.Force ? ", forced" : "")})."));
+        db.EtlJobEvents.Add(Event(job, now, "queued", $"Queued again by {actor.Name} (was {was}{(job.Force ? ", forced" : "")})."));
         return job;
     }
 
@@ -291,7 +291,7 @@ public sealed class EtlService(IDbContextFactory<OpsDbContext> contexts, EtlBran
             return OpsResult<EtlJob>.NotFound($"No job {id}.");
         }
         var mode = force ? QueueMode.All : QueueMode.MissingAndFailed;
-        if (EtlTransitions.QueueMove(job.Status, mode) is null)
+        if (EtlTransitions.QueueMove(job.Status, mode, job.AwaitingData) is null)
         {
             return OpsResult<EtlJob>.Conflict(job.Status == EtlJobStatus.Succeeded
                 ? $"Job {id} succeeded; rerun it with force."

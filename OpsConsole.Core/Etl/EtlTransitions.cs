@@ -40,13 +40,14 @@ public static class EtlTransitions
 
     /// <summary>
     /// The move that queues an existing job for a request in <paramref name="mode"/>, or null when the job is left as
-    /// it is: a cancelled job is always queued again, a failed one unless only missing cells were asked for, a
-    /// succeeded one only when everything is rerun; a queued or running job is never queued twice.
+    /// it is: a cancelled job is always queued again, a failed one unless only missing cells were asked for (a job
+    /// waiting for data, <paramref name="awaitingData"/>, has no data: it counts as missing, ADR 0022), a succeeded one
+    /// only when everything is rerun; a queued or running job is never queued twice.
     /// </summary>
-    public static EtlJobMove? QueueMove(EtlJobStatus status, QueueMode mode) => status switch
+    public static EtlJobMove? QueueMove(EtlJobStatus status, QueueMode mode, bool awaitingData = false) => status switch
     {
         EtlJobStatus.Cancelled => EtlJobMove.Requeue,
-        EtlJobStatus.Failed when mode != QueueMode.Missing => EtlJobMove.Requeue,
+        EtlJobStatus.Failed when mode != QueueMode.Missing || awaitingData => EtlJobMove.Requeue,
         EtlJobStatus.Succeeded when mode == QueueMode.All => EtlJobMove.Rerun,
         _ => null,
     };

@@ -10,10 +10,10 @@ public sealed class ShellComponentTests : ComponentTestContext
 {
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
-        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "users", "simulators", "settings", "api"] },
+        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
+        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
+        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
+        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "users", "simulators", "settings", "api"] },
         { OpsRoles.Worker, [] },
         { OpsRoles.MlEngine, [] },
     };
@@ -96,7 +96,7 @@ public sealed class ShellComponentTests : ComponentTestContext
 
         destinations.Should().OnlyContain(s => s.Keys.StartsWith("g ") && s.Keys.Length == 3);
         destinations.Select(s => s.Keys).Should().OnlyHaveUniqueItems();
-        destinations.Select(s => s.Href).Should().Contain(["/", "/audit", "/scheduler", "/etl/jobs", "/etl/missing", "/etl/records", "/etl/branches",
+        destinations.Select(s => s.Href).Should().Contain(["/", "/audit", "/scheduler", "/etl/jobs", "/etl/missing", "/etl/records", "/etl/files", "/etl/branches",
             "/yard", "/settings#yard", "/dispatch/suggestions", "/dispatch/tasks", "/admin/users", "/admin/simulators", "/settings", "/alerts"]);
         destinations.Where(s => s.Href!.StartsWith("/admin/")).Should().OnlyContain(s => s.Policy == OpsPolicies.Administer);
         destinations.Where(s => !s.Href!.StartsWith("/admin/")).Should().OnlyContain(s => s.Policy == null, "every other page is readable by every role");

@@ -44,7 +44,7 @@ public sealed class KeyboardPathsE2ETests(BrowserFixture browser, KeyboardPathsE
     /// <summary>Every page a shift moves between, and the keys that reach it.</summary>
     private static readonly (string Key, string Path)[] Destinations =
     [
-        ("j", "/etl/jobs"), ("m", "/etl/missing"), ("r", "/etl/records"), ("b", "/etl/branches"),
+        ("j", "/etl/jobs"), ("m", "/etl/missing"), ("r", "/etl/records"), ("f", "/etl/files"), ("b", "/etl/branches"),
         ("h", "/yard"), ("y", "/settings"), ("p", "/dispatch/suggestions"), ("t", "/dispatch/tasks"),
         ("l", "/alerts"), ("a", "/audit"), ("s", "/scheduler"), ("u", "/admin/users"), ("i", "/admin/simulators"), (",", "/settings"), ("d", "/"),
     ];

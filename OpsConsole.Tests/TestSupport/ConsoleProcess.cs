@@ -54,7 +54,10 @@ public sealed class ConsoleProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var console = new ConsoleProcess(process, $"http://127.0.0.1:{port}");
         using var client = new HttpClient();
-        for (var i = 0; i < 300; i++)
+        // Ready is a condition, bounded generously: a cold .NET start with migrations takes well over 30 s when other
+        // test classes (and other builds) share two cores; the process exiting ends the wait at once.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
         {
             try
             {

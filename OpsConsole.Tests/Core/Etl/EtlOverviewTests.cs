@@ -76,6 +76,36 @@ public sealed class EtlOverviewTests
     }
 
     [Fact]
+    public async Task AJobWaitingForData_IsNoFailureToActOn_ButADayWithoutData()
+    {
+        await using var host = await SetUpAsync();
+        await using (var db = await host.DbAsync())
+        {
+            // Five finished in the last hour: one real failure (20%, not above the threshold) and four waiting for files.
+            var ok = Job(1, 11, EtlJobStatus.Succeeded, Now.UtcDateTime.AddMinutes(-10));
+            db.EtlJobs.AddRange(ok, Job(1, 12, EtlJobStatus.Succeeded, Now.UtcDateTime.AddMinutes(-10)), Job(1, 13, EtlJobStatus.Succeeded, Now.UtcDateTime.AddMinutes(-10)),
+                Job(1, 14, EtlJobStatus.Succeeded, Now.UtcDateTime.AddMinutes(-10)), Job(1, 15, EtlJobStatus.Failed, Now.UtcDateTime.AddMinutes(-5)));
+            // POS 2's three missing days: two of them the file host has no files for yet.
+            foreach (var daysAgo in new[] { 1, 2 })
+            {
+                var waiting = Job(2, daysAgo, EtlJobStatus.Failed, Now.UtcDateTime.AddMinutes(-daysAgo));
+                waiting.AwaitingData = true;
+                db.EtlJobs.Add(waiting);
+            }
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var summary = await host.Get<EtlOverview>().SummaryAsync(TestContext.Current.CancellationToken);
+
+        summary.FailedToday.Should().Be(1, "the two days waiting for data are not failures someone must act on");
+        (summary.MissingLast7Days, summary.WaitingLast7Days).Should().Be((3, 2), "they are days without data, said apart");
+        summary.Alerts.Select(a => a.Kind).Should().Equal(["missing-days"], "1 failure of 5 finished is 20%: waiting jobs count neither way");
+        var conditions = await host.Get<EtlOverview>().AlertConditionsAsync(TestContext.Current.CancellationToken);
+        (conditions.FailedLastHour, conditions.FinishedLastHour).Should().Be((1, 5));
+        conditions.MissingRuns.Should().ContainSingle().Which.Days.Should().Be(3, "waiting days are days without data for the missing-days alert");
+    }
+
+    [Fact]
     public async Task Alerts_OneForEachBranchMissingDays_AndTheFailureRate_ResolvedWhenTheirCauseClears()
     {
         await using var host = await SetUpAsync();
@@ -94,7 +124,7 @@ public sealed class EtlOverviewTests
         var alerts = await host.Get<OpsConsole.Core.Shared.Alerts.OpsAlerts>().QueryAsync(new(Active: true), new(1, 10), ct);
         alerts.Items.Select(a => (a.Key, a.Title, a.Link)).Should().BeEquivalentTo([
             ("missing-days:B1", "No data from branch B1 for 3 days", "/etl/missing?branch=B1"),
-            ("failure-rate", "Many ETL jobs are failing", "/etl/jobs?status=failed")]);
+            ("failure-rate", "Many ETL jobs are failing", "/etl/jobs?status=failed&awaiting_data=false&sort=finished")]);
         alerts.Items.Single(a => a.Key == "missing-days:B1").Message.Should().StartWith("POS 2 (3 days) had no data up to yesterday");
 
         // The three days arrive, the failures are retried: both causes clear at the next check.

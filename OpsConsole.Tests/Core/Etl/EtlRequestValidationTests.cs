@@ -13,12 +13,16 @@ public sealed class EtlRequestValidationTests
     [InlineData("pos", "99", "pos")]
     [InlineData("status", "stuck", "status")]
     [InlineData("from", "yesterday", "from")]
+    [InlineData("finished_on", "today", "finished_on")]
+    [InlineData("awaiting_data", "maybe", "awaiting_data")]
     public void AJobFilter_NamesTheBadField_WithThePrefix(string field, string value, string expected)
     {
         var input = field switch
         {
             "pos" => new JobFilterInput(Pos: value),
             "status" => new JobFilterInput(Status: value),
+            "finished_on" => new JobFilterInput(FinishedOn: value),
+            "awaiting_data" => new JobFilterInput(AwaitingData: value),
             _ => new JobFilterInput(From: value),
         };
         var errors = new FieldErrors();
@@ -33,6 +37,19 @@ public sealed class EtlRequestValidationTests
         var filter = EtlJobsQuery.ReadFilter(errors, new JobFilterInput("B001", "2", "failed", "2026-11-01", "", " "));
         errors.Any.Should().BeFalse();
         filter.Should().Be(new JobFilter("B001", 2, EtlJobStatus.Failed, new DateOnly(2026, 11, 1), null, null));
+    }
+
+    [Fact]
+    public void AFileFilter_NamesEachBadParameter_AndReadsTheGoodOnes()
+    {
+        var errors = new FieldErrors();
+        EtlFilesQuery.ReadFilter(errors, new FileListInput("nope", "B001", "0", "2026-11-05", "2026-11-01", new string('x', 40)));
+        errors.ToResult<bool>().Errors.Keys.Should().BeEquivalentTo(["job_id", "pos", "to", "file_type"]);
+
+        var good = new FieldErrors();
+        EtlFilesQuery.ReadFilter(good, new FileListInput(null, " B001 ", "2", "2026-11-01", null, "rd5000"))
+            .Should().Be(new FileFilter(null, "B001", 2, new DateOnly(2026, 11, 1), null, "rd5000"));
+        good.Any.Should().BeFalse();
     }
 
     [Fact]

@@ -66,6 +66,13 @@ public sealed class EtlTransitionsTests
     }
 
     [Theory]
+    [InlineData(QueueMode.Missing)]
+    [InlineData(QueueMode.MissingAndFailed)]
+    [InlineData(QueueMode.All)]
+    public void AJobWaitingForData_IsMissingData_QueuedAgainInEveryMode(QueueMode mode) =>
+        EtlTransitions.QueueMove(EtlJobStatus.Failed, mode, awaitingData: true).Should().Be(EtlJobMove.Requeue, "the scan (missing only) tries it again");
+
+    [Theory]
     [InlineData(1, 3, true, EtlJobMove.RetryLater)]
     [InlineData(3, 3, true, EtlJobMove.Fail)]
     [InlineData(1, 3, false, EtlJobMove.Fail)]
@@ -101,5 +108,9 @@ public sealed class MissingGridLiveTests
         row.RecordCounts[1].Should().Be(120);
         grid.Total(CellState.Ok).Should().Be(1);
         MissingGrid.StateOf(EtlJobStatus.Cancelled).Should().Be(CellState.Missing, "a cancelled job left no data");
+
+        grid.Apply([new EtlJobState(id, "B001", 1, start, EtlJobStatus.Failed, null, AwaitingData: true)]);
+        row.Cells[0].Should().Be(CellState.Waiting, "a job that found no files waits for data; it is not shown as failed");
+        MissingGrid.StateOf(EtlJobStatus.Queued, awaitingData: true).Should().Be(CellState.Queued, "queued again, it shows as queued");
     }
 }

@@ -16,10 +16,13 @@ public static class EtlApi
     public const int MaxJobsPageSize = 500;
     public const int PreviewRows = 50;
 
+    /// <summary>The per-user allowance POST /api/jobs/fetch and the pages' "Fetch now" share (ADR 0015): each fetch reaches the file host.</summary>
+    public const string FetchCall = "etl-fetch";
+
     public static void MapEtlApi(this IEndpointRouteBuilder api)
     {
         var jobs = api.MapGroup("/jobs").WithTags("ETL jobs");
-        jobs.MapPost("/fetch", FetchJobAsync).AllowedFor(OpsPolicies.Operate).LimitedAsUpstreamCall("etl-fetch")
+        jobs.MapPost("/fetch", FetchJobAsync).AllowedFor(OpsPolicies.Operate).LimitedAsUpstreamCall(FetchCall)
             .WithSummary("Queue (branch, pos, date): 202 when queued now; 200 with the existing job when it is queued, running or already succeeded (force, admins only, reruns it)");
         jobs.MapGet("/", ListJobsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Jobs, filtered, sorted and paged (newest work date first)");
         jobs.MapGet("/{id}", GetJobAsync).AllowedFor(OpsPolicies.Read).WithSummary("A job with its file list, chosen files, downloaded files and logs");
@@ -47,7 +50,8 @@ public static class EtlApi
             .WithSummary("Parse a sample (multipart 'file' with an optional 'parser_config' draft, or a text/csv body) with the branch's config; nothing is stored");
 
         var files = api.MapGroup("/files").WithTags("ETL files");
-        files.MapGet("/", ListFilesAsync).AllowedFor(OpsPolicies.Read).WithSummary("The raw files of a job or a branch (the newest 1,000)");
+        files.MapGet("/", ListFilesAsync).AllowedFor(OpsPolicies.Read)
+            .WithSummary("Raw files by job, branch, POS, work dates (from, to) and file_type, newest work date first; a list, 1,000 a page (page, page_size)");
         files.MapGet("/{id}/download", DownloadFileAsync).AllowedFor(OpsPolicies.Read).WithSummary("A raw file as the host sent it")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
         files.MapGet("/{id}/preview", PreviewFileAsync).AllowedFor(OpsPolicies.Read).WithSummary("The first 50 rows as parsed");
@@ -174,8 +178,16 @@ public static class EtlApi
     }
 
     private static async Task<Results<Ok<List<FileResponse>>, ValidationProblem, NotFoundProblem, ConflictProblem>> ListFilesAsync(EtlFilesQuery files,
-        [AsParameters] FilesQuery query, CancellationToken ct) =>
-        (await files.ListAsync(query.ToInput(), ct)).ToHttp(list => TypedResults.Ok(list.Select(FileResponse.From).ToList()));
+        [AsParameters] FilesQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var page = paging.Read(errors, EtlFilesQuery.MaxListed, EtlFilesQuery.MaxListed);
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        return (await files.ListAsync(query.ToInput(), page, ct)).ToHttp(list => TypedResults.Ok(list.Select(FileResponse.From).ToList()));
+    }
 
     private static async Task<Results<FileStreamHttpResult, NotFoundProblem>> DownloadFileAsync(Guid id, EtlFilesQuery files, EtlFileStore store,
         CancellationToken ct)

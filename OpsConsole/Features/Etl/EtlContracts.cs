@@ -14,12 +14,16 @@ public sealed record FetchRequest(string? Branch, int? Pos, string? Date, bool? 
 
 public sealed record FetchResponse(Guid JobId, EtlJobStatus Status, bool Queued);
 
+/// <summary>
+/// A job. awaiting_data: it failed because the file host has no files for the day yet (status stays failed, the seed's
+/// values); no error to act on, the missing-data scan tries again (ADR 0022).
+/// </summary>
 public sealed record JobResponse(Guid JobId, string Branch, int Pos, DateOnly Date, EtlJobStatus Status, int AttemptCount, int MaxAttempts,
     int? RecordCount, int? BadRowCount, string? ErrorMessage, string? ProcessorVersion, string CreatedBy, DateTime CreatedAt, DateTime? StartedAt,
-    DateTime? FinishedAt, bool CancelRequested)
+    DateTime? FinishedAt, bool CancelRequested, bool AwaitingData)
 {
     public static JobResponse From(EtlJob j) => new(j.Id, j.BranchId, j.Pos, j.WorkDate, j.Status, j.Attempts, j.MaxAttempts, j.RecordCount,
-        j.BadRowCount, j.Error, j.ProcessorVersion, j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt, j.CancelRequested);
+        j.BadRowCount, j.Error, j.ProcessorVersion, j.CreatedBy, j.CreatedAt, j.StartedAt, j.FinishedAt, j.CancelRequested, j.IsAwaitingData);
 }
 
 /// <summary>One file the host listed for the job, with its row count once downloaded.</summary>
@@ -49,20 +53,26 @@ public sealed record FileResponse(Guid Id, Guid JobId, string Branch, int Pos, D
         f.Sha256, f.Chosen, f.ChosenReason, f.DownloadedAt, f.Attempt);
 }
 
-/// <summary>The jobs list's filters and sort (GET /api/jobs), as text so that Core names a bad one.</summary>
+/// <summary>
+/// The jobs list's filters and sort (GET /api/jobs), as text so that Core names a bad one: from/to are work dates,
+/// finished_on the UTC day a job finished, awaiting_data true for only the jobs waiting for data and false for all others.
+/// </summary>
 public sealed record JobsQuery([FromQuery(Name = "branch")] string? Branch, [FromQuery(Name = "pos")] string? Pos,
     [FromQuery(Name = "status")] string? Status, [FromQuery(Name = "from")] string? From, [FromQuery(Name = "to")] string? To,
-    [FromQuery(Name = "q")] string? Q, [FromQuery(Name = "sort")] string? Sort, [FromQuery(Name = "desc")] string? Desc)
+    [FromQuery(Name = "q")] string? Q, [FromQuery(Name = "sort")] string? Sort, [FromQuery(Name = "desc")] string? Desc,
+    [FromQuery(Name = "finished_on")] string? FinishedOn = null, [FromQuery(Name = "awaiting_data")] string? AwaitingData = null)
 {
-    public JobListInput ToInput() => new(new JobFilterInput(Branch, Pos, Status, From, To, Q), Sort, Desc);
+    public JobListInput ToInput() => new(new JobFilterInput(Branch, Pos, Status, From, To, Q, FinishedOn, AwaitingData), Sort, Desc);
 }
 
 public sealed record RetryQuery([FromQuery(Name = "force")] string? Force);
 
-/// <summary>"Everything matching" in a bulk body: the jobs list's filters.</summary>
-public sealed record JobFilterRequest(string? Branch, int? Pos, string? Status, string? From, string? To, string? Q)
+/// <summary>"Everything matching" in a bulk body: the jobs list's filters, under the same names.</summary>
+public sealed record JobFilterRequest(string? Branch, int? Pos, string? Status, string? From, string? To, string? Q, string? FinishedOn = null,
+    bool? AwaitingData = null)
 {
-    public JobFilterInput ToInput() => new(Branch, Pos?.ToString(System.Globalization.CultureInfo.InvariantCulture), Status, From, To, Q);
+    public JobFilterInput ToInput() => new(Branch, Pos?.ToString(System.Globalization.CultureInfo.InvariantCulture), Status, From, To, Q, FinishedOn,
+        AwaitingData switch { true => "true", false => "false", null => null });
 }
 
 /// <summary>A bulk retry or cancel: ids, or a filter resolved on the server now; force also reruns succeeded jobs.</summary>
@@ -126,9 +136,12 @@ public sealed record TestParseResponse(int TotalRows, int BadRows, bool Truncate
     public static TestParseResponse From(TestParseResult r) => new(r.TotalRows, r.BadRows, r.Truncated, r.Rows.Select(TestParseRowResponse.From).ToList());
 }
 
-public sealed record FilesQuery([FromQuery(Name = "job_id")] string? JobId, [FromQuery(Name = "branch")] string? Branch)
+/// <summary>GET /api/files's filters (the seed's job_id and branch; pos, from/to work dates and file_type), as the files page's address names them.</summary>
+public sealed record FilesQuery([FromQuery(Name = "job_id")] string? JobId, [FromQuery(Name = "branch")] string? Branch,
+    [FromQuery(Name = "pos")] string? Pos = null, [FromQuery(Name = "from")] string? From = null, [FromQuery(Name = "to")] string? To = null,
+    [FromQuery(Name = "file_type")] string? FileType = null)
 {
-    public FileListInput ToInput() => new(JobId, Branch);
+    public FileListInput ToInput() => new(JobId, Branch, Pos, From, To, FileType);
 }
 
 public sealed record PreviewRowResponse(int Line, IReadOnlyList<string> Cells, IReadOnlyList<RowErrorResponse> Errors);

@@ -27,6 +27,7 @@ public static class EtlFeature
         services.AddShellPart<EtlSettingsSection>(ShellPlace.Settings, 10);
         services.AddShellShortcut("g m", "Go to missing data (ETL)", "/etl/missing");
         services.AddShellShortcut("g j", "Go to the jobs (ETL)", "/etl/jobs");
+        services.AddShellShortcut("g f", "Go to the raw files (ETL)", "/etl/files");
         services.AddShellShortcut("g r", "Go to the records (ETL)", "/etl/records");
         services.AddShellShortcut("g b", "Go to the branches (ETL)", "/etl/branches");
         services.AddShellShortcut("arrows, Space, o", "On missing data: move between cells, select a cell, open it");

@@ -22,8 +22,27 @@ public sealed record JobsView(JobFilter Filter, JobSort Sort, bool Descending, i
     // desc is written only where it differs from the sort's own direction, so the API reads the address the same way.
     public QueryText Write() => QueryText.From(
         new JobsQuery(Filter.BranchId, QueryText.Text(Filter.Pos), QueryText.Text(Filter.Status), QueryText.Text(Filter.From), QueryText.Text(Filter.To),
-            Filter.Text, QueryText.Text<JobSort>(Sort), Descending == EtlJobsQuery.DescendingByDefault(Sort) ? null : QueryText.Text(Descending)),
+            Filter.Text, QueryText.Text<JobSort>(Sort), Descending == EtlJobsQuery.DescendingByDefault(Sort) ? null : QueryText.Text(Descending),
+            QueryText.Text(Filter.FinishedOn), QueryText.Text(Filter.AwaitingData)),
         new PageQuery(QueryText.Text(Page), QueryText.Text(PageSize)));
+
+    /// <summary>
+    /// The failures someone must act on that finished on <paramref name="day"/> (UTC), newest first: the dashboard's
+    /// "failed today". Jobs waiting for data are left out (ADR 0022).
+    /// </summary>
+    public static JobsView FailuresOn(DateOnly day) =>
+        Default with { Filter = new JobFilter(Status: EtlJobStatus.Failed, FinishedOn: day, AwaitingData: false), Sort = JobSort.Finished };
+
+    /// <summary>Jobs waiting for data, the most recent try first.</summary>
+    public static JobsView AwaitingData { get; } = Default with { Filter = new JobFilter(AwaitingData: true), Sort = JobSort.Finished };
+
+    /// <summary>This view's address, as the page itself would write it (parameters at their default left out): for links from other pages.</summary>
+    public string Href()
+    {
+        var defaults = Default.Write();
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/etl/jobs",
+            Write().Values.Where(p => p.Value is not null && p.Value != defaults[p.Key]).Select(p => KeyValuePair.Create(p.Key, p.Value)));
+    }
 
     /// <summary>A new filter starts at the first page.</summary>
     public JobsView Filtered(JobFilter filter) => this with { Filter = filter, Page = 1 };

@@ -391,6 +391,8 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.HasIndex("BranchId", "WorkDate");
 
+                    b.HasIndex("WorkDate", "DownloadedAt");
+
                     b.ToTable("etl_files", (string)null);
                 });
 
@@ -402,6 +404,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("AwaitingData")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("BadRowCount")
                         .HasColumnType("integer");
@@ -480,10 +485,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
-                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status")
+                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status", "AwaitingData")
                         .HasDatabaseName("IX_etl_jobs_cell_states");
 
-                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
+                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "AwaitingData", "RecordCount", "Id")
+                        .HasDatabaseName("IX_etl_jobs_cell_grid");
 
                     b.ToTable("etl_jobs", (string)null);
                 });

@@ -393,6 +393,8 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.HasIndex("BranchId", "WorkDate");
 
+                    b.HasIndex("WorkDate", "DownloadedAt");
+
                     b.ToTable("etl_files", (string)null);
                 });
 
@@ -404,6 +406,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
+
+                    b.Property<bool>("AwaitingData")
+                        .HasColumnType("bit");
 
                     b.Property<int?>("BadRowCount")
                         .HasColumnType("int");
@@ -482,10 +487,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
-                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status")
+                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status", "AwaitingData")
                         .HasDatabaseName("IX_etl_jobs_cell_states");
 
-                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
+                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "AwaitingData", "RecordCount", "Id")
+                        .HasDatabaseName("IX_etl_jobs_cell_grid");
 
                     b.ToTable("etl_jobs", (string)null);
                 });

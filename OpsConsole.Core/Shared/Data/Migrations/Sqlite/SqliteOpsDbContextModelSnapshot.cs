@@ -376,6 +376,8 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.HasIndex("BranchId", "WorkDate");
 
+                    b.HasIndex("WorkDate", "DownloadedAt");
+
                     b.ToTable("etl_files", (string)null);
                 });
 
@@ -386,6 +388,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AwaitingData")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("BadRowCount")
@@ -465,10 +470,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "QueuedAt", "Id");
 
-                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status")
+                    b.HasIndex("BranchId", "Pos", "WorkDate", "Status", "AwaitingData")
                         .HasDatabaseName("IX_etl_jobs_cell_states");
 
-                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "RecordCount", "Id");
+                    b.HasIndex("WorkDate", "BranchId", "Pos", "Status", "AwaitingData", "RecordCount", "Id")
+                        .HasDatabaseName("IX_etl_jobs_cell_grid");
 
                     b.ToTable("etl_jobs", (string)null);
                 });
