@@ -127,11 +127,13 @@ public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.
         }),
     ];
 
-    [Fact]
-    public Task EveryPage_InLightMode_HasNoSeriousFindings_OneMainLandmark_AndFitsATablet() => SweepPagesAsync(dark: false);
-
-    [Fact]
-    public Task EveryPage_InDarkMode_HasNoSeriousFindings_OneMainLandmark_AndFitsATablet() => SweepPagesAsync(dark: true);
+    /// <summary>One sweep per mode and width, so that each stays a couple of minutes on a busy machine.</summary>
+    [Theory]
+    [InlineData("light", Wide)]
+    [InlineData("light", Tablet)]
+    [InlineData("dark", Wide)]
+    [InlineData("dark", Tablet)]
+    public Task EveryPage_HasNoSeriousFindings_OneMainLandmark_AndFits(string mode, int width) => SweepPagesAsync(mode == "dark", width);
 
     [Fact]
     public Task MainDialogs_InLightMode_HaveNoSeriousFindings_AndFitATablet() => SweepDialogsAsync(dark: false);
@@ -163,7 +165,7 @@ public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.
         (await console.Page.Locator(".yard-card [data-destination]").CountAsync()).Should().BeGreaterThan(0, "the simulated yard has hostlers on a task");
     }
 
-    private async Task SweepPagesAsync(bool dark)
+    private async Task SweepPagesAsync(bool dark, int width)
     {
         var mode = dark ? "dark" : "light";
         var problems = new List<string>();
@@ -175,29 +177,22 @@ public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.
         navigation.Should().Contain(["/", "/alerts", "/etl/jobs", "/yard", "/dispatch/suggestions", "/admin/users", "/settings"],
             "the admin's navigation lists every page");
 
+        await page.SetViewportSizeAsync(width, 900);
         foreach (var path in navigation.Distinct().Concat(PagesBeyondTheNavigation))
         {
-            foreach (var width in new[] { Wide, Tablet })
+            await CheckBounded(async () =>
             {
-                await CheckBounded(async () =>
-                {
-                    await page.SetViewportSizeAsync(width, 900);
-                    await console.GotoAsync(path);
-                    await SettledAsync(page, interactive: !path.StartsWith("/account/"));
-                    await CheckAsync(page, path, width, mode, "page-" + Slug(path), problems);
-                }, $"{path} at {width} px in {mode} mode");
-            }
+                await console.GotoAsync(path);
+                await SettledAsync(page, interactive: !path.StartsWith("/account/"));
+                await CheckAsync(page, path, width, mode, "page-" + Slug(path), problems);
+            }, $"{path} at {width} px in {mode} mode");
         }
 
         // The sign-in page, once signed out, in the console's one look.
         await page.Context.ClearCookiesAsync();
-        foreach (var width in new[] { Wide, Tablet })
-        {
-            await page.SetViewportSizeAsync(width, 900);
-            await console.GotoAsync("/account/login");
-            await CheckAsync(page, "/account/login", width, mode, "page-sign-in", problems);
-        }
-        problems.Should().BeEmpty($"every page in {mode} mode must pass");
+        await console.GotoAsync("/account/login");
+        await CheckAsync(page, "/account/login", width, mode, "page-sign-in", problems);
+        problems.Should().BeEmpty($"every page at {width} px in {mode} mode must pass");
     }
 
     private async Task SweepDialogsAsync(bool dark)
