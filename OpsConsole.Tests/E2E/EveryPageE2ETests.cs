@@ -100,6 +100,11 @@ public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.
             await p.ClickAsync("[data-testid=queue-selected]");
             await p.Locator("[data-testid=confirm-queue]").WaitForAsync();
         }),
+        ("fetch-now", "/etl/jobs", async p =>
+        {
+            await p.ClickAsync("[data-testid=fetch-now]");
+            await p.Locator("[data-testid=fetch-branch]").WaitForAsync();
+        }),
         ("new-user", "/admin/users", async p =>
         {
             await p.ClickAsync("[data-testid=new-user]");
