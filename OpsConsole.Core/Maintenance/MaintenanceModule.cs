@@ -20,6 +20,10 @@ public static class MaintenanceModule
         services.AddSingleton<MaintenanceMetrics>();
         services.AddSingleton<MachineStates>();
         services.AddSingleton<MaintenanceCodes>();
+        services.AddSingleton<TicketService>();
+        services.AddSingleton<MachineDirectory>();
+        services.AddSingleton<DowntimeLog>();
+        services.AddSingleton<PartsLedger>();
         return services;
     }
 }
