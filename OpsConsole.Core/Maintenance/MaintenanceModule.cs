@@ -24,6 +24,7 @@ public static class MaintenanceModule
         services.AddSingleton<MachineDirectory>();
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
+        services.AddSingleton<TicketPhotos>();
         return services;
     }
 }

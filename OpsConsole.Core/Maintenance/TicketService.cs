@@ -420,8 +420,12 @@ public sealed class TicketService(IDbContextFactory<OpsDbContext> contexts, Mach
     /// version is the concurrency token) is refused the same way.
     /// </summary>
     internal async Task<OpsResult<Ticket>> ChangeAsync(Actor actor, long id, int? version,
-        Func<OpsDbContext, Ticket, DateTime, Task<OpsResult<TicketTouch>>> apply, CancellationToken ct)
+        Func<OpsDbContext, Ticket, DateTime, Task<OpsResult<TicketTouch>>> apply, CancellationToken ct, string? policy = null)
     {
+        if (policy is not null)
+        {
+            await gate.EnsureAsync(actor, policy, ct);
+        }
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         Ticket? ticket = null;
