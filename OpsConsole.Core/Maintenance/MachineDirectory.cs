@@ -150,6 +150,24 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         return OpsResult<Machine>.Ok(machine);
     }
 
+    /// <summary>The machine event log (the seed's events), newest first, of one machine or all.</summary>
+    public async Task<Page<MachineEvent>> EventsAsync(int? machineId, MachineEventKind? kind, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var events = db.MachineEvents.AsNoTracking();
+        if (machineId is { } id)
+        {
+            events = events.Where(e => e.MachineId == id);
+        }
+        if (kind is { } k)
+        {
+            events = events.Where(e => e.Kind == k);
+        }
+        var total = await events.CountAsync(ct);
+        var items = await events.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
+        return Page<MachineEvent>.Of(items, total, page);
+    }
+
     private static object Snapshot(Machine m) => new
     {
         m.Name, m.AreaId, Criticality = m.Criticality.Wire(), m.IdealCycleSeconds, m.CalendarId, m.OpenTicketOnDown, Feed = m.Feed.Wire(),
