@@ -36,7 +36,8 @@ public static class MaintenanceApi
         group.MapPost("/tickets/{id}/photos", AttachPhotoAsync).AllowedFor(OpsPolicies.Operate).DisableAntiforgery()
             .TakesBody<IFormFile>("multipart/form-data")
             .WithSummary("Attach a photo (multipart 'file', optional 'comment_id'); at most 10 MB and 40 megapixels, stored upright without metadata");
-        group.MapGet("/tickets/{id}/photos/{photoId}", ReadPhotoAsync).AllowedFor(OpsPolicies.Read).WithSummary("A ticket's photo (or its thumbnail)");
+        group.MapGet("/tickets/{id}/photos/{photoId}", ReadPhotoAsync).AllowedFor(OpsPolicies.Read).WithSummary("A ticket's photo (or its thumbnail)")
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg");
         group.MapPost("/tickets/{id}/parts", RecordTicketPartAsync).AllowedFor(OpsPolicies.Operate)
             .WithSummary("Record parts used on a ticket (an issue from stock, or a return)");
         group.MapGet("/parts", ListPartsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Parts with on hand, reserved and available");
