@@ -15,6 +15,7 @@ public static class MaintenanceFeature
         services.AddMaintenanceSimulator(configuration, environment);
         services.AddShellPart<MaintenanceNav>(ShellPlace.Navigation, 40);
         services.AddShellPart<MaintenanceTile>(ShellPlace.Dashboard, 40);
+        services.AddShellPart<MaintenanceSettingsSection>(ShellPlace.Settings, 40);
         services.AddShellShortcut("g n", "Go to the machines board (maintenance)", "/maintenance/machines");
         services.AddShellShortcut("g k", "Go to tickets (maintenance)", "/maintenance/tickets");
         return services;
