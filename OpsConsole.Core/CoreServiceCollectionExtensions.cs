@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Dispatch;
 using OpsConsole.Core.Etl;
+using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Shared.Alerts;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
@@ -74,6 +75,7 @@ public static class CoreServiceCollectionExtensions
         services.AddEtlModule(configuration);
         services.AddDispatchModule(configuration);
         services.AddYardModule(configuration);
+        services.AddMaintenanceModule(configuration);
         return services;
     }
 

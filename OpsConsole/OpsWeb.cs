@@ -11,6 +11,7 @@ using OpsConsole.Features.Account;
 using OpsConsole.Features.Alerts;
 using OpsConsole.Features.Audit;
 using OpsConsole.Features.Dispatch;
+using OpsConsole.Features.Maintenance;
 using OpsConsole.Features.Etl;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Settings;
@@ -112,6 +113,7 @@ public static class OpsWeb
         services.AddEtlFeature(configuration);
         services.AddDispatchFeature(configuration, environment);
         services.AddYardFeature(configuration);
+        services.AddMaintenanceFeature(configuration, environment);
         return services;
     }
 
@@ -121,6 +123,7 @@ public static class OpsWeb
         app.MapEtlFeature(api);
         app.MapDispatchFeature(api);
         app.MapYardFeature(api);
+        app.MapMaintenanceFeature(api);
     }
 
     private static void AddScheduler(IServiceCollection services, IConfiguration configuration)

@@ -31,7 +31,7 @@ public sealed class SettingsE2ETests(BrowserFixture browser) : IAsyncLifetime
         var yard = console.Page.Locator("[data-settings=yard]");
         await yard.Locator("[data-rule=stale-task]").WaitForAsync();
         (await console.Page.Locator("[data-settings]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.settings)"))
-            .Should().Equal("account", "etl", "yard", "dispatch");
+            .Should().Equal("account", "etl", "yard", "dispatch", "maintenance");
 
         await Field(console.Page, "interval_seconds").FillAsync("0");
         await Field(console.Page, "deletion_cap").FillAsync("ten");

@@ -35,6 +35,7 @@ public class OpsAppFactory : WebApplicationFactory<Program>
             ["Demo:Password"] = Password,
             ["Simulators:Enabled"] = "true",
             ["Simulators:SelfUrl"] = "http://127.0.0.1:9",
+            ["Maintenance:PhotoStore"] = Path.Combine(TestDatabases.NewTempFolder(), "photos"),
             ["Scheduler:Name"] = "tests-" + Guid.NewGuid().ToString("N")[..8],
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",

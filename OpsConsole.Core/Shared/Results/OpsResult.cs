@@ -17,16 +17,24 @@ public sealed record OpsResult<T>(OpsOutcome Outcome, T? Value, IReadOnlyDiction
 {
     public bool Succeeded => Outcome == OpsOutcome.Ok;
 
+    /// <summary>
+    /// What a conflict adds to its message for a caller that acts on it (the moves allowed now, what changed since the
+    /// caller's version), snake_case keys; the API writes them beside the ProblemDetails' detail.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
+
     public static OpsResult<T> Ok(T value) => new(OpsOutcome.Ok, value, Empty, null);
     public static OpsResult<T> Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
     public static OpsResult<T> Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(OpsOutcome.Invalid, default, errors, string.Join(" ", errors.SelectMany(e => e.Value)));
     public static OpsResult<T> NotFound(string message) => new(OpsOutcome.NotFound, default, Empty, message);
     public static OpsResult<T> Conflict(string message) => new(OpsOutcome.Conflict, default, Empty, message);
+    public static OpsResult<T> Conflict(string message, IReadOnlyDictionary<string, object?> details) =>
+        new(OpsOutcome.Conflict, default, Empty, message) { Details = details };
     public static OpsResult<T> Unavailable(string message) => new(OpsOutcome.Unavailable, default, Empty, message);
 
     /// <summary>The same outcome with the value turned into another (errors and messages as they are).</summary>
-    public OpsResult<TOther> Map<TOther>(Func<T, TOther> map) => new(Outcome, Succeeded ? map(Value!) : default, Errors, Message);
+    public OpsResult<TOther> Map<TOther>(Func<T, TOther> map) => new(Outcome, Succeeded ? map(Value!) : default, Errors, Message) { Details = Details };
 
     /// <summary>One line for the UI: the message, or every field error.</summary>
     public string Describe() => Message ?? string.Join(" ", Errors.SelectMany(e => e.Value));

@@ -19,7 +19,7 @@ public sealed class SettingsApiTests(SharedApp app) : IClassFixture<SharedApp>
 
         var sections = await viewer.GetFromJsonAsync<JsonElement>("/api/settings", Ct);
 
-        sections.EnumerateArray().Select(s => s.GetProperty("module").GetString()).Should().BeEquivalentTo(["etl", "dispatch", "yard"]);
+        sections.EnumerateArray().Select(s => s.GetProperty("module").GetString()).Should().BeEquivalentTo(["etl", "dispatch", "yard", "maintenance"]);
         var etl = sections.EnumerateArray().Single(s => s.GetProperty("module").GetString() == "etl");
         var rate = etl.GetProperty("settings").EnumerateArray().Single(s => s.GetProperty("key").GetString() == "alert_failure_percent");
         rate.GetProperty("kind").GetString().Should().Be("number");

@@ -27,7 +27,7 @@ public static class ApiResults
         OpsOutcome.Ok => ok(result.Value!),
         OpsOutcome.Invalid => Invalid(result.Errors),
         OpsOutcome.NotFound => NotFound(result.Describe()),
-        OpsOutcome.Conflict => Conflict(result.Describe()),
+        OpsOutcome.Conflict => new ConflictProblem(result.Describe(), result.Details?.ToDictionary(d => d.Key, d => d.Value)),
         _ => throw new InvalidOperationException($"A command without an upstream answered {result.Outcome}: {result.Describe()}"),
     };
 

@@ -52,7 +52,8 @@ public sealed class NotFoundProblem(string detail) : ProblemResult(StatusCodes.S
 }
 
 /// <summary>409: the request is well formed but the thing is not in a state that allows it (the detail says which states do).</summary>
-public sealed class ConflictProblem(string detail) : ProblemResult(StatusCodes.Status409Conflict, "Conflict", detail, null), IEndpointMetadataProvider
+public sealed class ConflictProblem(string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status409Conflict, "Conflict", detail, extensions), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
 }

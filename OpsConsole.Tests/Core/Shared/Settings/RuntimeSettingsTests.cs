@@ -40,7 +40,7 @@ public sealed class RuntimeSettingsTests : IAsyncLifetime
     [Fact]
     public async Task EveryModuleHasASection_WhoseDefaultsAreItsConfiguration()
     {
-        Settings.Sections.Select(s => s.Module).Should().BeEquivalentTo([EtlModule.Name, DispatchModule.Name, YardModule.Name]);
+        Settings.Sections.Select(s => s.Module).Should().BeEquivalentTo([EtlModule.Name, DispatchModule.Name, YardModule.Name, OpsConsole.Core.Maintenance.MaintenanceModule.Name]);
 
         var etl = await Settings.ReadAsync(EtlModule.Name, Ct);
         var dispatch = await Settings.ReadAsync(DispatchModule.Name, Ct);

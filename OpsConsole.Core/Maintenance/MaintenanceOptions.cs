@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OpsConsole.Core.Maintenance;
+
+/// <summary>`Maintenance:*` in appsettings.json, checked when the console starts.</summary>
+public sealed class MaintenanceOptions
+{
+    /// <summary>
+    /// `Maintenance:MicroStopSeconds`: an unplanned stop shorter than this is a micro-stop (never a ticket, never a
+    /// failure); a stop that lasts longer opens the machine's failure ticket. The default of the runtime setting.
+    /// </summary>
+    [Range(0, MaintenanceSettings.MaxMicroStopSeconds)]
+    public int MicroStopSeconds { get; set; } = 120;
+
+    /// <summary>`Maintenance:ConsumptionDays`: the window over which a part's consumption rate is measured for its reorder suggestion.</summary>
+    [Range(1, MaintenanceSettings.MaxConsumptionDays)]
+    public int ConsumptionDays { get; set; } = 90;
+
+    /// <summary>`Maintenance:PhotoStore`: the folder of the content-addressed photo store.</summary>
+    [Required]
+    public string PhotoStore { get; set; } = "data/photos";
+
+    /// <summary>`Maintenance:PlantTimeZone`: the plant's IANA time zone, for machines without a shift calendar.</summary>
+    [Required]
+    public string PlantTimeZone { get; set; } = "UTC";
+}

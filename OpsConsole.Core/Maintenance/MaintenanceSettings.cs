@@ -1,0 +1,21 @@
+using OpsConsole.Core.Shared.Settings;
+
+namespace OpsConsole.Core.Maintenance;
+
+/// <summary>Maintenance's runtime settings (ADR 0021): the micro-stop threshold and the consumption window; `Maintenance:*` gives their defaults.</summary>
+public static class MaintenanceSettings
+{
+    public const int MaxMicroStopSeconds = 3600;
+    public const int MaxConsumptionDays = 730;
+
+    public const string MicroStopSecondsKey = "micro_stop_seconds";
+    public const string ConsumptionDaysKey = "consumption_days";
+
+    public static SettingsSection Section(MaintenanceOptions options) => new(MaintenanceModule.Name, "Maintenance",
+    [
+        SettingDefinition.Whole(MicroStopSecondsKey, "Micro-stop threshold", options.MicroStopSeconds, 0, MaxMicroStopSeconds, "seconds",
+            "An unplanned stop shorter than this is a micro-stop: counted, never a ticket or a failure. A longer stop opens the machine's failure ticket (where the machine asks for one)."),
+        SettingDefinition.Whole(ConsumptionDaysKey, "Consumption window", options.ConsumptionDays, 1, MaxConsumptionDays, "days",
+            "A part's reorder suggestion uses what was issued over this many days, with the part's lead time."),
+    ], "Machines, downtime and parts.");
+}

@@ -1,0 +1,25 @@
+using OpsConsole.Components.Layout;
+using OpsConsole.Core.Maintenance;
+using OpsConsole.Infrastructure.Scheduling;
+using OpsConsole.Simulators.Maintenance;
+
+namespace OpsConsole.Features.Maintenance;
+
+/// <summary>The Maintenance module in the app: its job, demo plant, shell parts, shortcuts and API.</summary>
+public static class MaintenanceFeature
+{
+    public static IServiceCollection AddMaintenanceFeature(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOpsJob<MaintenanceFailureTicketsJob>(MaintenanceModule.Name, MaintenanceFailureTicketsJob.Name,
+            "Opens the failure ticket of a machine whose stop outlasts the micro-stop threshold (Settings)", "5/10 * * * * ?");
+        services.AddMaintenanceSimulator(configuration, environment);
+        services.AddShellPart<MaintenanceNav>(ShellPlace.Navigation, 40);
+        services.AddShellPart<MaintenanceTile>(ShellPlace.Dashboard, 40);
+        services.AddShellPart<MaintenanceSettingsSection>(ShellPlace.Settings, 40);
+        services.AddShellShortcut("g n", "Go to the machines board (maintenance)", "/maintenance/machines");
+        services.AddShellShortcut("g k", "Go to tickets (maintenance)", "/maintenance/tickets");
+        return services;
+    }
+
+    public static void MapMaintenanceFeature(this IEndpointRouteBuilder app, RouteGroupBuilder api) => api.MapMaintenanceApi();
+}

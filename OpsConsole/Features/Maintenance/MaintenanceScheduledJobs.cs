@@ -1,0 +1,15 @@
+using OpsConsole.Core.Maintenance;
+using OpsConsole.Infrastructure.Scheduling;
+using Quartz;
+
+namespace OpsConsole.Features.Maintenance;
+
+/// <summary>Every 10 s: a stop that outlasts the micro-stop threshold on a machine that asks for one gets its failure ticket.</summary>
+[DisallowConcurrentExecution]
+public sealed class MaintenanceFailureTicketsJob(MachineStates states) : IJob
+{
+    public const string Name = "failure-tickets";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => (await states.OpenDueFailureTicketsAsync(ct)).Count > 0, cancellationToken);
+}
