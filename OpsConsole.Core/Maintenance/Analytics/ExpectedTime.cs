@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+
+namespace OpsConsole.Core.Maintenance.Analytics;
+
+/// <summary>
+/// Expected time from a shift calendar in its own time zone, and plant-local days, as UTC ranges. A shift starts at its
+/// local wall-clock time and ends at the wall-clock time its length later, so a night shift on a spring-forward night
+/// is an hour shorter and on a fall-back night an hour longer. A wall-clock time that does not exist (in the spring
+/// gap) is moved later by the gap's length; one that happens twice (fall-back) is the first of the two (as java.time).
+/// </summary>
+public static class ExpectedTime
+{
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
+
+    /// <summary>The IANA zone; an unknown one is an <see cref="ArgumentException"/> naming it.</summary>
+    public static TimeZoneInfo Zone(string id) =>
+        Zones.GetOrAdd(id, static z =>
+        {
+            try
+            {
+                return TimeZoneInfo.FindSystemTimeZoneById(z);
+            }
+            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                throw new ArgumentException($"Unknown time zone '{z}'.", nameof(id), e);
+            }
+        });
+
+    /// <summary>The UTC instant of a local wall-clock time in <paramref name="zone"/> (gap: later by its length; overlap: the first).</summary>
+    public static DateTime ToUtc(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+        {
+            // The offset in force before the gap (transitions are months apart, so a day earlier is before it).
+            var before = zone.GetUtcOffset(DateTime.SpecifyKind(local.AddDays(-1), DateTimeKind.Utc));
+            return DateTime.SpecifyKind(local - before, DateTimeKind.Utc);
+        }
+        if (zone.IsAmbiguousTime(local))
+        {
+            var offsets = zone.GetAmbiguousTimeOffsets(local);
+            return DateTime.SpecifyKind(local - offsets.Max(), DateTimeKind.Utc);
+        }
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
+
+    /// <summary>The plant-local date of a UTC instant.</summary>
+    public static DateOnly LocalDate(DateTime utc, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone));
+
+    /// <summary>The calendar's expected time inside [from, to), sorted and merged (overlapping shifts count once).</summary>
+    public static IReadOnlyList<(DateTime Start, DateTime End)> Blocks(AnalyticsCalendar calendar, DateTime from, DateTime to) =>
+        [.. Ranges(calendar, from.Ticks, to.Ticks).Select(r => (new DateTime(r.Start, DateTimeKind.Utc), new DateTime(r.End, DateTimeKind.Utc)))];
+
+    internal static List<TimeRange> Ranges(AnalyticsCalendar calendar, long from, long to)
+    {
+        var ranges = new List<TimeRange>();
+        if (to <= from || calendar.Shifts.Count == 0)
+        {
+            return ranges;
+        }
+        var zone = Zone(calendar.TimeZone);
+        var longest = calendar.Shifts.Max(s => Math.Max(0, s.StartMinute) + Math.Max(0, s.DurationMinutes));
+        // Shifts that start on earlier days may still run into the window.
+        var first = LocalDate(new DateTime(from, DateTimeKind.Utc), zone).AddDays(-(longest / 1440 + 1));
+        var last = LocalDate(new DateTime(to, DateTimeKind.Utc), zone);
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            var midnight = day.ToDateTime(TimeOnly.MinValue);
+            foreach (var shift in calendar.Shifts)
+            {
+                if (shift.DurationMinutes <= 0 || !shift.StartsOn(day.DayOfWeek))
+                {
+                    continue;
+                }
+                var startLocal = midnight.AddMinutes(shift.StartMinute);
+                var start = ToUtc(startLocal, zone).Ticks;
+                var end = ToUtc(startLocal.AddMinutes(shift.DurationMinutes), zone).Ticks;
+                start = Math.Max(start, from);
+                end = Math.Min(end, to);
+                if (end > start)
+                {
+                    ranges.Add(new TimeRange(start, end));
+                }
+            }
+        }
+        return TimeRanges.Union(ranges);
+    }
+
+    /// <summary>UTC ticks of each plant-local midnight from the day of <paramref name="from"/> to the one after the day of the last instant before <paramref name="to"/>.</summary>
+    internal static (DateOnly FirstDay, long[] Starts) Days(TimeZoneInfo zone, long from, long to)
+    {
+        var firstDay = LocalDate(new DateTime(from, DateTimeKind.Utc), zone);
+        var lastDay = LocalDate(new DateTime(Math.Max(from, to - 1), DateTimeKind.Utc), zone);
+        var count = lastDay.DayNumber - firstDay.DayNumber + 2;
+        var starts = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            starts[i] = ToUtc(firstDay.AddDays(i).ToDateTime(TimeOnly.MinValue), zone).Ticks;
+        }
+        return (firstDay, starts);
+    }
+}
