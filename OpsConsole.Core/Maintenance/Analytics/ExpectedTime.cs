@@ -6,7 +6,7 @@ namespace OpsConsole.Core.Maintenance.Analytics;
 /// Expected time from a shift calendar in its own time zone, and plant-local days, as UTC ranges. A shift starts at its
 /// local wall-clock time and ends at the wall-clock time its length later, so a night shift on a spring-forward night
 /// is an hour shorter and on a fall-back night an hour longer. A wall-clock time that does not exist (in the spring
-/// gap) is moved later by the gap's length; one that happens twice (fall-back) is the first of the two (as java.time).
+/// gap) is the moment the clocks jump (03:00 in Berlin); one that happens twice (fall-back) is the first of the two.
 /// </summary>
 public static class ExpectedTime
 {
@@ -26,15 +26,21 @@ public static class ExpectedTime
             }
         });
 
-    /// <summary>The UTC instant of a local wall-clock time in <paramref name="zone"/> (gap: later by its length; overlap: the first).</summary>
+    /// <summary>The UTC instant of a local wall-clock time in <paramref name="zone"/> (in the gap: when the clocks jump; twice: the first).</summary>
     public static DateTime ToUtc(DateTime local, TimeZoneInfo zone)
     {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
         {
-            // The offset in force before the gap (transitions are months apart, so a day earlier is before it).
+            // The moment the clocks jump: the gap's first wall-clock minute read with the offset in force before it
+            // (transitions are months apart, so a day earlier is before it). Gaps are whole minutes in tzdb.
+            var gapStart = new DateTime(local.Ticks - local.Ticks % TimeSpan.TicksPerMinute);
+            while (zone.IsInvalidTime(gapStart.AddMinutes(-1)))
+            {
+                gapStart = gapStart.AddMinutes(-1);
+            }
             var before = zone.GetUtcOffset(DateTime.SpecifyKind(local.AddDays(-1), DateTimeKind.Utc));
-            return DateTime.SpecifyKind(local - before, DateTimeKind.Utc);
+            return DateTime.SpecifyKind(gapStart - before, DateTimeKind.Utc);
         }
         if (zone.IsAmbiguousTime(local))
         {
