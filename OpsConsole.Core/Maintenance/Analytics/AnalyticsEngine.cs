@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
 namespace OpsConsole.Core.Maintenance.Analytics;
 
 /// <summary>
@@ -12,12 +15,22 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
         ("7–30 days", 7 * 86_400, 30 * 86_400), ("30 days or more", 30 * 86_400, null),
     ];
 
-    private readonly Dictionary<int, List<TimeRange>> _calendarRanges = [];
+    // Expected time and its day totals per calendar id, and for 24/7, computed once per window.
+    private readonly Dictionary<int, (List<TimeRange> Ranges, long[] Days)> _calendarRanges = [];
+    private (List<TimeRange> Ranges, long[] Days)? _allDay;
     private readonly int[] _byStatus = new int[Enum.GetValues<TicketStatus>().Length];
     private readonly int[] _byPriority = new int[Enum.GetValues<TicketPriority>().Length];
     private readonly Dictionary<int, int> _byMachine = [];
     private readonly int[] _ages = new int[AgeBuckets.Length];
-    private Dictionary<long, AnalyticsTicket> _tickets = [];
+    private TicketIndex _tickets = new([]);
+    // Reused from machine to machine: a year of a plant is ~300,000 periods, and fresh buffers per machine were a
+    // third of the allocations.
+    private readonly List<Slice> _planned = [];
+    private readonly List<Slice> _unplanned = [];
+    private readonly List<TimeRange> _plannedCover = [];
+    private readonly Dictionary<long, FailureTally> _failures = [];
+    private long[] _plannedCounted = [];
+    private long[] _unplannedCounted = [];
 
     /// <summary>Per machine of the list given to <see cref="Run"/>, in its order (null for a repeated id).</summary>
     public AnalyticsTotals?[] MachineTotals { get; private set; } = [];
@@ -26,43 +39,62 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
 
     public void Run(IReadOnlyList<AnalyticsMachine> machines)
     {
-        var index = new Dictionary<int, int>(machines.Count);
+        var index = new MachineIndex(machines);
         MachineTotals = new AnalyticsTotals?[machines.Count];
         for (var m = 0; m < machines.Count; m++)
         {
-            if (index.TryAdd(machines[m].Id, m))
+            if (index.Find(machines[m].Id) == m)
             {
                 MachineTotals[m] = new AnalyticsTotals(window.DayCount);
             }
         }
 
-        var periodsOf = new List<int>?[machines.Count];
-        for (var i = 0; i < input.Periods.Count; i++)
+        // The periods' indexes grouped by machine (a counting sort: one lookup per period, no list per machine).
+        var periodCount = input.Periods.Count;
+        // Rented: arrays this size live on the large-object heap, and a fresh pair per request forced full collections
+        // (marking the whole input) about every third computation.
+        var machineOf = ArrayPool<int>.Shared.Rent(periodCount);
+        var starts = new int[machines.Count + 1];
+        for (var i = 0; i < periodCount; i++)
         {
-            if (index.TryGetValue(input.Periods[i].MachineId, out var m))
+            var m = index.Find(input.Periods[i].MachineId);
+            machineOf[i] = m;
+            if (m >= 0)
             {
-                (periodsOf[m] ??= []).Add(i);
+                starts[m + 1]++;
             }
         }
-        _tickets = new Dictionary<long, AnalyticsTicket>(input.Tickets.Count);
-        foreach (var ticket in input.Tickets)
+        for (var m = 0; m < machines.Count; m++)
         {
-            _tickets[ticket.Id] = ticket;
+            starts[m + 1] += starts[m];
         }
+        var grouped = ArrayPool<int>.Shared.Rent(starts[machines.Count]);
+        var fill = (int[])starts.Clone();
+        for (var i = 0; i < periodCount; i++)
+        {
+            if (machineOf[i] >= 0)
+            {
+                grouped[fill[machineOf[i]]++] = i;
+            }
+        }
+        _tickets = new TicketIndex(input.Tickets);
 
         for (var m = 0; m < machines.Count; m++)
         {
             if (MachineTotals[m] is { } totals)
             {
-                CountMachine(machines[m], periodsOf[m] ?? [], totals);
+                CountMachine(machines[m], new ArraySegment<int>(grouped, starts[m], starts[m + 1] - starts[m]), totals);
             }
         }
+        ArrayPool<int>.Shared.Return(machineOf);
+        ArrayPool<int>.Shared.Return(grouped);
         CountTickets(index);
         CountProduction(index);
         foreach (var totals in MachineTotals)
         {
             totals?.CloseMachine();
         }
+        _tickets.Dispose();
     }
 
     public TicketBreakdown TicketBreakdown() => new(
@@ -71,35 +103,45 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
         [.. _byMachine.OrderByDescending(m => m.Value).ThenBy(m => m.Key).Select(m => new CountLine<int>(m.Key, m.Value))],
         [.. AgeBuckets.Select((b, i) => new TicketAgeBucket(b.Label, b.From, b.To, _ages[i]))]);
 
-    private List<TimeRange> ExpectedRanges(AnalyticsMachine machine)
+    private (List<TimeRange> Ranges, long[] Days) Expected(AnalyticsMachine machine)
     {
         if (machine.Calendar is not { } calendar)
         {
-            return window.End > window.From ? [new TimeRange(window.From, window.End)] : [];
+            return _allDay ??= WithDays(window.End > window.From ? [new TimeRange(window.From, window.End)] : []);
         }
-        if (!_calendarRanges.TryGetValue(calendar.Id, out var ranges))
+        if (!_calendarRanges.TryGetValue(calendar.Id, out var expected))
         {
-            ranges = ExpectedTime.Ranges(calendar, window.From, window.End);
-            _calendarRanges.Add(calendar.Id, ranges);
+            expected = WithDays(ExpectedTime.Ranges(calendar, window.From, window.End));
+            _calendarRanges.Add(calendar.Id, expected);
         }
-        return ranges;
+        return expected;
     }
 
-    private void CountMachine(AnalyticsMachine machine, List<int> periodIndexes, AnalyticsTotals totals)
+    private (List<TimeRange>, long[]) WithDays(List<TimeRange> ranges)
     {
-        var expected = ExpectedRanges(machine);
+        var days = new long[window.DayCount];
+        var hint = 0;
+        foreach (var range in ranges)
+        {
+            window.AddToDays(range.Start, range.End, days, ref hint);
+        }
+        return (ranges, days);
+    }
+
+    private void CountMachine(AnalyticsMachine machine, ArraySegment<int> periodIndexes, AnalyticsTotals totals)
+    {
+        var (expected, expectedDays) = Expected(machine);
         totals.AnyCalendar = machine.Calendar is not null;
         totals.AnyAllDay = machine.Calendar is null;
-        foreach (var range in expected)
-        {
-            totals.Expected += range.Length;
-            window.AddToDays(range.Start, range.End, totals.DayExpected);
-        }
+        totals.Expected += TimeRanges.Total(expected);
+        expectedDays.CopyTo(totals.DayExpected, 0);
         sink?.Expected.Add(new ExpectedLine(machine.Id, machine.Calendar is null ? ExpectedBasis.AllDay : ExpectedBasis.Calendar,
             machine.Calendar?.TimeZone, Seconds(TimeRanges.Total(expected)), expected.Count));
 
-        var planned = new List<Slice>();
-        var unplanned = new List<Slice>();
+        var planned = _planned;
+        var unplanned = _unplanned;
+        planned.Clear();
+        unplanned.Clear();
         foreach (var i in periodIndexes)
         {
             var period = input.Periods[i];
@@ -118,40 +160,45 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
         }
 
         // Planned first: time under a planned stop is planned downtime even if the machine also reported down.
-        var plannedCounted = new long[planned.Count];
-        var plannedCover = new List<TimeRange>(planned.Count);
+        var plannedCounted = Zeroed(ref _plannedCounted, planned.Count);
+        var plannedCover = _plannedCover;
+        plannedCover.Clear();
+        var dayHint = 0;
         Sweep(planned, expected, plannedCover, (s, a, b) =>
         {
             plannedCounted[s] += b - a;
             totals.Planned += b - a;
-            window.AddToDays(a, b, totals.DayPlanned);
+            window.AddToDays(a, b, totals.DayPlanned, ref dayHint);
         });
 
-        var unplannedAllowed = TimeRanges.Subtract(expected, plannedCover);
-        var unplannedCounted = new long[unplanned.Count];
-        Dictionary<long, FailureTally>? failures = null;
+        var unplannedAllowed = plannedCover.Count == 0 ? expected : TimeRanges.Subtract(expected, plannedCover);
+        var unplannedCounted = Zeroed(ref _unplannedCounted, unplanned.Count);
+        var failures = _failures;
+        failures.Clear();
+        dayHint = 0;
         Sweep(unplanned, unplannedAllowed, null, (s, a, b) =>
         {
             var slice = unplanned[s];
             unplannedCounted[s] += b - a;
             totals.Unplanned += b - a;
-            window.AddToDays(a, b, totals.DayUnplanned);
+            var firstDay = window.DayOf(a, ref dayHint);
+            window.AddToDays(a, b, totals.DayUnplanned, ref dayHint);
             if (slice.Role == PeriodRole.MicroStop)
             {
                 totals.MicroStopTicks += b - a;
             }
             else if (slice.Role == PeriodRole.Failure)
             {
-                failures ??= [];
-                if (!failures.TryGetValue(slice.FailureKey, out var tally))
+                // Pieces come in time order, so a failure's first piece is its earliest.
+                ref var tally = ref CollectionsMarshal.GetValueRefOrAddDefault(failures, slice.FailureKey, out var seen);
+                if (!seen)
                 {
-                    tally = new FailureTally(a);
-                    failures.Add(slice.FailureKey, tally);
+                    tally.First = a;
+                    tally.FirstDay = firstDay;
                 }
                 tally.Ticks += b - a;
-                tally.First = Math.Min(tally.First, a);
                 totals.FailureDowntime += b - a;
-                window.AddToDays(a, b, totals.DayFailureDowntime);
+                window.AddToDays(a, b, totals.DayFailureDowntime, ref firstDay);
             }
         });
 
@@ -168,9 +215,10 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
                 }
             }
             AddPeriodLine(input.Periods[slice.Index], slice.Role, slice.FailureKey, slice.Start, slice.End, unplannedCounted[s]);
-            if (sink is not null && failures is not null && failures.TryGetValue(slice.FailureKey, out var tally) && slice.Role == PeriodRole.Failure)
+            if (sink is not null && slice.Role == PeriodRole.Failure && unplannedCounted[s] > 0)
             {
-                tally.PeriodIds.Add(slice.Id);
+                ref var tally = ref CollectionsMarshal.GetValueRefOrNullRef(failures, slice.FailureKey);
+                (tally.PeriodIds ??= []).Add(slice.Id);
             }
         }
         for (var s = 0; s < planned.Count; s++)
@@ -178,21 +226,17 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
             AddPeriodLine(input.Periods[planned[s].Index], PeriodRole.Planned, 0, planned[s].Start, planned[s].End, plannedCounted[s]);
         }
 
-        if (failures is null)
-        {
-            return;
-        }
         foreach (var (key, tally) in failures)
         {
             // A failure counts in the window (and on the plant-local day) where it first cost expected time.
             totals.Failures++;
-            totals.DayFailures[window.DayOf(tally.First)]++;
+            totals.DayFailures[tally.FirstDay]++;
             long? ticketId = key % 2 == 0 ? key / 2 : null;
-            var code = ticketId is { } t && _tickets.TryGetValue(t, out var ticket) ? ticket.FailureCode : null;
+            var code = ticketId is { } t ? _tickets.Find(t)?.FailureCode : null;
             code ??= MaintenanceAnalytics.NoCode;
             FailureCodePareto[code] = FailureCodePareto.TryGetValue(code, out var c) ? (c.Count + 1, c.Ticks + tally.Ticks) : (1, tally.Ticks);
             sink?.Failures.Add(new FailureLine(FailureKeyText(key), ticketId, machine.Id, new DateTime(tally.First, DateTimeKind.Utc),
-                tally.PeriodIds, Seconds(tally.Ticks), code == MaintenanceAnalytics.NoCode ? null : code));
+                tally.PeriodIds ?? [], Seconds(tally.Ticks), code == MaintenanceAnalytics.NoCode ? null : code));
         }
     }
 
@@ -214,7 +258,7 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
         {
             return (PeriodRole.Failure, period.Id * 2 + 1);
         }
-        if (_tickets.TryGetValue(ticketId, out var ticket) && (ticket.Kind == TicketKind.Planned || ticket.Status == TicketStatus.Cancelled))
+        if (_tickets.Find(ticketId) is { } ticket && (ticket.Kind == TicketKind.Planned || ticket.Status == TicketStatus.Cancelled))
         {
             return (PeriodRole.UnplannedNotFailure, 0);
         }
@@ -229,7 +273,15 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
     /// </summary>
     private static void Sweep(List<Slice> slices, List<TimeRange> allowed, List<TimeRange>? cover, Action<int, long, long> piece)
     {
-        slices.Sort(static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id));
+        // Periods usually arrive in start order (the query orders them): check before sorting.
+        for (var i = 1; i < slices.Count; i++)
+        {
+            if (Compare(slices[i - 1], slices[i]) > 0)
+            {
+                slices.Sort(Compare);
+                break;
+            }
+        }
         var covered = long.MinValue;
         var j = 0;
         for (var s = 0; s < slices.Count; s++)
@@ -258,6 +310,18 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
         }
     }
 
+    private static int Compare(Slice x, Slice y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.Id.CompareTo(y.Id);
+
+    private static long[] Zeroed(ref long[] buffer, int count)
+    {
+        if (buffer.Length < count)
+        {
+            buffer = new long[Math.Max(count, buffer.Length * 2)];
+        }
+        Array.Clear(buffer, 0, count);
+        return buffer;
+    }
+
     private void AddPeriodLine(AnalyticsPeriod period, PeriodRole role, long failureKey, long clippedStart, long clippedEnd, long counted)
     {
         if (sink is null)
@@ -277,11 +341,12 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
             Seconds(counted), feeds));
     }
 
-    private void CountTickets(Dictionary<int, int> index)
+    private void CountTickets(MachineIndex index)
     {
         foreach (var ticket in input.Tickets)
         {
-            if (!index.TryGetValue(ticket.MachineId, out var m) || MachineTotals[m] is not { } totals)
+            var m = index.Find(ticket.MachineId);
+            if (m < 0 || MachineTotals[m] is not { } totals)
             {
                 continue;
             }
@@ -289,7 +354,11 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
             if (ticket.Status is TicketStatus.Open or TicketStatus.InProgress or TicketStatus.OnHold && created <= window.Now)
             {
                 var age = Seconds(window.Now - created);
-                var bucket = Array.FindIndex(AgeBuckets, b => b.To is null || age < b.To);
+                var bucket = 0;
+                while (AgeBuckets[bucket].To is { } upTo && age >= upTo)
+                {
+                    bucket++;
+                }
                 _ages[bucket]++;
             }
             if (created < window.From || created >= window.End)
@@ -331,12 +400,16 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
         }
     }
 
-    private void CountProduction(Dictionary<int, int> index)
+    private void CountProduction(MachineIndex index)
     {
         foreach (var record in input.Production)
         {
-            if (record.Date < window.FirstDay || record.Date > window.LastDay
-                || !index.TryGetValue(record.MachineId, out var m) || MachineTotals[m] is not { } totals)
+            if (record.Date < window.FirstDay || record.Date > window.LastDay)
+            {
+                continue;
+            }
+            var m = index.Find(record.MachineId);
+            if (m < 0 || MachineTotals[m] is not { } totals)
             {
                 continue;
             }
@@ -357,10 +430,104 @@ internal sealed class AnalyticsEngine(AnalyticsInput input, AnalyticsWindow wind
 
     private readonly record struct Slice(long Start, long End, long Id, int Index, PeriodRole Role, long FailureKey);
 
-    private sealed class FailureTally(long first)
+    private struct FailureTally
     {
-        public long First = first;
+        public long First;
+        public int FirstDay;
         public long Ticks;
-        public readonly List<long> PeriodIds = [];
+        /// <summary>Only for the drill-down.</summary>
+        public List<long>? PeriodIds;
+    }
+
+    /// <summary>Ticket id → ticket: an array when ids are dense (database keys), else a dictionary (a year is 100,000 tickets).</summary>
+    private sealed class TicketIndex : IDisposable
+    {
+        private readonly AnalyticsTicket?[]? _byId;
+        private readonly long _min;
+        private readonly int _length;
+        private bool _returned;
+        private readonly Dictionary<long, AnalyticsTicket>? _byKey;
+
+        public TicketIndex(IReadOnlyList<AnalyticsTicket> tickets)
+        {
+            if (tickets.Count == 0)
+            {
+                _byId = [];
+                return;
+            }
+            long min = long.MaxValue, max = long.MinValue;
+            foreach (var ticket in tickets)
+            {
+                min = Math.Min(min, ticket.Id);
+                max = Math.Max(max, ticket.Id);
+            }
+            if (max - min < 4L * tickets.Count + 1024)
+            {
+                _min = min;
+                _length = (int)(max - min + 1);
+                _byId = ArrayPool<AnalyticsTicket?>.Shared.Rent(_length);
+                Array.Clear(_byId, 0, _length);
+                foreach (var ticket in tickets)
+                {
+                    _byId[ticket.Id - min] = ticket;
+                }
+            }
+            else
+            {
+                _byKey = new Dictionary<long, AnalyticsTicket>(tickets.Count);
+                foreach (var ticket in tickets)
+                {
+                    _byKey[ticket.Id] = ticket;
+                }
+            }
+        }
+
+        public AnalyticsTicket? Find(long id) => _byId is not null
+            ? (ulong)(id - _min) < (ulong)_length ? _byId[id - _min] : null
+            : _byKey!.GetValueOrDefault(id);
+
+        public void Dispose()
+        {
+            if (_byId is { Length: > 0 } && !_returned)
+            {
+                _returned = true;
+                ArrayPool<AnalyticsTicket?>.Shared.Return(_byId, clearArray: true);
+            }
+        }
+    }
+
+    /// <summary>Machine id → its position in the list: an array when ids are dense (they are database keys), else a dictionary.</summary>
+    private sealed class MachineIndex
+    {
+        private readonly int[]? _byId;
+        private readonly Dictionary<int, int>? _byKey;
+
+        public MachineIndex(IReadOnlyList<AnalyticsMachine> machines)
+        {
+            var max = machines.Count == 0 ? 0 : machines.Max(m => m.Id);
+            var min = machines.Count == 0 ? 0 : machines.Min(m => m.Id);
+            if (min >= 0 && max < 4 * machines.Count + 1024)
+            {
+                _byId = new int[max + 1];
+                Array.Fill(_byId, -1);
+                for (var m = machines.Count - 1; m >= 0; m--)
+                {
+                    _byId[machines[m].Id] = m;
+                }
+            }
+            else
+            {
+                _byKey = new Dictionary<int, int>(machines.Count);
+                for (var m = 0; m < machines.Count; m++)
+                {
+                    _byKey.TryAdd(machines[m].Id, m);
+                }
+            }
+        }
+
+        /// <summary>The first position of the id, or -1.</summary>
+        public int Find(int id) => _byId is not null
+            ? (uint)id < (uint)_byId.Length ? _byId[id] : -1
+            : _byKey!.TryGetValue(id, out var m) ? m : -1;
     }
 }

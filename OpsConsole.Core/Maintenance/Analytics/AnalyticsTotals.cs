@@ -15,7 +15,7 @@ internal sealed class AnalyticsWindow
         End = Math.Max(From, Math.Min(To, Now));
         PlantZone = ExpectedTime.Zone(query.PlantTimeZone);
         MicroStopTicks = Math.Max(0, query.MicroStopSeconds) * TimeSpan.TicksPerSecond;
-        (FirstDay, DayStarts) = ExpectedTime.Days(PlantZone, From, End);
+        (FirstDay, DayStarts) = ExpectedTime.Days(query.PlantTimeZone, PlantZone, From, End);
         // Production dates: the plant-local days the window touches.
         LastDay = End > From ? ExpectedTime.LocalDate(new DateTime(End - 1, DateTimeKind.Utc), PlantZone) : FirstDay.AddDays(-1);
     }
@@ -33,23 +33,47 @@ internal sealed class AnalyticsWindow
 
     public int DayOf(long instant)
     {
+        var hint = 0;
+        return DayOf(instant, ref hint);
+    }
+
+    /// <summary>The day of an instant; <paramref name="hint"/> is the last answer, right again for pieces that come in time order.</summary>
+    public int DayOf(long instant, ref int hint)
+    {
+        // Pieces come in time order: walk forward from the last answer (a year is 365 steps at most per run).
+        if (hint >= 0 && hint < DayStarts.Length - 1 && DayStarts[hint] <= instant)
+        {
+            while (hint < DayStarts.Length - 2 && instant >= DayStarts[hint + 1])
+            {
+                hint++;
+            }
+            return hint;
+        }
         var i = Array.BinarySearch(DayStarts, instant);
         if (i < 0)
         {
             i = ~i - 1;
         }
-        return Math.Clamp(i, 0, Math.Max(0, DayStarts.Length - 2));
+        hint = Math.Clamp(i, 0, Math.Max(0, DayStarts.Length - 2));
+        return hint;
     }
 
     /// <summary>Adds [start, end) to the day buckets, split at plant-local midnights.</summary>
     public void AddToDays(long start, long end, long[] days)
     {
-        var i = DayOf(start);
+        var hint = 0;
+        AddToDays(start, end, days, ref hint);
+    }
+
+    public void AddToDays(long start, long end, long[] days, ref int hint)
+    {
+        var i = DayOf(start, ref hint);
         while (start < end && i < days.Length)
         {
             var pieceEnd = Math.Min(end, DayStarts[i + 1]);
             days[i] += pieceEnd - start;
             start = pieceEnd;
+            hint = i;
             i++;
         }
     }

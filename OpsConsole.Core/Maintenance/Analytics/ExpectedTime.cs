@@ -58,6 +58,46 @@ public static class ExpectedTime
     public static IReadOnlyList<(DateTime Start, DateTime End)> Blocks(AnalyticsCalendar calendar, DateTime from, DateTime to) =>
         [.. Ranges(calendar, from.Ticks, to.Ticks).Select(r => (new DateTime(r.Start, DateTimeKind.Utc), new DateTime(r.End, DateTimeKind.Utc)))];
 
+    // Per zone and year: the UTC ticks of each local midnight (day 0 … the next year's 1 January). Converting a
+    // wall-clock time costs microseconds in TimeZoneInfo; a year of three shifts is thousands of them, so within a
+    // day without a clock change a time is its midnight's instant plus the minutes since.
+    private static readonly ConcurrentDictionary<(string Zone, int Year), long[]> Midnights = new();
+
+    private static long[] YearMidnights(string zoneId, TimeZoneInfo zone, int year) =>
+        Midnights.GetOrAdd((zoneId, year), static (key, z) =>
+        {
+            var first = new DateOnly(key.Year, 1, 1);
+            var days = first.AddYears(1).DayNumber - first.DayNumber;
+            var midnights = new long[days + 1];
+            for (var d = 0; d <= days; d++)
+            {
+                midnights[d] = ToUtc(first.AddDays(d).ToDateTime(TimeOnly.MinValue), z).Ticks;
+            }
+            return midnights;
+        }, zone);
+
+    /// <summary>The UTC instant of a local midnight, from the per-year table.</summary>
+    internal static long MidnightUtc(string zoneId, TimeZoneInfo zone, DateOnly day)
+    {
+        var midnights = YearMidnights(zoneId, zone, day.Year);
+        return midnights[day.DayNumber - new DateOnly(day.Year, 1, 1).DayNumber];
+    }
+
+    /// <summary>The UTC ticks of a wall-clock time <paramref name="minutes"/> after a local midnight (may be past the next one).</summary>
+    private static long WallClockUtc(string zoneId, TimeZoneInfo zone, DateOnly day, int minutes)
+    {
+        var whole = minutes / 1440;
+        var date = day.AddDays(whole);
+        var rest = minutes - whole * 1440;
+        var midnight = MidnightUtc(zoneId, zone, date);
+        var next = MidnightUtc(zoneId, zone, date.AddDays(1));
+        if (next - midnight == TimeSpan.TicksPerDay)
+        {
+            return midnight + rest * TimeSpan.TicksPerMinute;   // no clock change that day
+        }
+        return ToUtc(date.ToDateTime(TimeOnly.MinValue).AddMinutes(rest), zone).Ticks;
+    }
+
     internal static List<TimeRange> Ranges(AnalyticsCalendar calendar, long from, long to)
     {
         var ranges = new List<TimeRange>();
@@ -72,16 +112,14 @@ public static class ExpectedTime
         var last = LocalDate(new DateTime(to, DateTimeKind.Utc), zone);
         for (var day = first; day <= last; day = day.AddDays(1))
         {
-            var midnight = day.ToDateTime(TimeOnly.MinValue);
             foreach (var shift in calendar.Shifts)
             {
-                if (shift.DurationMinutes <= 0 || !shift.StartsOn(day.DayOfWeek))
+                if (shift.DurationMinutes <= 0 || shift.StartMinute < 0 || !shift.StartsOn(day.DayOfWeek))
                 {
                     continue;
                 }
-                var startLocal = midnight.AddMinutes(shift.StartMinute);
-                var start = ToUtc(startLocal, zone).Ticks;
-                var end = ToUtc(startLocal.AddMinutes(shift.DurationMinutes), zone).Ticks;
+                var start = WallClockUtc(calendar.TimeZone, zone, day, shift.StartMinute);
+                var end = WallClockUtc(calendar.TimeZone, zone, day, shift.StartMinute + shift.DurationMinutes);
                 start = Math.Max(start, from);
                 end = Math.Min(end, to);
                 if (end > start)
@@ -94,7 +132,7 @@ public static class ExpectedTime
     }
 
     /// <summary>UTC ticks of each plant-local midnight from the day of <paramref name="from"/> to the one after the day of the last instant before <paramref name="to"/>.</summary>
-    internal static (DateOnly FirstDay, long[] Starts) Days(TimeZoneInfo zone, long from, long to)
+    internal static (DateOnly FirstDay, long[] Starts) Days(string zoneId, TimeZoneInfo zone, long from, long to)
     {
         var firstDay = LocalDate(new DateTime(from, DateTimeKind.Utc), zone);
         var lastDay = LocalDate(new DateTime(Math.Max(from, to - 1), DateTimeKind.Utc), zone);
@@ -102,7 +140,7 @@ public static class ExpectedTime
         var starts = new long[count];
         for (var i = 0; i < count; i++)
         {
-            starts[i] = ToUtc(firstDay.AddDays(i).ToDateTime(TimeOnly.MinValue), zone).Ticks;
+            starts[i] = MidnightUtc(zoneId, zone, firstDay.AddDays(i));
         }
         return (firstDay, starts);
     }
