@@ -1,3 +1,4 @@
+using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Maintenance.Analytics;
 
 namespace OpsConsole.Tests.Core.Maintenance.Analytics;

@@ -1,3 +1,4 @@
+using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Maintenance.Analytics;
 using static OpsConsole.Tests.Core.Maintenance.Analytics.AnalyticsTestData;
 

@@ -342,6 +342,22 @@ public sealed class MaintenanceAnalyticsTests
     }
 
     [Fact]
+    public void SparseIdsAndPeriodsOutOfOrder_GiveTheSameFigures()
+    {
+        // Machine and ticket ids far apart take the dictionary path; periods given out of start order are sorted first.
+        var input = Input([Machine(7_000_000, EightyHours)],
+            [PlannedStop(3, 30, 31, machineId: 7_000_000), Down(2, 50, 53, machineId: 7_000_000, ticketId: 1L << 40),
+             Down(1, 10, 12, machineId: 7_000_000, ticketId: 5)],
+            [Ticket(1L << 40, 50, machineId: 7_000_000, failureCode: "A"), Ticket(5, 10, machineId: 7_000_000, failureCode: "B")]);
+
+        var report = MaintenanceAnalytics.Compute(input, Query(0, 100));
+
+        Hours(report.Plant.Kpis.MttrSeconds!.Value).Should().Be(2.5);
+        Hours(report.Plant.Kpis.MtbfSeconds!.Value).Should().Be(37);
+        report.FailureCodePareto.Select(p => p.Key).Should().Equal("A", "B");
+    }
+
+    [Fact]
     public void UnknownTimeZone_IsAnArgumentExceptionNamingIt()
     {
         var act = () => MaintenanceAnalytics.Compute(Input([Machine()]), Query(0, 24, zone: "Mars/Olympus"));
