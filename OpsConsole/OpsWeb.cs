@@ -23,6 +23,7 @@ using OpsConsole.Infrastructure.Database;
 using OpsConsole.Infrastructure.Events;
 using OpsConsole.Infrastructure.Health;
 using OpsConsole.Infrastructure.Http;
+using OpsConsole.Infrastructure.Mqtt;
 using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Infrastructure.Upstreams;
 using OpsConsole.Simulators;
@@ -112,6 +113,8 @@ public static class OpsWeb
         services.AddEtlFeature(configuration);
         services.AddDispatchFeature(configuration, environment);
         services.AddYardFeature(configuration);
+        // Machine telemetry over MQTT (ADR 0027): the subscriber, its pipeline, the embedded broker and the machine simulator.
+        services.AddMqttTelemetry(configuration, environment);
         return services;
     }
 
