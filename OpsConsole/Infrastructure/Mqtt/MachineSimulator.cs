@@ -72,9 +72,11 @@ public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics
         private long _seq = firstSeq;
         private ReportedState _state = random.NextDouble() < 0.85 ? ReportedState.Running : ReportedState.Idle;
         private DateTimeOffset? _until;
+        // Fractions carry over between intervals (a fast simulator's interval makes less than one part).
+        private double _made;
         private long _good;
         private long _scrap;
-        private long _runSeconds;
+        private double _runSeconds;
         private double _partsPerSecond = 0.2 + random.NextDouble() * 0.8;
 
         public string Code { get; } = code;
@@ -84,9 +86,11 @@ public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics
         {
             if (_state == ReportedState.Running)
             {
-                _runSeconds += (long)interval.TotalSeconds;
-                var made = (long)Math.Round(_partsPerSecond * interval.TotalSeconds * (0.8 + random.NextDouble() * 0.4));
-                var bad = random.NextDouble() < 0.05 ? Math.Min(made, 1 + random.Next(3)) : 0;
+                _runSeconds += interval.TotalSeconds;
+                _made += _partsPerSecond * interval.TotalSeconds * (0.8 + random.NextDouble() * 0.4);
+                var made = (long)_made;
+                _made -= made;
+                var bad = made > 0 && random.NextDouble() < 0.05 ? Math.Min(made, 1 + random.Next(3)) : 0;
                 _good += made - bad;
                 _scrap += bad;
             }
@@ -139,7 +143,7 @@ public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics
             ts = now.UtcDateTime.ToString("O"),
             good = _good,
             scrap = _scrap,
-            run_seconds = _runSeconds,
+            run_seconds = (long)_runSeconds,
         });
     }
 }

@@ -13,7 +13,7 @@ namespace OpsConsole.Infrastructure.Mqtt;
 public sealed class MqttPublisher(MqttOptions options, string clientId, ILogger<MqttPublisher> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private IMqttClient _client = new MqttClientFactory().CreateMqttClient();
 
     public string ClientId { get; } = clientId;
 
@@ -52,6 +52,9 @@ public sealed class MqttPublisher(MqttOptions options, string clientId, ILogger<
         {
             return;
         }
+        // A fresh client per connection: one whose connection just dropped may still be "disconnecting" and refuse to connect.
+        _client.Dispose();
+        _client = new MqttClientFactory().CreateMqttClient();
         var connected = await _client.ConnectAsync(MqttClientOptionsFactory.Create(options, ClientId, persistentSession: false), ct);
         if (connected.ResultCode != MqttClientConnectResultCode.Success)
         {
