@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every OpsConsole test, as a new user and CI do.
-#  - installs what the tests need when it is missing (Debian's chromium and postgresql, through apt-get);
-#  - starts a throwaway PostgreSQL on loopback and stops it afterwards;
+#  - installs what the tests need when it is missing (Debian's chromium, postgresql and mosquitto, through apt-get);
+#  - starts a throwaway PostgreSQL and a throwaway mosquitto (MQTT broker) on loopback and stops them afterwards;
 #  - runs `dotnet test` and prints the closing line "N passed, N failed", exiting non-zero on any failure.
 # Extra arguments go to `dotnet test` (for example: ./test.sh --filter "FullyQualifiedName~Api").
 set -euo pipefail
@@ -19,9 +19,14 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # PostgreSQL: a throwaway cluster of our own on loopback (installed through apt-get when missing).
 . .ci/throwaway-postgres.sh
 trap stop_pg EXIT
+# MQTT: a throwaway mosquitto for the telemetry tests; the outage tests start their own from the same binary.
+. .ci/throwaway-mosquitto.sh
+trap 'stop_mqtt; stop_pg' EXIT
 
 export OPSCONSOLE_TEST_POSTGRES="$pg_connection"
 export OPSCONSOLE_REQUIRE_POSTGRES=1
+export OPSCONSOLE_TEST_MQTT="$mqtt_address" OPSCONSOLE_TEST_MOSQUITTO="$mqtt_binary"
+export OPSCONSOLE_REQUIRE_MQTT=1
 export OPSCONSOLE_TEST_ARTIFACTS="$root/TestResults/artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rm -rf "$root/TestResults"

@@ -24,6 +24,7 @@ using OpsConsole.Infrastructure.Database;
 using OpsConsole.Infrastructure.Events;
 using OpsConsole.Infrastructure.Health;
 using OpsConsole.Infrastructure.Http;
+using OpsConsole.Infrastructure.Mqtt;
 using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Infrastructure.Upstreams;
 using OpsConsole.Simulators;
@@ -114,6 +115,8 @@ public static class OpsWeb
         services.AddDispatchFeature(configuration, environment);
         services.AddYardFeature(configuration);
         services.AddMaintenanceFeature(configuration, environment);
+        // Machine telemetry over MQTT (ADR 0027): the subscriber, its pipeline, the embedded broker and the machine simulator.
+        services.AddMqttTelemetry(configuration, environment);
         return services;
     }
 

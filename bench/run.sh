@@ -14,21 +14,25 @@
 #            database writes when nothing changed, and change-to-screen latency in Chromium at a 1 s interval
 #   maintenance-analytics  the analytics computation over a year of 200 machines, 100,000 tickets and the periods and
 #            production roll-ups of 1,000,000 machine events, generated in memory (no console, no database read)
+#   maintenance-mqtt  200 machines publish QoS 1 telemetry through a throwaway mosquitto for BENCH_SECONDS (60 by
+#            default; e.g. BENCH_SECONDS=10 for a smoke run) into the console's subscriber and batch writer with a sink
+#            that inserts into a table keyed on (machine, seq), on SQLite and on PostgreSQL: msg/s, lost and duplicated,
+#            beside a bare MQTTnet subscriber that counts and drops, measured in the same run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 name=${1:-}
-case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics" >&2; exit 2 ;; esac
+case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 command -v curl >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 
 out="$root/bench/out"
-if [ "$name" != maintenance-analytics ]; then   # a computation in memory: it needs no console
-  echo "bench: publishing Release (ReadyToRun) to bench/out/app…"
-  dotnet publish OpsConsole/OpsConsole.csproj -c Release -r linux-x64 --self-contained false -o "$out/app" --nologo -v q >/dev/null
-fi
+case "$name" in maintenance-analytics|maintenance-mqtt) ;;   # they need no published console
+*) echo "bench: publishing Release (ReadyToRun) to bench/out/app…"
+   dotnet publish OpsConsole/OpsConsole.csproj -c Release -r linux-x64 --self-contained false -o "$out/app" --nologo -v q >/dev/null ;;
+esac
 
 work=$(mktemp -d /tmp/opsconsole-bench.XXXXXX)
 port=$(( 30000 + RANDOM % 20000 ))
@@ -41,7 +45,7 @@ export Logging__LogLevel__Default=Warning
 
 pid=""
 stop_app() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
-cleanup() { stop_app; rm -rf "$work"; [ "$(type -t stop_pg)" = function ] && stop_pg; true; }
+cleanup() { stop_app; rm -rf "$work"; [ "$(type -t stop_pg)" = function ] && stop_pg; [ "$(type -t stop_mqtt)" = function ] && stop_mqtt; true; }
 trap cleanup EXIT
 
 start_app() {
@@ -160,5 +164,17 @@ case "$name" in
     line=$(bench etl-export)
     kill "$sampler" 2>/dev/null || true
     record "$line; console memory $before MB before, $(cat "$work/peak") MB at most during the export (target: grows < 100 MB)"
+    ;;
+  maintenance-mqtt)
+    build_bench
+    . .ci/throwaway-postgres.sh
+    . .ci/throwaway-mosquitto.sh
+    status=0
+    for provider in ${BENCH_PROVIDERS:-Sqlite PostgreSql}; do
+      if [ "$provider" = Sqlite ]; then conn="Data Source=$work/telemetry.db"; else conn="$pg_connection;Database=bench_telemetry"; fi
+      line=$("$out/bench/OpsConsole.Bench" maintenance-mqtt --mqtt "$mqtt_address" --seconds "${BENCH_SECONDS:-60}" --provider "$provider" --connection "$conn") || status=1
+      record "$line"
+    done
+    exit $status
     ;;
 esac

@@ -10,17 +10,10 @@ public sealed class ShellComponentTests : ComponentTestContext
 {
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
-<<<<<<< HEAD
-        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "users", "simulators", "settings", "api"] },
-=======
-        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "parts", "settings", "api"] },
-        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
-        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
-        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "users", "simulators", "settings", "api"] },
->>>>>>> maint-core
+        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "parts", "settings", "api"] },
+        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
+        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
+        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "users", "simulators", "settings", "api"] },
         { OpsRoles.Worker, [] },
         { OpsRoles.MlEngine, [] },
     };

@@ -23,17 +23,10 @@ public sealed class ShellE2ETests(BrowserFixture browser) : IAsyncLifetime
 
     public static TheoryData<string, string[]> NavigationByUser => new()
     {
-<<<<<<< HEAD
-        { "viewer", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { "operator", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { "supervisor", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "settings", "api"] },
-        { "admin", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "users", "simulators", "settings", "api"] },
-=======
-        { "viewer", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "parts", "settings", "api"] },
-        { "operator", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
-        { "supervisor", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
-        { "admin", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "users", "simulators", "settings", "api"] },
->>>>>>> maint-core
+        { "viewer", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "parts", "settings", "api"] },
+        { "operator", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
+        { "supervisor", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "settings", "api"] },
+        { "admin", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "parts", "users", "simulators", "settings", "api"] },
         { "worker", [] },
         { "mlengine", [] },
     };
