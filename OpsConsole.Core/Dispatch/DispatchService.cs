@@ -428,10 +428,7 @@ public sealed class DispatchService(IDbContextFactory<OpsDbContext> contexts, Di
         {
             query = query.Where(t => t.WorkerId == workerId.Trim());
         }
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id)
-            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<DispatchTask>.Of(items, total, page);
+        return await query.PageAsync(q => q.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id), page, ct);
     }
 
     /// <summary>

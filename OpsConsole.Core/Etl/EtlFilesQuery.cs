@@ -48,10 +48,8 @@ public sealed class EtlFilesQuery(IDbContextFactory<OpsDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Filtered(db, filter);
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(f => f.WorkDate).ThenByDescending(f => f.DownloadedAt).ThenBy(f => f.Pos).ThenBy(f => f.FileType)
-            .ThenBy(f => f.FileName).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<EtlFile>.Of(items, total, page);
+        return await query.PageAsync(q => q.OrderByDescending(f => f.WorkDate).ThenByDescending(f => f.DownloadedAt).ThenBy(f => f.Pos).ThenBy(f => f.FileType)
+            .ThenBy(f => f.FileName), page, ct);
     }
 
     public async Task<EtlFile?> FindAsync(Guid id, CancellationToken ct = default)

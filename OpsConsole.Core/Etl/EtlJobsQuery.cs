@@ -88,23 +88,20 @@ public sealed class EtlJobsQuery(IDbContextFactory<OpsDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Filtered(db, filter).AsNoTracking();
-        var total = await query.CountAsync(ct);
-        query = (sort, descending) switch
+        return await query.PageAsync(q => (sort, descending) switch
         {
-            (JobSort.Branch, false) => query.OrderBy(j => j.BranchId).ThenBy(j => j.Pos).ThenBy(j => j.WorkDate),
-            (JobSort.Branch, true) => query.OrderByDescending(j => j.BranchId).ThenBy(j => j.Pos).ThenBy(j => j.WorkDate),
-            (JobSort.Status, false) => query.OrderBy(j => j.Status).ThenByDescending(j => j.WorkDate),
-            (JobSort.Status, true) => query.OrderByDescending(j => j.Status).ThenByDescending(j => j.WorkDate),
-            (JobSort.Created, false) => query.OrderBy(j => j.CreatedAt),
-            (JobSort.Created, true) => query.OrderByDescending(j => j.CreatedAt),
+            (JobSort.Branch, false) => q.OrderBy(j => j.BranchId).ThenBy(j => j.Pos).ThenBy(j => j.WorkDate),
+            (JobSort.Branch, true) => q.OrderByDescending(j => j.BranchId).ThenBy(j => j.Pos).ThenBy(j => j.WorkDate),
+            (JobSort.Status, false) => q.OrderBy(j => j.Status).ThenByDescending(j => j.WorkDate),
+            (JobSort.Status, true) => q.OrderByDescending(j => j.Status).ThenByDescending(j => j.WorkDate),
+            (JobSort.Created, false) => q.OrderBy(j => j.CreatedAt),
+            (JobSort.Created, true) => q.OrderByDescending(j => j.CreatedAt),
             // Providers put nulls at different ends: unfinished jobs go last either way.
-            (JobSort.Finished, false) => query.OrderBy(j => j.FinishedAt == null).ThenBy(j => j.FinishedAt).ThenBy(j => j.Id),
-            (JobSort.Finished, true) => query.OrderBy(j => j.FinishedAt == null).ThenByDescending(j => j.FinishedAt).ThenByDescending(j => j.Id),
-            (JobSort.Date, false) => query.OrderBy(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
-            _ => query.OrderByDescending(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
-        };
-        var items = await query.Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<EtlJob>.Of(items, total, page);
+            (JobSort.Finished, false) => q.OrderBy(j => j.FinishedAt == null).ThenBy(j => j.FinishedAt).ThenBy(j => j.Id),
+            (JobSort.Finished, true) => q.OrderBy(j => j.FinishedAt == null).ThenByDescending(j => j.FinishedAt).ThenByDescending(j => j.Id),
+            (JobSort.Date, false) => q.OrderBy(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
+            _ => q.OrderByDescending(j => j.WorkDate).ThenBy(j => j.BranchId).ThenBy(j => j.Pos),
+        }, page, ct);
     }
 
     /// <summary>Ids of every job matching a filter (for "retry or cancel everything matching"), capped.</summary>

@@ -41,10 +41,7 @@ public sealed class EtlRecords(IDbContextFactory<OpsDbContext> contexts)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Filtered(db, filter);
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(r => r.WorkDate).ThenBy(r => r.BranchId).ThenBy(r => r.Pos).ThenBy(r => r.Id)
-            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<EtlRecord>.Of(items, total, page);
+        return await query.PageAsync(q => q.OrderBy(r => r.WorkDate).ThenBy(r => r.BranchId).ThenBy(r => r.Pos).ThenBy(r => r.Id), page, ct);
     }
 
     /// <summary>Ids per export block: about 2 MB of CSV, the unit two readers share.</summary>

@@ -37,9 +37,7 @@ public sealed class DowntimeLog(IDbContextFactory<OpsDbContext> contexts, IOpsEv
         {
             periods = periods.Where(p => p.StartAt < t);
         }
-        var total = await periods.CountAsync(ct);
-        var items = await periods.OrderByDescending(p => p.StartAt).ThenByDescending(p => p.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return OpsResult<Page<DowntimePeriod>>.Ok(Page<DowntimePeriod>.Of(items, total, page));
+        return OpsResult<Page<DowntimePeriod>>.Ok(await periods.PageAsync(q => q.OrderByDescending(p => p.StartAt).ThenByDescending(p => p.Id), page, ct));
     }
 
     /// <summary>Enters a closed period after the fact (operators and up): it may not overlap another period of the machine or lie in the future.</summary>

@@ -163,9 +163,7 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         {
             events = events.Where(e => e.Kind == k);
         }
-        var total = await events.CountAsync(ct);
-        var items = await events.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<MachineEvent>.Of(items, total, page);
+        return await events.PageAsync(q => q.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id), page, ct);
     }
 
     private static object Snapshot(Machine m) => new

@@ -84,9 +84,7 @@ public sealed class PartsLedger(IDbContextFactory<OpsDbContext> contexts, OpsAle
             return OpsResult<Page<PartMovement>>.NotFound($"No part {partId}.");
         }
         var lines = db.PartMovements.AsNoTracking().Where(m => m.PartId == partId);
-        var total = await lines.CountAsync(ct);
-        var items = await lines.OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return OpsResult<Page<PartMovement>>.Ok(Page<PartMovement>.Of(items, total, page));
+        return OpsResult<Page<PartMovement>>.Ok(await lines.PageAsync(q => q.OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id), page, ct));
     }
 
     /// <summary>

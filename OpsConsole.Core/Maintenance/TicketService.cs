@@ -118,14 +118,12 @@ public sealed class TicketService(IDbContextFactory<OpsDbContext> contexts, Mach
                    join a in db.MaintenanceAreas on m.AreaId equals a.Id
                    where filter.AreaId == null || m.AreaId == filter.AreaId
                    select new { t, m.Code, m.Name, Area = a.Name };
-        var total = await rows.CountAsync(ct);
         // Priority is stored as its word; its order is spelt out so critical sorts first on every provider.
-        var items = await rows
+        var listed = await rows.PageAsync(q => q
             .OrderBy(r => r.t.Status == TicketStatus.Open || r.t.Status == TicketStatus.InProgress || r.t.Status == TicketStatus.OnHold ? 0 : 1)
             .ThenBy(r => r.t.Priority == TicketPriority.Critical ? 0 : r.t.Priority == TicketPriority.High ? 1 : r.t.Priority == TicketPriority.Medium ? 2 : 3)
-            .ThenByDescending(r => r.t.CreatedAt).ThenByDescending(r => r.t.Id)
-            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<TicketRow>.Of(items.Select(r => new TicketRow(r.t, r.Code, r.Name, r.Area)).ToList(), total, page);
+            .ThenByDescending(r => r.t.CreatedAt).ThenByDescending(r => r.t.Id), page, ct);
+        return listed.Map(r => new TicketRow(r.t, r.Code, r.Name, r.Area));
     }
 
     public async Task<OpsResult<TicketDetail>> GetAsync(long id, CancellationToken ct = default)

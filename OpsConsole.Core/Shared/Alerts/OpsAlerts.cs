@@ -274,9 +274,7 @@ public sealed class OpsAlerts(IDbContextFactory<OpsDbContext> contexts, IOpsEven
         {
             query = query.Where(a => a.Severity == severity);
         }
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(a => a.FirstSeenAt).ThenByDescending(a => a.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<Alert>.Of(items, total, page);
+        return await query.PageAsync(q => q.OrderByDescending(a => a.FirstSeenAt).ThenByDescending(a => a.Id), page, ct);
     }
 
     /// <summary>For the badge and the dashboard: open (nobody on it yet), acknowledged, and open critical.</summary>

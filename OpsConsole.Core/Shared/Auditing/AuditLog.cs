@@ -62,10 +62,7 @@ public sealed class AuditLog(IDbContextFactory<OpsDbContext> contexts, OpsModule
         page = page with { Page = Math.Clamp(page.Page, 1, PageRequest.MaxPage), PageSize = Math.Clamp(page.PageSize, 1, MaxPageSize) };
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = Apply(db.AuditEntries.AsNoTracking(), filter);
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
-            .Skip(page.Skip).Take(page.PageSize).ToListAsync(ct);
-        return Page<AuditEntry>.Of(items, total, page);
+        return await query.PageAsync(q => q.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id), page, ct);
     }
 
     public async IAsyncEnumerable<AuditEntry> StreamAsync(AuditFilter filter,

@@ -21,4 +21,7 @@ public sealed record PageRequest(int Page, int PageSize)
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize)
 {
     public static Page<T> Of(IReadOnlyList<T> items, int total, PageRequest request) => new(items, total, request.Page, request.PageSize);
+
+    /// <summary>The same page with each row mapped (a projection read for the page's rows only).</summary>
+    public Page<TOut> Map<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToList(), Total, PageNumber, PageSize);
 }
