@@ -89,4 +89,34 @@ public sealed class MaintenanceE2ETests(BrowserFixture browser, SharedKestrelApp
         await console.Page.Locator($"[data-machine='{machine.Code}'][data-state=down]").WaitForAsync();
         await console.ScreenshotAsync("maintenance-board-down");
     }
+
+    [Fact]
+    public async Task TheTicketsList_KeepsItsFiltersAndPageSizeInTheAddress_AndBackReturnsToTheOpenedTicket()
+    {
+        var machine = await MachineAsync();
+        var tag = $"belt{Guid.NewGuid():N}"[..12];
+        using var api = await ApiClients.SignedInAsync(app.BaseUrl, "operator");
+        foreach (var (title, priority) in new[] { ($"{tag} slips at start", "high"), ($"{tag} squeals", "high"), ($"{tag} worn", "low") })
+        {
+            (await api.PostAsJsonAsync("/api/maintenance/tickets", new { title, machine_id = machine.Id, priority })).EnsureSuccessStatusCode();
+        }
+        const string rows = "[data-testid=tickets] tbody tr:has(td a)";
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, app.BaseUrl);
+        await console.SignInAsync("viewer", OpsAppFactory.Password);
+        await console.GotoAsync($"/maintenance/tickets?q={tag}&priority=high&page_size=50");
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("h1", new() { HasTextString = "2 matching" }).WaitForAsync();
+        (await console.Page.Locator(rows).CountAsync()).Should().Be(2);
+
+        await console.Page.ReloadAsync();
+        await console.WaitUntilLiveAsync();
+        await console.Page.Locator("h1", new() { HasTextString = "2 matching" }).WaitForAsync();
+        (await console.Page.Locator(".ops-toolbar .mud-input-control:has(label:text-is('Title contains')) input").InputValueAsync()).Should().Be(tag);
+
+        await console.Page.Locator(rows, new() { HasTextString = "squeals" }).Locator("td").Nth(1).ClickAsync();
+        await console.Page.WaitForURLAsync(url => url.Contains("/maintenance/tickets/") && !url.Contains('?'));
+        await console.Page.GoBackAsync();
+        await console.Page.WaitForURLAsync(url => url.Contains("ticket_id=") && url.Contains("page_size=50") && url.Contains($"q={tag}"));
+        await console.Page.Locator("tr.ops-row-cursor", new() { HasTextString = "squeals" }).WaitForAsync();
+    }
 }
