@@ -143,6 +143,27 @@
         submit.click();
     });
 
+    // A list whose rows open a page (the tickets list): the row's link carries data-return-to, the list's own address
+    // with that row highlighted. Pressing the row (or Enter on its link) puts that address in place of the list's
+    // history entry, so Back returns to the list on the opened row; a click anywhere on the row opens it, as the link
+    // does. All in the browser: no round trip that a busy circuit or a refreshing table could lose.
+    const openingLink = target => {
+        const row = target && target.closest && target.closest("tr");
+        return row && row.querySelector("a[data-return-to]");
+    };
+    const markOpened = link => {
+        if (link && location.href !== link.dataset.returnTo) history.replaceState(history.state, "", link.dataset.returnTo);
+    };
+    document.addEventListener("pointerdown", e => { if (e.button === 0) markOpened(openingLink(e.target)); }, true);
+    document.addEventListener("keydown", e => { if (e.key === "Enter") markOpened(openingLink(e.target)); }, true);
+    document.addEventListener("click", e => {
+        const link = openingLink(e.target);
+        if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+        if (e.target.closest("a, button, input, select, textarea, label, [role=button]")) return;
+        markOpened(link);
+        Blazor.navigateTo(link.getAttribute("href"));
+    });
+
     // A page brought back from the back-forward cache after sign-out would show a console nobody is signed in to:
     // ask the server again (it answers the sign-in page). Pages are sent with no-store, so this is the rare case.
     window.addEventListener("pageshow", e => { if (e.persisted) location.reload(); });
