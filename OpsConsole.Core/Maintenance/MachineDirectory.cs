@@ -150,7 +150,7 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         return OpsResult<Machine>.Ok(machine);
     }
 
-    /// <summary>The machine event log (the seed's events), newest first, of one machine or all.</summary>
+    /// <summary>The machine event log (the seed's events), newest first, of one machine or all; telemetry's raw messages only by kind.</summary>
     public async Task<Page<MachineEvent>> EventsAsync(int? machineId, MachineEventKind? kind, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -162,6 +162,11 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         if (kind is { } k)
         {
             events = events.Where(e => e.Kind == k);
+        }
+        else
+        {
+            // Telemetry's raw messages (heartbeats, counters every few seconds) only when asked for by kind: the log is what happened.
+            events = events.Where(e => e.Kind != MachineEventKind.Heartbeat && !(e.Kind == MachineEventKind.Production && e.Seq != null));
         }
         return await events.PageAsync(q => q.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id), page, ct);
     }

@@ -159,10 +159,11 @@ public sealed class MachineStates(IDbContextFactory<OpsDbContext> contexts, Runt
 
     /// <summary>
     /// The state change itself, on the caller's context and transaction (a ticket resolved with "it runs again" sets
-    /// its machine running in the ticket's own transaction).
+    /// its machine running in the ticket's own transaction; the telemetry store applies a batch in its own). A state
+    /// report from MQTT gives its <paramref name="seq"/> to the state event it writes: its exactly-once key.
     /// </summary>
     internal async Task ApplyAsync(OpsDbContext db, Machine machine, MachineState state, StateSource source, DateTime at, string actor, TimeSpan microStop,
-        StateWork work, CancellationToken ct)
+        StateWork work, CancellationToken ct, long? seq = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         if (source != StateSource.Manual && (machine.LastDataAt is null || machine.LastDataAt < at))
@@ -212,7 +213,7 @@ public sealed class MachineStates(IDbContextFactory<OpsDbContext> contexts, Runt
         machine.StateSince = at;
         machine.StateVersion++;
         db.MachineEvents.Add(TicketJournal.Event(machine.Id, MachineEventKind.State, at, now, source, $"{from.Wire()} → {state.Wire()} ({source.Wire()})",
-            new { From = from.Wire(), To = state.Wire(), Source = source.Wire(), By = actor }, state));
+            new { From = from.Wire(), To = state.Wire(), Source = source.Wire(), By = actor }, state, seq: seq));
         work.Changed = true;
         metrics.StateChanges.Add(1, new("source", source.Wire()), new("state", state.Wire()));
     }

@@ -113,6 +113,11 @@ public enum MachineEventKind
     Downtime,
     /// <summary>Something a person or a system noted.</summary>
     Note,
+    /// <summary>
+    /// A telemetry state report that repeated the machine's state (or of a machine whose state is not fed by telemetry):
+    /// kept for its seq, the exactly-once key, and left out of the event log unless asked for.
+    /// </summary>
+    Heartbeat,
 }
 
 public enum ProductionSource

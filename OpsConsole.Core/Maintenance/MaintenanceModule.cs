@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Maintenance.Telemetry;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Modules;
 
@@ -25,6 +26,9 @@ public static class MaintenanceModule
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
         services.AddSingleton<TicketPhotos>();
+        // Machine telemetry (MQTT, ADR 0031) is stored by this module: registered before the transport's default sink.
+        services.AddSingleton<MachineTelemetryStore>();
+        services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<MachineTelemetryStore>());
         return services;
     }
 }

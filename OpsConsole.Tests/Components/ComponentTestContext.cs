@@ -14,13 +14,15 @@ namespace OpsConsole.Tests.Components;
 public abstract class ComponentTestContext : BunitContext
 {
     /// <param name="time">The clock the components read (a FakeTimeProvider for tests about time).</param>
-    protected ComponentTestContext(TimeProvider? time = null)
+    /// <param name="services">The services the components under test inject (registered before anything is resolved).</param>
+    protected ComponentTestContext(TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         AddTheModulesShellParts();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         Services.AddSingleton(time ?? TimeProvider.System);
         Services.AddScoped<OpsConsole.Components.Shared.CircuitClock>();
+        services?.Invoke(Services);
         _auth = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", true));
     }

@@ -4,7 +4,7 @@ using OpsConsole.Core.Maintenance.Telemetry;
 namespace OpsConsole.Infrastructure.Mqtt;
 
 /// <summary>
-/// The demo plant (`Mqtt:Simulator:*`, on in Development): about 20 machines that publish over a real MQTT
+/// The demo plant (`Mqtt:Simulator:*`, on in Development): its 15 telemetry machines, which publish over a real MQTT
 /// connection, as a machine's gateway would. Each publishes its cumulative counters every production interval (its
 /// heartbeat) and its state when it changes (and every twelfth interval again); now and then a running machine breaks
 /// down (some stops are short micro-stops, some long enough for a ticket) and recovers, goes idle, or into

@@ -93,7 +93,7 @@ public sealed class MachineSimulatorOptions
 
     public int Seed { get; set; } = 42;
 
-    /// <summary>`Mqtt:Simulator:Machines`: the machine codes it plays (their `machine_id`); 20 by default.</summary>
+    /// <summary>`Mqtt:Simulator:Machines`: the machine codes it plays (their `machine_id`); the demo plant's 15 telemetry machines by default.</summary>
     public List<string> Machines { get; set; } = [];
 
     /// <summary>`Mqtt:Simulator:ProductionIntervalMilliseconds`: each machine publishes its counters this often (its heartbeat).</summary>
@@ -108,13 +108,14 @@ public sealed class MachineSimulatorOptions
     [Required]
     public string ClientId { get; set; } = "opsconsole-machine-simulator";
 
-    /// <summary>The demo plant's machines when `Mqtt:Simulator:Machines` is empty.</summary>
+    /// <summary>
+    /// The demo plant's machines that report over MQTT (its presses and mills; its assembly cells are set by hand) when
+    /// `Mqtt:Simulator:Machines` is empty.
+    /// </summary>
     public static readonly IReadOnlyList<string> DefaultMachines =
     [
+        "PR-01", "PR-02", "PR-03", "PR-04", "PR-05", "PR-06", "PR-07",
         "CNC-01", "CNC-02", "CNC-03", "CNC-04", "CNC-05", "CNC-06", "CNC-07", "CNC-08",
-        "LATHE-01", "LATHE-02", "LATHE-03", "LATHE-04",
-        "PRESS-01", "PRESS-02", "PRESS-03", "PRESS-04",
-        "WELD-01", "WELD-02", "PACK-01", "PACK-02",
     ];
 
     public IReadOnlyList<string> MachineCodes => Machines.Count > 0 ? Machines : DefaultMachines;

@@ -58,6 +58,8 @@ public sealed class MaintenanceDemoPlant(IDbContextFactory<OpsDbContext> context
                     {
                         Code = $"{prefix}-{i:D2}", Name = $"{name} {i}", AreaId = area.Id, Criticality = criticality[n % criticality.Length],
                         IdealCycleSeconds = prefix == "PR" ? 6 : prefix == "CNC" ? 95 : 40, CalendarId = calendar.Id, OpenTicketOnDown = n % 3 != 2,
+                        // The presses and mills report over MQTT (the machine simulator plays them); the assembly cells are set by hand.
+                        Feed = prefix == "AS" ? StateFeed.Manual : StateFeed.Telemetry,
                         State = MachineState.Running, StateSource = StateSource.Manual, StateSince = now.AddHours(-3 - n), Version = 1,
                     });
                 }
@@ -76,9 +78,10 @@ public sealed class MaintenanceDemoPlant(IDbContextFactory<OpsDbContext> context
         {
             await ledger.RecordAsync(Actor.System, part.Id, new MovementInput("receipt", part.ReorderQuantity + part.ReorderLevel, start.AddDays(-30).ToString("O"), null, "Opening stock"), ct);
         }
-        // A stop that is still going on (a failure ticket opens for it), one in planned maintenance, and reported tickets in every state.
-        await states.SetStateAsync(machines[1].Id, MachineState.Down, StateSource.Manual, start.AddMinutes(-25), ct);
-        await states.SetStateAsync(machines[9].Id, MachineState.Maintenance, StateSource.Manual, start.AddMinutes(-50), ct);
+        // On two cells set by hand: a stop that is still going on (a failure ticket opens for it) and one in planned
+        // maintenance; and reported tickets in every state.
+        await states.SetStateAsync(machines[16].Id, MachineState.Down, StateSource.Manual, start.AddMinutes(-25), ct);
+        await states.SetStateAsync(machines[18].Id, MachineState.Maintenance, StateSource.Manual, start.AddMinutes(-50), ct);
         await states.OpenDueFailureTicketsAsync(ct);
         var reported = new (int Machine, string Title, string Priority, string[] Moves)[]
         {
