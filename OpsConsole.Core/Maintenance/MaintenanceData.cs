@@ -26,6 +26,7 @@ public static class MaintenanceData
         public DbSet<PartReservation> PartReservations => db.Set<PartReservation>();
         public DbSet<ProductionRecord> ProductionRecords => db.Set<ProductionRecord>();
         public DbSet<MachineEvent> MachineEvents => db.Set<MachineEvent>();
+        public DbSet<TicketEventOutbox> TicketEventOutbox => db.Set<TicketEventOutbox>();
     }
 
     /// <summary>An enum stored as its wire name (<c>in_progress</c>), the same words as the API.</summary>
@@ -270,5 +271,18 @@ internal sealed class MachineEventConfiguration : IEntityTypeConfiguration<Machi
         builder.HasIndex(e => new { e.MachineId, e.OccurredAt });
         builder.HasIndex(e => e.OccurredAt);
         builder.HasOne<Machine>().WithMany().HasForeignKey(e => e.MachineId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class TicketEventOutboxConfiguration : IEntityTypeConfiguration<TicketEventOutbox>
+{
+    public void Configure(EntityTypeBuilder<TicketEventOutbox> builder)
+    {
+        builder.ToTable("maintenance_ticket_event_outbox");
+        builder.Property(e => e.Payload).HasMaxLength(TicketEventOutbox.MaxPayloadLength);
+        builder.Property(e => e.LastError).HasMaxLength(500);
+        // The relay reads what is still to publish in id order, and prunes by age.
+        builder.HasIndex(e => new { e.PublishedAt, e.Id });
+        builder.HasIndex(e => e.CreatedAt);
     }
 }

@@ -415,3 +415,22 @@ public sealed class MachineEvent
     public string? Payload { get; set; }
     public long? TicketId { get; set; }
 }
+
+/// <summary>
+/// A ticket event waiting to be published on MQTT (`opsconsole/events/tickets`), written in the transaction of the
+/// change it reports (ADR 0031): the relay publishes unpublished rows in id order, QoS 1, and marks them; a crash between
+/// the publish and the mark publishes that event again (at least once; consumers de-duplicate on `event_id`).
+/// </summary>
+public sealed class TicketEventOutbox
+{
+    public const int MaxPayloadLength = 8000;
+
+    public long Id { get; set; }
+    public long TicketId { get; set; }
+    /// <summary>The event as published: snake_case JSON.</summary>
+    public required string Payload { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? PublishedAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+}

@@ -27,6 +27,7 @@ public static class MaintenanceModule
         services.AddSingleton<PartsLedger>();
         services.AddSingleton<TicketPhotos>();
         // Machine telemetry (MQTT, ADR 0031) is stored by this module: registered before the transport's default sink.
+        services.AddSingleton<TicketEvents>();
         services.AddSingleton<MachineTelemetryStore>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<MachineTelemetryStore>());
         return services;

@@ -4,7 +4,10 @@ using OpsConsole.Core.Shared.Results;
 
 namespace OpsConsole.Core.Maintenance;
 
-/// <summary>Writes a ticket's history lines (every change, its before and after) on the context of the change itself.</summary>
+/// <summary>
+/// Writes a ticket's history lines (every change, its before and after) on the context of the change itself, and the
+/// same change as a ticket event in the outbox (ADR 0031).
+/// </summary>
 internal static class TicketJournal
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -17,6 +20,24 @@ internal static class TicketJournal
             TicketId = ticket.Id, At = at, Actor = actor, Action = action, Field = field, Before = Text(before), After = Text(after), Version = ticket.Version,
         };
         db.TicketHistory.Add(line);
+        // The same change for other systems (MQTT `…/events/tickets`), in the same transaction: published once this commits.
+        var eventId = Guid.NewGuid();
+        string Payload(bool withValues) => JsonSerializer.Serialize(new
+        {
+            EventId = eventId, TicketId = ticket.Id, ticket.Version, Action = action, Field = field, Before = withValues ? line.Before : null,
+            After = withValues ? line.After : null, Actor = actor, At = DateTime.SpecifyKind(at, DateTimeKind.Utc),
+            Ticket = new
+            {
+                ticket.Title, ticket.MachineId, Kind = ticket.Kind.Wire(), Status = ticket.Status.Wire(), Priority = ticket.Priority.Wire(), ticket.AssignedTo,
+            },
+        }, Json);
+        var payload = Payload(withValues: true);
+        db.TicketEventOutbox.Add(new TicketEventOutbox
+        {
+            TicketId = ticket.Id, CreatedAt = at,
+            // Whole JSON always: a change too long to carry says what changed without its values (the history has them).
+            Payload = payload.Length <= TicketEventOutbox.MaxPayloadLength ? payload : Payload(withValues: false),
+        });
         return line;
     }
 

@@ -8,7 +8,7 @@ public static class MqttServices
 {
     /// <summary>
     /// Always: the pipeline's services (<see cref="TelemetryServices.AddMaintenanceTelemetry"/>), <see cref="MqttOptions"/>
-    /// and the console's <see cref="MqttPublisher"/>. With `Mqtt:Enabled`: the embedded broker (when
+    /// the console's <see cref="MqttPublisher"/> and the <see cref="TicketEventsRelay"/>. With `Mqtt:Enabled`: the embedded broker (when
     /// `Mqtt:EmbeddedBroker`), the subscriber and its batch writer, the health check, and the machine simulator (when
     /// `Mqtt:Simulator:Enabled`), started in that order.
     /// </summary>
@@ -18,6 +18,8 @@ public static class MqttServices
         services.AddSingleton(options);
         services.AddMaintenanceTelemetry(configuration);
         services.AddSingleton(sp => new MqttPublisher(options, options.ClientId + "-publisher", sp.GetRequiredService<ILogger<MqttPublisher>>()));
+        // The ticket events outbox: relayed to the broker with `Mqtt:Enabled`, only pruned without it.
+        services.AddHostedService<TicketEventsRelay>();
         if (!options.Enabled)
         {
             return services;

@@ -1265,6 +1265,44 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.ToTable("maintenance_ticket_comments", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketEventOutbox", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PublishedAt", "Id");
+
+                    b.ToTable("maintenance_ticket_event_outbox", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketHistory", b =>
                 {
                     b.Property<long>("Id")

@@ -1215,6 +1215,42 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.ToTable("maintenance_ticket_comments", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketEventOutbox", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("PublishedAt", "Id");
+
+                    b.ToTable("maintenance_ticket_event_outbox", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketHistory", b =>
                 {
                     b.Property<long>("Id")
