@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Modules;
+using OpsConsole.Core.Shared.Views;
 
 namespace OpsConsole.Core.Maintenance;
 
@@ -25,6 +27,8 @@ public static class MaintenanceModule
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
         services.AddSingleton<TicketPhotos>();
+        services.AddSingleton<MaintenanceSchedules>();
+        services.TryAddSingleton<SavedViews>();
         return services;
     }
 }
