@@ -27,6 +27,7 @@ public static class MaintenanceData
         public DbSet<ProductionRecord> ProductionRecords => db.Set<ProductionRecord>();
         public DbSet<MachineEvent> MachineEvents => db.Set<MachineEvent>();
         public DbSet<TicketEventOutbox> TicketEventOutbox => db.Set<TicketEventOutbox>();
+        public DbSet<MaintenanceSchedule> MaintenanceSchedules => db.Set<MaintenanceSchedule>();
     }
 
     /// <summary>An enum stored as its wire name (<c>in_progress</c>), the same words as the API.</summary>
@@ -136,6 +137,10 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Version).IsConcurrencyToken();
         // One open failure ticket per machine: a flapping machine links its stops to it instead of opening ten.
         builder.HasIndex(t => t.OpenFailureMachineId).IsUnique();
+        // One open planned ticket per schedule: two generator runs racing cannot both insert one (ADR 0030).
+        builder.HasIndex(t => t.OpenScheduleId).IsUnique();
+        builder.HasIndex(t => t.ScheduleId);
+        builder.HasOne<MaintenanceSchedule>().WithMany().HasForeignKey(t => t.ScheduleId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(t => new { t.Status, t.CreatedAt });
         builder.HasIndex(t => new { t.MachineId, t.Status });
         builder.HasIndex(t => t.AssignedTo);
@@ -284,5 +289,22 @@ internal sealed class TicketEventOutboxConfiguration : IEntityTypeConfiguration<
         // The relay reads what is still to publish in id order, and prunes by age.
         builder.HasIndex(e => new { e.PublishedAt, e.Id });
         builder.HasIndex(e => e.CreatedAt);
+    }
+}
+
+internal sealed class MaintenanceScheduleConfiguration : IEntityTypeConfiguration<MaintenanceSchedule>
+{
+    public void Configure(EntityTypeBuilder<MaintenanceSchedule> builder)
+    {
+        builder.ToTable("maintenance_schedules");
+        builder.Property(s => s.Title).HasMaxLength(MaintenanceSchedule.MaxTitleLength);
+        builder.Property(s => s.Description).HasMaxLength(MaintenanceSchedule.MaxDescriptionLength);
+        builder.Property(s => s.UpdatedBy).HasMaxLength(256);
+        builder.Property(s => s.Priority).AsWire();
+        builder.Property(s => s.Trigger).AsWire();
+        builder.Property(s => s.Version).IsConcurrencyToken();
+        builder.HasIndex(s => new { s.MachineId, s.Title });
+        builder.HasIndex(s => s.Enabled);
+        builder.HasOne<Machine>().WithMany().HasForeignKey(s => s.MachineId).OnDelete(DeleteBehavior.Restrict);
     }
 }

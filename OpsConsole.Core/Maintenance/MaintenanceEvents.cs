@@ -40,3 +40,6 @@ public enum TicketChange
 
 /// <summary>Parts' stock moved (ledger lines, reservations) or their master data changed.</summary>
 public sealed record PartsChanged(IReadOnlyList<int> PartIds) : MaintenanceChanged;
+
+/// <summary>Preventive schedules were created, edited or opened a planned ticket.</summary>
+public sealed record SchedulesChanged(IReadOnlyList<int> ScheduleIds) : MaintenanceChanged;

@@ -256,6 +256,13 @@ public sealed class Ticket
     /// cancelled): a unique index holds one per machine, so a flapping machine links its periods to it.
     /// </summary>
     public int? OpenFailureMachineId { get; set; }
+    /// <summary>The schedule that generated this planned ticket, if one did.</summary>
+    public int? ScheduleId { get; set; }
+    /// <summary>
+    /// The schedule's id while this is its open planned ticket (not yet resolved or cancelled): a unique index holds one
+    /// per schedule, so a due schedule whose last ticket is still open does not open another (ADR 0030).
+    /// </summary>
+    public int? OpenScheduleId { get; set; }
     /// <summary>Counts every change; a save that names an older version is refused and shown what changed.</summary>
     public int Version { get; set; }
 
@@ -433,4 +440,55 @@ public sealed class TicketEventOutbox
     public DateTime? PublishedAt { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
+}
+
+/// <summary>What makes a schedule due: calendar days, or the machine's usage from its production records (ADR 0030).</summary>
+public enum ScheduleTrigger
+{
+    /// <summary>Every N days after the last planned ticket ended (or the schedule started).</summary>
+    Days,
+    /// <summary>Every N cycles: good + scrap counted since then.</summary>
+    Cycles,
+    /// <summary>Every N run hours: run seconds counted since then.</summary>
+    RunHours,
+}
+
+/// <summary>
+/// Preventive work on a machine (issue 18 item 8): a planned ticket every N days, cycles or run hours, counted from its
+/// baseline: when its last planned ticket ended (resolved or cancelled), or when it was created. The usage counters at
+/// the baseline are kept so that only production after it counts (ADR 0030).
+/// </summary>
+public sealed class MaintenanceSchedule
+{
+    public const int MaxTitleLength = Ticket.MaxTitleLength;
+    public const int MaxDescriptionLength = Ticket.MaxDescriptionLength;
+
+    public int Id { get; set; }
+    public int MachineId { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public TicketPriority Priority { get; set; }
+    public ScheduleTrigger Trigger { get; set; }
+    /// <summary>N: days, cycles or run hours between planned tickets.</summary>
+    public int Interval { get; set; }
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where counting starts: the end of the last planned ticket, or the schedule's creation.</summary>
+    public DateTime BaselineAt { get; set; }
+    /// <summary>The plant's date of <see cref="BaselineAt"/>: production records of this date and later count.</summary>
+    public DateOnly BaselineDate { get; set; }
+    /// <summary>Cycles (good + scrap) and run seconds already on the records of <see cref="BaselineDate"/> at the baseline: not counted again.</summary>
+    public long BaselineCycles { get; set; }
+    public long BaselineRunSeconds { get; set; }
+
+    public DateTime? LastGeneratedAt { get; set; }
+    public long? LastTicketId { get; set; }
+    /// <summary>When its last planned ticket was resolved (a cancelled one moves the baseline but is not "done").</summary>
+    public DateTime? LastDoneAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public required string UpdatedBy { get; set; }
+    /// <summary>Counts edits and generated tickets; an admin's save with a stale version is refused.</summary>
+    public int Version { get; set; }
 }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Maintenance.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Modules;
+using OpsConsole.Core.Shared.Views;
 
 namespace OpsConsole.Core.Maintenance;
 
@@ -30,6 +32,8 @@ public static class MaintenanceModule
         services.AddSingleton<TicketEvents>();
         services.AddSingleton<MachineTelemetryStore>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<MachineTelemetryStore>());
+        services.AddSingleton<MaintenanceSchedules>();
+        services.TryAddSingleton<SavedViews>();
         return services;
     }
 }

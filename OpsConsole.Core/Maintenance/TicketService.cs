@@ -339,6 +339,7 @@ public sealed class TicketService(IDbContextFactory<OpsDbContext> contexts, Mach
                 case TicketMove.Resolve:
                     ticket.ResolvedAt = now;
                     ticket.OpenFailureMachineId = null;
+                    await EndPlannedAsync(db, ticket, now, done: true, ct);
                     ticket.ProblemCode = problem ?? ticket.ProblemCode;
                     ticket.CauseCode = cause ?? ticket.CauseCode;
                     ticket.RemedyCode = remedy ?? ticket.RemedyCode;
@@ -349,6 +350,7 @@ public sealed class TicketService(IDbContextFactory<OpsDbContext> contexts, Mach
                 case TicketMove.Cancel:
                     ticket.CancelledAt = now;
                     ticket.OpenFailureMachineId = null;
+                    await EndPlannedAsync(db, ticket, now, done: false, ct);
                     break;
                 case TicketMove.Reopen:
                     ticket.Reopened++;
@@ -357,6 +359,11 @@ public sealed class TicketService(IDbContextFactory<OpsDbContext> contexts, Mach
                     if (ticket.Origin == TicketOrigin.Downtime && !await db.Tickets.AnyAsync(t => t.OpenFailureMachineId == ticket.MachineId && t.Id != ticket.Id, ct))
                     {
                         ticket.OpenFailureMachineId = ticket.MachineId;
+                    }
+                    // A reopened planned ticket is its schedule's open one again, unless the schedule opened another meanwhile.
+                    if (ticket.ScheduleId is { } scheduleId && !await db.Tickets.AnyAsync(t => t.OpenScheduleId == scheduleId && t.Id != ticket.Id, ct))
+                    {
+                        ticket.OpenScheduleId = scheduleId;
                     }
                     break;
             }
@@ -489,6 +496,16 @@ public sealed class TicketService(IDbContextFactory<OpsDbContext> contexts, Mach
                     ["version"] = c.Version, ["actor"] = c.Actor, ["at"] = c.At, ["action"] = c.Action, ["field"] = c.Field, ["before"] = c.Before, ["after"] = c.After,
                 }).ToList(),
             });
+    }
+
+    /// <summary>A schedule's planned ticket ends (resolved: done; cancelled: skipped): its schedule counts again from now (ADR 0030).</summary>
+    private static async Task EndPlannedAsync(OpsDbContext db, Ticket ticket, DateTime now, bool done, CancellationToken ct)
+    {
+        if (ticket.OpenScheduleId is { } scheduleId)
+        {
+            ticket.OpenScheduleId = null;
+            await MaintenanceSchedules.EndedAsync(db, scheduleId, now, done, ct);
+        }
     }
 
     internal static Task<bool> UserExistsAsync(OpsDbContext db, string userName, CancellationToken ct) =>

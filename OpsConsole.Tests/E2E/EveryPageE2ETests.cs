@@ -130,6 +130,17 @@ public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.
             await p.Locator("[data-testid=workbasket] tr[data-task]").First.ClickAsync();
             await p.Locator("[data-testid=task-drawer]").WaitForAsync();
         }),
+        ("schedule-editor", "/maintenance/schedules", async p =>
+        {
+            await p.ClickAsync("[data-testid=new-schedule]");
+            await p.Locator("[data-testid=schedule-title]").WaitForAsync();
+        }),
+        ("saved-views", "/maintenance/tickets", async p =>
+        {
+            await p.ClickAsync("[data-testid=views-menu] button");
+            await p.ClickAsync("[data-testid=save-view]");
+            await p.Locator("[data-testid=view-name]").WaitForAsync();
+        }),
     ];
 
     /// <summary>One sweep per mode and width, so that each stays a couple of minutes on a busy machine.</summary>

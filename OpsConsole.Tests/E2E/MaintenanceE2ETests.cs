@@ -106,6 +106,8 @@ public sealed class MaintenanceE2ETests(BrowserFixture browser, SharedKestrelApp
         await console.GotoAsync($"/maintenance/tickets?q={tag}&priority=high&page_size=50");
         await console.WaitUntilLiveAsync();
         await console.Page.Locator("h1", new() { HasTextString = "2 matching" }).WaitForAsync();
+        // The count in the title is set as the table's load returns; its rows render right after.
+        await console.Page.Locator(rows).Nth(1).WaitForAsync();
         (await console.Page.Locator(rows).CountAsync()).Should().Be(2);
 
         await console.Page.ReloadAsync();

@@ -8,7 +8,7 @@ using OpsConsole.Infrastructure.Auth;
 namespace OpsConsole.Features.Maintenance;
 
 /// <summary>/api/maintenance (issue 18 item 11): machines and their downtime, tickets with comments, photos and parts, the parts ledger, codes, events.</summary>
-public static class MaintenanceApi
+public static partial class MaintenanceApi
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -49,6 +49,9 @@ public static class MaintenanceApi
         group.MapGet("/codes", ListCodesAsync).AllowedFor(OpsPolicies.Read).WithSummary("Downtime reasons and failure codes");
         group.MapPut("/codes", UpsertCodesAsync).AllowedFor(OpsPolicies.Administer).WithSummary("Add or change codes (admins; an array)");
         group.MapGet("/events", ListEventsAsync).AllowedFor(OpsPolicies.Read).WithSummary("The machine event log, newest first");
+        MapScheduleRoutes(group);
+        MapLabelRoutes(group);
+        MapSavedViewRoutes(group);
     }
 
     private static async Task<Ok<List<AreaResponse>>> ListAreasAsync(MachineDirectory machines, CancellationToken ct) =>

@@ -12,12 +12,15 @@ public static class MaintenanceFeature
     {
         services.AddOpsJob<MaintenanceFailureTicketsJob>(MaintenanceModule.Name, MaintenanceFailureTicketsJob.Name,
             "Opens the failure ticket of a machine whose stop outlasts the micro-stop threshold (Settings)", "5/10 * * * * ?");
+        services.AddOpsJob<MaintenancePlannedTicketsJob>(MaintenanceModule.Name, MaintenancePlannedTicketsJob.Name,
+            "Opens the planned ticket of every preventive schedule that is due (days, cycles or run hours) and has none open", "20 0/5 * * * ?");
         services.AddMaintenanceSimulator(configuration, environment);
         services.AddShellPart<MaintenanceNav>(ShellPlace.Navigation, 40);
         services.AddShellPart<MaintenanceTile>(ShellPlace.Dashboard, 40);
         services.AddShellPart<MaintenanceSettingsSection>(ShellPlace.Settings, 40);
         services.AddShellShortcut("g n", "Go to the machines board (maintenance)", "/maintenance/machines");
         services.AddShellShortcut("g k", "Go to tickets (maintenance)", "/maintenance/tickets");
+        services.AddShellShortcut("g v", "Go to preventive schedules (maintenance)", "/maintenance/schedules");
         return services;
     }
 

@@ -13,3 +13,13 @@ public sealed class MaintenanceFailureTicketsJob(MachineStates states) : IJob
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         ScheduledWork.RunAsync(context, async ct => (await states.OpenDueFailureTicketsAsync(ct)).Count > 0, cancellationToken);
 }
+
+/// <summary>Every 5 minutes (and on demand from the Scheduler page): every due preventive schedule opens its planned ticket (ADR 0030).</summary>
+[DisallowConcurrentExecution]
+public sealed class MaintenancePlannedTicketsJob(MaintenanceSchedules schedules) : IJob
+{
+    public const string Name = "planned-tickets";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => (await schedules.GenerateDueAsync(ct)).Count > 0, cancellationToken);
+}

@@ -1,6 +1,7 @@
 using OpsConsole.Components.Shared;
 using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Shared.Results;
+using OpsConsole.Core.Shared.Views;
 using OpsConsole.Infrastructure.Api;
 
 namespace OpsConsole.Features.Maintenance;
@@ -15,6 +16,9 @@ public sealed record TicketsView(string Status, TicketPriority? Priority, string
     public const string Active = "active";
     public const string All = "all";
     public static TicketsView Default { get; } = new(Active, null, null, 1, DefaultPageSize, null);
+
+    /// <summary>Where the list's saved views are kept (ADR 0030).</summary>
+    public static readonly SavedViewPlace SavedViews = new(MaintenanceModule.Name, "/maintenance/tickets");
 
     public PageRequest Paging => new(Page, PageSize);
 

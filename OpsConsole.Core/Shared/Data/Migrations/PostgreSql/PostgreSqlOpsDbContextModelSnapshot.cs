@@ -901,6 +901,87 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.ToTable("maintenance_codes", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.MaintenanceSchedule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("BaselineAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BaselineCycles")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("BaselineDate")
+                        .HasColumnType("date");
+
+                    b.Property<long>("BaselineRunSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Interval")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("LastDoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastGeneratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("LastTicketId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("MachineId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled");
+
+                    b.HasIndex("MachineId", "Title");
+
+                    b.ToTable("maintenance_schedules", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.Part", b =>
                 {
                     b.Property<int>("Id")
@@ -1165,6 +1246,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.Property<int?>("OpenFailureMachineId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("OpenScheduleId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -1194,6 +1278,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -1221,6 +1308,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.HasIndex("OpenFailureMachineId")
                         .IsUnique();
+
+                    b.HasIndex("OpenScheduleId")
+                        .IsUnique();
+
+                    b.HasIndex("ScheduleId");
 
                     b.HasIndex("MachineId", "Status");
 
@@ -1666,6 +1758,58 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.ToTable("runtime_settings", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Views.SavedView", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Page")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Page", "Shared");
+
+                    b.HasIndex("Page", "OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("saved_views", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Yard.YardRuleSetting", b =>
                 {
                     b.Property<string>("Name")
@@ -1849,6 +1993,15 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.MaintenanceSchedule", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Maintenance.Machine", null)
+                        .WithMany()
+                        .HasForeignKey("MachineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.PartMovement", b =>
                 {
                     b.HasOne("OpsConsole.Core.Maintenance.Part", null)
@@ -1894,6 +2047,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                         .HasForeignKey("MachineId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("OpsConsole.Core.Maintenance.MaintenanceSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketComment", b =>

@@ -905,6 +905,87 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.ToTable("maintenance_codes", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.MaintenanceSchedule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("BaselineAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("BaselineCycles")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("BaselineDate")
+                        .HasColumnType("date");
+
+                    b.Property<long>("BaselineRunSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("Interval")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("LastDoneAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastGeneratedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long?>("LastTicketId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("MachineId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled");
+
+                    b.HasIndex("MachineId", "Title");
+
+                    b.ToTable("maintenance_schedules", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.Part", b =>
                 {
                     b.Property<int>("Id")
@@ -1169,6 +1250,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.Property<int?>("OpenFailureMachineId")
                         .HasColumnType("int");
 
+                    b.Property<int?>("OpenScheduleId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -1198,6 +1282,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -1226,6 +1313,12 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.HasIndex("OpenFailureMachineId")
                         .IsUnique()
                         .HasFilter("[OpenFailureMachineId] IS NOT NULL");
+
+                    b.HasIndex("OpenScheduleId")
+                        .IsUnique()
+                        .HasFilter("[OpenScheduleId] IS NOT NULL");
+
+                    b.HasIndex("ScheduleId");
 
                     b.HasIndex("MachineId", "Status");
 
@@ -1673,6 +1766,58 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.ToTable("runtime_settings", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Views.SavedView", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("nvarchar(80)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Page")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Page", "Shared");
+
+                    b.HasIndex("Page", "OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("saved_views", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Yard.YardRuleSetting", b =>
                 {
                     b.Property<string>("Name")
@@ -1856,6 +2001,15 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.MaintenanceSchedule", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Maintenance.Machine", null)
+                        .WithMany()
+                        .HasForeignKey("MachineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.PartMovement", b =>
                 {
                     b.HasOne("OpsConsole.Core.Maintenance.Part", null)
@@ -1901,6 +2055,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                         .HasForeignKey("MachineId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("OpsConsole.Core.Maintenance.MaintenanceSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketComment", b =>

@@ -870,6 +870,85 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.ToTable("maintenance_codes", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.MaintenanceSchedule", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("BaselineAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BaselineCycles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("BaselineDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BaselineRunSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Interval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastDoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastGeneratedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastTicketId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MachineId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled");
+
+                    b.HasIndex("MachineId", "Title");
+
+                    b.ToTable("maintenance_schedules", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.Part", b =>
                 {
                     b.Property<int>("Id")
@@ -1122,6 +1201,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.Property<int?>("OpenFailureMachineId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("OpenScheduleId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -1151,6 +1233,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ScheduleId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
@@ -1178,6 +1263,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.HasIndex("OpenFailureMachineId")
                         .IsUnique();
+
+                    b.HasIndex("OpenScheduleId")
+                        .IsUnique();
+
+                    b.HasIndex("ScheduleId");
 
                     b.HasIndex("MachineId", "Status");
 
@@ -1611,6 +1701,56 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.ToTable("runtime_settings", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Views.SavedView", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Page")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Query")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Page", "Shared");
+
+                    b.HasIndex("Page", "OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("saved_views", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Yard.YardRuleSetting", b =>
                 {
                     b.Property<string>("Name")
@@ -1792,6 +1932,15 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Maintenance.MaintenanceSchedule", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Maintenance.Machine", null)
+                        .WithMany()
+                        .HasForeignKey("MachineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Maintenance.PartMovement", b =>
                 {
                     b.HasOne("OpsConsole.Core.Maintenance.Part", null)
@@ -1837,6 +1986,11 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .HasForeignKey("MachineId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("OpsConsole.Core.Maintenance.MaintenanceSchedule", null)
+                        .WithMany()
+                        .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Maintenance.TicketComment", b =>
