@@ -40,3 +40,6 @@ public enum TicketChange
 
 /// <summary>Parts' stock moved (ledger lines, reservations) or their master data changed.</summary>
 public sealed record PartsChanged(IReadOnlyList<int> PartIds) : MaintenanceChanged;
+
+/// <summary>Production records of these machines between two days changed (an import; the machines' live counts).</summary>
+public sealed record ProductionChanged(IReadOnlyList<int> MachineIds, DateOnly From, DateOnly To) : MaintenanceChanged;

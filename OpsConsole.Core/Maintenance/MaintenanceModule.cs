@@ -25,6 +25,8 @@ public static class MaintenanceModule
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
         services.AddSingleton<TicketPhotos>();
+        services.AddSingleton<ProductionImport>();
+        services.AddSingleton<ProductionLog>();
         return services;
     }
 }
