@@ -31,7 +31,7 @@ public sealed class ProductionLog(IDbContextFactory<OpsDbContext> contexts)
 {
     public const int MaxPageSize = 500;
 
-    public ProductionFilter ReadFilter(FieldErrors errors, ProductionFilterInput input)
+    public static ProductionFilter ReadFilter(FieldErrors errors, ProductionFilterInput input)
     {
         var filter = new ProductionFilter(errors.OptionalInt("machine_id", input.MachineId, 1, int.MaxValue), errors.OptionalDate("from", input.From),
             errors.OptionalDate("to", input.To));
