@@ -43,3 +43,5 @@ public sealed record PartsChanged(IReadOnlyList<int> PartIds) : MaintenanceChang
 
 /// <summary>Preventive schedules were created, edited or opened a planned ticket.</summary>
 public sealed record SchedulesChanged(IReadOnlyList<int> ScheduleIds) : MaintenanceChanged;
+/// <summary>Production records of these machines between two days changed (an import; the machines' live counts).</summary>
+public sealed record ProductionChanged(IReadOnlyList<int> MachineIds, DateOnly From, DateOnly To) : MaintenanceChanged;

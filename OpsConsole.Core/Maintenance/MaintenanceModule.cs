@@ -34,6 +34,8 @@ public static class MaintenanceModule
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<MachineTelemetryStore>());
         services.AddSingleton<MaintenanceSchedules>();
         services.TryAddSingleton<SavedViews>();
+        services.AddSingleton<ProductionImport>();
+        services.AddSingleton<ProductionLog>();
         return services;
     }
 }

@@ -52,6 +52,12 @@ public static partial class MaintenanceApi
         MapScheduleRoutes(group);
         MapLabelRoutes(group);
         MapSavedViewRoutes(group);
+        group.MapGet("/production", ListProductionAsync).AllowedFor(OpsPolicies.Read)
+            .WithSummary("Production records per machine and shift, newest day first");
+        group.MapPost("/production/import", ImportProductionAsync).AllowedFor(OpsPolicies.Operate).DisableAntiforgery()
+            .TakesBody<IFormFile>("multipart/form-data", "text/csv")
+            .WithSummary("Import production records from CSV (text/csv body or a multipart 'file'): a per-row report; dry_run=true writes nothing; " +
+                "with bad rows nothing is stored unless valid_rows_only=true; an upsert on (machine, date, shift)");
     }
 
     private static async Task<Ok<List<AreaResponse>>> ListAreasAsync(MachineDirectory machines, CancellationToken ct) =>
@@ -281,5 +287,53 @@ public static partial class MaintenanceApi
             return errors.ToHttp();
         }
         return TypedResults.Ok(PageResponse<MachineEventResponse>.From(await machines.EventsAsync(machine, kind, page, ct), MachineEventResponse.From));
+    }
+
+    private static async Task<Results<Ok<PageResponse<ProductionRecordResponse>>, ValidationProblem>> ListProductionAsync(ProductionLog log,
+        [AsParameters] ProductionQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var page = paging.Read(errors, DefaultPageSize, ProductionLog.MaxPageSize);
+        var filter = ProductionLog.ReadFilter(errors, query.ToInput());
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        return TypedResults.Ok(PageResponse<ProductionRecordResponse>.From(await log.ListAsync(filter, page, ct), ProductionRecordResponse.From));
+    }
+
+    private static async Task<Results<Ok<ProductionImportResponse>, ValidationProblem, UploadRefusedProblem>> ImportProductionAsync(HttpContext http,
+        [AsParameters] ProductionImportQuery query, ProductionImport import, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var dryRun = errors.OptionalFlag("dry_run", query.DryRun) ?? false;
+        var validRowsOnly = errors.OptionalFlag("valid_rows_only", query.ValidRowsOnly) ?? false;
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        var read = await UploadReader.ReadAsync(http.Request, ProductionImport.MaxBytes, ct);
+        if (read.Invalid is { } invalid)
+        {
+            return invalid;
+        }
+        if (read.Refused is { } refused)
+        {
+            return refused;
+        }
+        await using var upload = read.Upload!;
+        var report = await import.ImportAsync(http.User.ToActor(), upload.Content, new ProductionImportRequest(dryRun, validRowsOnly, upload.FileName), ct);
+        var response = ProductionImportResponse.From(report);
+        if (report.Readable && !report.RefusedForBadRows)
+        {
+            return TypedResults.Ok(response);
+        }
+        // The same shape as the suggestions import: the errors by "line N: column", the whole report beside them.
+        var byLine = report.Problems.GroupBy(p => p.Line > 0 ? $"line {p.Line}: {p.Column}" : p.Column).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+        return TypedResults.ValidationProblem(byLine,
+            title: report.Readable
+                ? $"Nothing was imported: {report.InvalidRows} of {report.Rows} rows are invalid. Fix them, or import the valid rows only (valid_rows_only=true)."
+                : "Nothing was imported: the file cannot be read as production records.",
+            extensions: new Dictionary<string, object?> { ["report"] = response });
     }
 }

@@ -167,3 +167,30 @@ public sealed record EventsQuery([FromQuery(Name = "machine_id")] string? Machin
 
 /// <summary>The tickets page's address: its filters under the API's names and the highlighted ticket.</summary>
 public sealed record TicketsViewQuery([FromQuery(Name = "ticket_id")] string? TicketId);
+
+public sealed record ProductionQuery([FromQuery(Name = "machine_id")] string? MachineId, [FromQuery(Name = "from")] string? From,
+    [FromQuery(Name = "to")] string? To)
+{
+    public ProductionFilterInput ToInput() => new(MachineId, From, To);
+}
+
+public sealed record ProductionRecordResponse(long Id, int MachineId, string MachineCode, string MachineName, DateOnly Date, string Shift, int Good,
+    int Scrap, int RunSeconds, int PlannedSeconds, ProductionSource Source, DateTime UpdatedAt)
+{
+    public static ProductionRecordResponse From(ProductionRow r) => new(r.Record.Id, r.Record.MachineId, r.MachineCode, r.MachineName, r.Record.Date,
+        r.Record.Shift, r.Record.Good, r.Record.Scrap, r.Record.RunSeconds, r.Record.PlannedSeconds, r.Record.Source, r.Record.UpdatedAt);
+}
+
+/// <summary>POST production/import's choices: `dry_run` (report only) and `valid_rows_only` (store the good rows of a file with bad ones).</summary>
+public sealed record ProductionImportQuery([FromQuery(Name = "dry_run")] string? DryRun, [FromQuery(Name = "valid_rows_only")] string? ValidRowsOnly);
+
+public sealed record ProductionProblemResponse(int Line, string Column, string? Value, string Message);
+
+/// <summary>An import's report: what was (or for a dry run would be) inserted, updated, left unchanged, and every bad row's problems.</summary>
+public sealed record ProductionImportResponse(bool DryRun, bool ValidRowsOnly, bool Stored, int Rows, int ValidRows, int InvalidRows, int Inserted,
+    int Updated, int Unchanged, int ReplacedTelemetry, IReadOnlyList<ProductionProblemResponse> Problems)
+{
+    public static ProductionImportResponse From(ProductionImportReport r) => new(r.DryRun, r.ValidRowsOnly, r.Stored, r.Rows, r.ValidRows, r.InvalidRows,
+        r.Inserted, r.Updated, r.Unchanged, r.ReplacedTelemetry, r.Problems.Select(p => new ProductionProblemResponse(p.Line, p.Column, p.Value, p.Message)).ToList());
+}
+
