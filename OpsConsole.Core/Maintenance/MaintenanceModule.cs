@@ -25,6 +25,7 @@ public static class MaintenanceModule
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
         services.AddSingleton<TicketPhotos>();
+        services.AddSingleton<MaintenanceReports>();
         return services;
     }
 }
