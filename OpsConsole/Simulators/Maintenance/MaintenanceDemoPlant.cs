@@ -124,6 +124,7 @@ public static class MaintenanceSimulator
         if (configuration.GetValue("Maintenance:DemoPlant", defaultOn))
         {
             services.AddDemoData<MaintenanceDemoPlant>();
+            services.AddDemoData<MaintenanceDemoHistory>();
         }
         return services;
     }
