@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Results;
