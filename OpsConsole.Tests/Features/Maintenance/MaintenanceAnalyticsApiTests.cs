@@ -110,4 +110,24 @@ public sealed class MaintenanceAnalyticsApiTests(SharedApp app) : IClassFixture<
 
         (await anonymous.GetAsync($"/api/maintenance/analytics?{Window}")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task ATableExportsAsCsv_WithAFormulaLikeNameMadeInert()
+    {
+        var fixture = await SeedAsync();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync())
+        {
+            await db.Machines.Where(m => m.Id == fixture.Machine).ExecuteUpdateAsync(s => s.SetProperty(m => m.Name, "=HYPERLINK(\"http://x\")"));
+        }
+        using var viewer = await app.ClientAsAsync("viewer");
+
+        var response = await viewer.GetAsync($"/api/maintenance/analytics/export?{Window}&machine_id={fixture.Machine}&table=machines");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().StartWith("Machine,Machines,Expected from,Expected h");
+        lines[1].Should().StartWith("\"'=HYPERLINK(\"\"http://x\"\")\",1,shift calendars,80,1,5,74,2,2.5,37,");
+        await (await viewer.GetAsync($"/api/maintenance/analytics/export?{Window}&table=nonsense")).ShouldBeValidationProblemAsync("table");
+    }
 }
