@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Maintenance.Analytics;
 
 namespace OpsConsole.Bench;
