@@ -111,6 +111,7 @@ public static class MaintenanceAnalyticsDatabaseBench
         await db.SaveChangesAsync();
 
         // Tickets, periods and roll-ups as ingest writes them: prepared inserts in one transaction.
+        await db.Database.OpenConnectionAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await using var transaction = connection.BeginTransaction();
         Insert(connection, transaction, "INSERT INTO maintenance_tickets (Id, Title, MachineId, Kind, Priority, Status, Origin, ReportedBy, CreatedAt, UpdatedAt, FirstStartedAt, ResolvedAt, ProblemCode, Reopened, Version) " +
