@@ -13,7 +13,8 @@
 #   yard     the poller at 300 hostlers × 5,000 workbasket tasks: a cycle's own processing time and allocations,
 #            database writes when nothing changed, and change-to-screen latency in Chromium at a 1 s interval
 #   maintenance-analytics  the analytics computation over a year of 200 machines, 100,000 tickets and the periods and
-#            production roll-ups of 1,000,000 machine events, generated in memory (no console, no database read)
+#            production roll-ups of 1,000,000 machine events, generated in memory; then the same year written to a SQLite
+#            file through the migrations and read back for the plant and the year by MaintenanceReports (read + compute)
 #   maintenance-mqtt  200 machines publish QoS 1 telemetry through a throwaway mosquitto for BENCH_SECONDS (60 by
 #            default; e.g. BENCH_SECONDS=10 for a smoke run) into the console's subscriber and batch writer with a sink
 #            that inserts into a table keyed on (machine, seq), on SQLite and on PostgreSQL: msg/s, lost and duplicated,

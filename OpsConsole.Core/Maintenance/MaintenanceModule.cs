@@ -36,6 +36,7 @@ public static class MaintenanceModule
         services.TryAddSingleton<SavedViews>();
         services.AddSingleton<ProductionImport>();
         services.AddSingleton<ProductionLog>();
+        services.AddSingleton<MaintenanceReports>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ return args.FirstOrDefault() switch
     "etl-seed-records" => await EtlBench.SeedRecordsAsync(BenchArgs.Parse(args.Skip(1))),
     "etl-export" => await EtlBench.ExportAsync(BenchArgs.Parse(args.Skip(1))),
     "yard" => await YardBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
-    "maintenance-analytics" => MaintenanceAnalyticsBench.Run(BenchArgs.Parse(args.Skip(1))),
+    "maintenance-analytics" => await MaintenanceAnalyticsBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     "maintenance-mqtt" => await MaintenanceMqttBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     _ => Usage(),
 };

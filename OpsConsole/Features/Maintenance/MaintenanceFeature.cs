@@ -25,5 +25,9 @@ public static class MaintenanceFeature
         return services;
     }
 
-    public static void MapMaintenanceFeature(this IEndpointRouteBuilder app, RouteGroupBuilder api) => api.MapMaintenanceApi();
+    public static void MapMaintenanceFeature(this IEndpointRouteBuilder app, RouteGroupBuilder api)
+    {
+        api.MapMaintenanceApi();
+        api.MapMaintenanceAnalyticsApi();
+    }
 }

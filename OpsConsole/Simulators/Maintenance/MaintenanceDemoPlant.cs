@@ -127,6 +127,7 @@ public static class MaintenanceSimulator
         if (configuration.GetValue("Maintenance:DemoPlant", defaultOn))
         {
             services.AddDemoData<MaintenanceDemoPlant>();
+            services.AddDemoData<MaintenanceDemoHistory>();
         }
         return services;
     }
