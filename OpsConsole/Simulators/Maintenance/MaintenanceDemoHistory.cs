@@ -38,7 +38,7 @@ public sealed class MaintenanceDemoHistory(IDbContextFactory<OpsDbContext> conte
         {
             return;
         }
-        var machines = await db.Machines.AsNoTracking().OrderBy(m => m.Id).Select(m => new { m.Id, m.CalendarId, m.IdealCycleSeconds, m.OpenTicketOnDown }).ToListAsync(ct);
+        var machines = await db.Machines.AsNoTracking().OrderBy(m => m.Id).Select(m => new { m.Id, m.CalendarId, m.IdealCycleSeconds, m.OpenTicketOnDown, m.Feed }).ToListAsync(ct);
         var shifts = await db.CalendarShifts.AsNoTracking().ToListAsync(ct);
         var zones = await db.ShiftCalendars.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.TimeZone, ct);
         var parts = await db.Parts.AsNoTracking().OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
@@ -111,7 +111,8 @@ public sealed class MaintenanceDemoHistory(IDbContextFactory<OpsDbContext> conte
                     var run = (int)(planned * (0.85 + random.NextDouble() * 0.15));
                     var made = (int)(run / ((machine.IdealCycleSeconds ?? 60) * (1.05 + random.NextDouble() * 0.25)));
                     var scrap = (int)(made * random.NextDouble() * 0.04);
-                    production.Add([machine.Id, RawSql.Date(db.Provider, day), shift.Name.ToLowerInvariant(), made - scrap, scrap, run, planned, ProductionSource.Telemetry.Wire(), end]);
+                    production.Add([machine.Id, RawSql.Date(db.Provider, day), shift.Name, made - scrap, scrap, run, planned,
+                        (machine.Feed == StateFeed.Manual ? ProductionSource.Import : ProductionSource.Telemetry).Wire(), end]);
                 }
             }
         }
