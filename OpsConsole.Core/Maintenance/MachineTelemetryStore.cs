@@ -142,14 +142,11 @@ public sealed class MachineTelemetryStore(IDbContextFactory<OpsDbContext> contex
         var at = message.Timestamp.UtcDateTime;
         if (machine.Feed == StateFeed.Telemetry)
         {
-            var work = run.States.TryGetValue(machine.Id, out var open) ? open : run.States[machine.Id] = new StateWork();
-            var changedBefore = work.Changed;
-            work.Changed = false;
+            var work = new StateWork();
             await states.ApplyAsync(db, machine, state, StateSource.Telemetry, at, Actor.System.Name, microStop, work, ct, message.Seq);
-            var changed = work.Changed;
-            work.Changed |= changedBefore;
-            if (changed)
+            if (work.Changed)
             {
+                run.States.Add((machine.Id, work));
                 // Its state event carries the seq. Saved now: the next change in this batch looks for the open period in the database.
                 await db.SaveChangesAsync(ct);
                 return;
@@ -261,7 +258,8 @@ public sealed class MachineTelemetryStore(IDbContextFactory<OpsDbContext> contex
 
     private sealed class BatchRun
     {
-        public Dictionary<int, StateWork> States { get; } = [];
+        /// <summary>Each state change of the batch, published after the commit.</summary>
+        public List<(int MachineId, StateWork Work)> States { get; } = [];
         public Dictionary<int, CounterMark> Counters { get; } = [];
     }
 }
