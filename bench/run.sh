@@ -16,9 +16,10 @@
 #            production roll-ups of 1,000,000 machine events, generated in memory; then the same year written to a SQLite
 #            file through the migrations and read back for the plant and the year by MaintenanceReports (read + compute)
 #   maintenance-mqtt  200 machines publish QoS 1 telemetry through a throwaway mosquitto for BENCH_SECONDS (60 by
-#            default; e.g. BENCH_SECONDS=10 for a smoke run) into the console's subscriber and batch writer with a sink
-#            that inserts into a table keyed on (machine, seq), on SQLite and on PostgreSQL: msg/s, lost and duplicated,
-#            beside a bare MQTTnet subscriber that counts and drops, measured in the same run
+#            default; e.g. BENCH_SECONDS=10 for a smoke run) per round: the console's subscriber and batch writer into
+#            its own store (MachineTelemetryStore on a migrated database) and, as the raw reference, into a table keyed
+#            on (machine, seq), on SQLite and on PostgreSQL: msg/s, lost and duplicated, beside a bare MQTTnet subscriber
+#            that counts and drops, all measured in the same run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -172,8 +173,10 @@ case "$name" in
     . .ci/throwaway-mosquitto.sh
     status=0
     for provider in ${BENCH_PROVIDERS:-Sqlite PostgreSql}; do
-      if [ "$provider" = Sqlite ]; then conn="Data Source=$work/telemetry.db"; else conn="$pg_connection;Database=bench_telemetry"; fi
-      line=$("$out/bench/OpsConsole.Bench" maintenance-mqtt --mqtt "$mqtt_address" --seconds "${BENCH_SECONDS:-60}" --provider "$provider" --connection "$conn") || status=1
+      if [ "$provider" = Sqlite ]; then conn="Data Source=$work/telemetry.db"; console="Data Source=$work/console.db"
+      else conn="$pg_connection;Database=bench_telemetry"; console="$pg_connection;Database=bench_console"; fi
+      line=$("$out/bench/OpsConsole.Bench" maintenance-mqtt --mqtt "$mqtt_address" --seconds "${BENCH_SECONDS:-60}" --provider "$provider" \
+        --connection "$conn" --console-connection "$console") || status=1
       record "$line"
     done
     exit $status

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,8 @@ namespace OpsConsole.Core.Maintenance;
 /// The Maintenance module's telemetry sink (issue 18 item 4, ADR 0031): one transaction per batch from the MQTT batch
 /// writer, which acknowledges the batch to the broker only after this returned.
 /// <list type="bullet">
-/// <item>Every message is a machine event carrying its seq; (machine, seq) is unique, so a redelivered message is
+/// <item>Every message is a machine event carrying its seq (heartbeats and counters written in bulk through
+/// <see cref="MachineEventWriter"/>); (machine, seq) is unique, so a redelivered message is
 /// found and skipped (only a seq at or below the machine's <see cref="Machine.LastSeq"/> can be one, so a batch of new
 /// messages costs no lookup), and two consoles racing on one batch make one of them read again.</item>
 /// <item>A state report goes through <see cref="MachineStates"/> (downtime periods, failure tickets) for machines whose
@@ -73,10 +75,11 @@ public sealed class MachineTelemetryStore(IDbContextFactory<OpsDbContext> contex
                         await StoreMachineAsync(db, machine, byMachine[machine.Code], machine.CalendarId is { } c ? calendars[c] : null, records, microStop, run, ct);
                     }
                     await db.SaveChangesAsync(ct);
+                    await MachineEventWriter.InsertAsync(db, run.Events, ct);
                     await tx.CommitAsync(ct);
                 });
             }
-            catch (DbUpdateException) when (attempt < 4)
+            catch (Exception ex) when (attempt < 4 && ex is DbUpdateException or DbException)
             {
                 continue; // another writer stored some of these (a redelivery to a second console) or moved a machine's state: read again
             }
@@ -126,7 +129,7 @@ public sealed class MachineTelemetryStore(IDbContextFactory<OpsDbContext> contex
                     AddDelta(db, machine.Id, slot, previous?.Counters, counters, records, now);
                     run.Counters[machine.Id] = new CounterMark(message.Seq, counters);
                 }
-                db.MachineEvents.Add(TicketJournal.Event(machine.Id, MachineEventKind.Production, at, now, StateSource.Telemetry,
+                run.Events.Add(TicketJournal.Event(machine.Id, MachineEventKind.Production, at, now, StateSource.Telemetry,
                     $"Counters: {counters.Good} good, {counters.Scrap} scrap, {counters.RunSeconds} s run ({slot.Shift} {slot.Date:yyyy-MM-dd})",
                     new { counters.Good, counters.Scrap, counters.RunSeconds, counters.Cycles }, seq: message.Seq));
             }
@@ -152,7 +155,7 @@ public sealed class MachineTelemetryStore(IDbContextFactory<OpsDbContext> contex
                 return;
             }
         }
-        db.MachineEvents.Add(TicketJournal.Event(machine.Id, MachineEventKind.Heartbeat, at, now, StateSource.Telemetry, $"Reports {state.Wire()}",
+        run.Events.Add(TicketJournal.Event(machine.Id, MachineEventKind.Heartbeat, at, now, StateSource.Telemetry, $"Reports {state.Wire()}",
             state: state, seq: message.Seq));
     }
 
@@ -261,5 +264,7 @@ public sealed class MachineTelemetryStore(IDbContextFactory<OpsDbContext> contex
         /// <summary>Each state change of the batch, published after the commit.</summary>
         public List<(int MachineId, StateWork Work)> States { get; } = [];
         public Dictionary<int, CounterMark> Counters { get; } = [];
+        /// <summary>Heartbeats and counters: written in bulk (<see cref="MachineEventWriter"/>) after the batch's other changes.</summary>
+        public List<MachineEvent> Events { get; } = [];
     }
 }

@@ -14,6 +14,7 @@ public sealed class BenchArgs(Dictionary<string, string> values)
     }
 
     public string this[string name] => values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required");
+    public string? Optional(string name) => values.TryGetValue(name, out var v) ? v : null;
     public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 }
 

@@ -2,25 +2,37 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Npgsql;
 using NpgsqlTypes;
+using OpsConsole.Core;
+using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Maintenance.Telemetry;
+using OpsConsole.Core.Shared.Data;
 using OpsConsole.Infrastructure.Mqtt;
 
 namespace OpsConsole.Bench;
 
 /// <summary>
-/// bench/run.sh maintenance-mqtt: machines publish QoS 1 telemetry through mosquitto for --seconds (60 by default)
-/// while, in one round, a bare MQTTnet subscriber counts and drops it (the broker's and client's ceiling on this
-/// machine) and, in the next, the console's own subscriber and batch writer (MqttServices, as registered in the app)
-/// store it through a sink that inserts into a table with a unique key on (machine, seq). After publishing stops, the
-/// round lasts until everything published was received (the rate is what was consumed over that whole time), then the
-/// table is checked: lost = acknowledged to a publisher but not stored, duplicated = rows beyond the distinct keys.
+/// bench/run.sh maintenance-mqtt: 200 machines publish QoS 1 telemetry (nine production counters to one status report)
+/// through mosquitto for --seconds (60 by default), three rounds in one run:
+/// <list type="number">
+/// <item>a bare MQTTnet subscriber that counts and drops: the broker's and client's ceiling on this machine;</item>
+/// <item>the raw reference: the console's subscriber and batch writer (MqttServices, as registered in the app) into a
+/// sink that only inserts each message into a table keyed on (machine, seq);</item>
+/// <item>the console: the same subscriber and writer into the console's own store (<see cref="MachineTelemetryStore"/>
+/// on a database made by the migrations, 200 telemetry-fed machines): machine events with their seq, production deltas
+/// into the shift's record, state reports through the downtime logic, data age and sequence gaps.</item>
+/// </list>
+/// After publishing stops, a round lasts until everything published was stored (the rate is what was consumed over that
+/// whole time); then the rows are checked: lost = acknowledged to a publisher but not stored, duplicated = rows beyond
+/// the distinct (machine, seq) keys.
 /// </summary>
 public static class MaintenanceMqttBench
 {
@@ -32,25 +44,63 @@ public static class MaintenanceMqttBench
         var port = int.Parse(address[(address.LastIndexOf(':') + 1)..]);
         var seconds = args.Int("seconds", 60);
         var provider = args["provider"];
-        var connection = args["connection"];
 
-        var ceiling = await BareRoundAsync(port, seconds);
+        // --only-console true: the console's round alone, for a profiler (dotnet-trace) to look at; prints no figure line.
+        var onlyConsole = args.Optional("only-console") == "true";
+        var ceiling = onlyConsole ? new Round(0, 0, TimeSpan.FromSeconds(1)) : await BareRoundAsync(port, seconds);
         Console.Error.WriteLine($"bare subscriber: {ceiling.Rate:N0} msg/s ({ceiling.Received:N0} of {ceiling.Published:N0} in {ceiling.Elapsed.TotalSeconds:N1} s)");
-        await using var sink = await TableSink.CreateAsync(provider, connection);
-        var pipeline = await PipelineRoundAsync(port, seconds, sink);
-        var (rows, distinct) = await sink.CountAsync();
-        var lost = pipeline.Published - distinct;
-        var duplicated = rows - distinct;
-        Console.Error.WriteLine($"pipeline: {pipeline.Rate:N0} msg/s, rows {rows:N0}, distinct {distinct:N0}, handed to the sink {sink.Handed:N0}");
-        Console.WriteLine($"MQTT ingest through mosquitto into {provider} (unique key on machine+seq), {Machines} machines, QoS 1, {seconds} s of publishing: " +
-            $"{pipeline.Rate:N0} msg/s stored ({pipeline.Published:N0} published, {lost:N0} lost, {duplicated:N0} duplicated; batches acknowledged after commit), " +
-            $"beside a bare MQTTnet subscriber that counts and drops {ceiling.Rate:N0} msg/s in the same run (floor 5,000, aim 20,000 msg/s)");
-        return lost == 0 && duplicated == 0 ? 0 : 1;
+
+        await using var sink = await TableSink.CreateAsync(provider, args["connection"]);
+        var raw = onlyConsole
+            ? new StoredRound(new Round(0, 0, TimeSpan.FromSeconds(1)), 0, 0)
+            : await PipelineRoundAsync(port, seconds, (services, _) => services.AddSingleton<ITelemetrySink>(sink), [], _ => sink.CountAsync());
+        Console.Error.WriteLine($"raw table: {raw.Round.Rate:N0} msg/s, rows {raw.Rows:N0}, distinct {raw.Distinct:N0}");
+
+        var folder = Directory.CreateTempSubdirectory("opsconsole-mqtt-bench");
+        try
+        {
+            var console = await PipelineRoundAsync(port, seconds, (services, configuration) =>
+            {
+                services.AddSingleton(configuration);
+                services.AddOpsCore(configuration);
+            }, new()
+            {
+                ["Database:Provider"] = provider,
+                ["ConnectionStrings:OpsConsole"] = args["console-connection"],
+                ["Etl:FileStore"] = Path.Combine(folder.FullName, "files"),
+                ["Maintenance:PhotoStore"] = Path.Combine(folder.FullName, "photos"),
+            }, CountConsoleAsync, SeedConsoleAsync);
+            Console.Error.WriteLine($"console store: {console.Round.Rate:N0} msg/s, events {console.Rows:N0}, distinct {console.Distinct:N0}");
+            if (onlyConsole)
+            {
+                return console.Lost == 0 && console.Duplicated == 0 ? 0 : 1;
+            }
+            var ok = raw.Lost == 0 && raw.Duplicated == 0 && console.Lost == 0 && console.Duplicated == 0;
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            Console.WriteLine($"MQTT ingest through mosquitto into {provider}, {Machines} machines, QoS 1, {seconds} s of publishing per round: " +
+                $"the console's store (MachineTelemetryStore: events keyed on machine+seq, production deltas, states) {console.Round.Rate:N0} msg/s " +
+                $"({console.Round.Published:N0} published, {console.Lost:N0} lost, {console.Duplicated:N0} duplicated); " +
+                $"raw reference (same subscriber and batch writer, one INSERT per message into a table keyed on machine+seq) {raw.Round.Rate:N0} msg/s " +
+                $"({raw.Lost:N0} lost, {raw.Duplicated:N0} duplicated), console/raw {console.Round.Rate / raw.Round.Rate:P0}; " +
+                $"bare MQTTnet subscriber that counts and drops {ceiling.Rate:N0} msg/s; floor 5,000, aim 20,000 msg/s; batches acknowledged after commit; load average {load}");
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
     }
 
     private sealed record Round(long Published, long Received, TimeSpan Elapsed)
     {
         public double Rate => Received / Elapsed.TotalSeconds;
+    }
+
+    private sealed record StoredRound(Round Round, long Rows, long Distinct)
+    {
+        public long Lost => Round.Published - Distinct;
+        public long Duplicated => Rows - Distinct;
     }
 
     private static async Task<Round> BareRoundAsync(int port, int seconds)
@@ -77,26 +127,30 @@ public static class MaintenanceMqttBench
         return round;
     }
 
-    private static async Task<Round> PipelineRoundAsync(int port, int seconds, TableSink sink)
+    /// <summary>The console's MQTT client, parser and batch writer (as the app registers them) into the sink <paramref name="register"/> adds.</summary>
+    private static async Task<StoredRound> PipelineRoundAsync(int port, int seconds, Action<IServiceCollection, IConfiguration> register,
+        Dictionary<string, string?> settings, Func<IServiceProvider, Task<(long Rows, long Distinct)>> count, Func<IServiceProvider, Task>? prepare = null)
     {
         var prefix = "bench-pipe-" + Guid.NewGuid().ToString("N")[..6];
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Mqtt:Enabled"] = "true",
-            ["Mqtt:EmbeddedBroker"] = "false",
-            ["Mqtt:Simulator:Enabled"] = "false",
-            ["Mqtt:Port"] = port.ToString(),
-            ["Mqtt:TopicPrefix"] = prefix,
-            ["Mqtt:ClientId"] = prefix,
-            ["Mqtt:SessionExpirySeconds"] = "300",
-        }).Build();
+        settings["Mqtt:Enabled"] = "true";
+        settings["Mqtt:EmbeddedBroker"] = "false";
+        settings["Mqtt:Simulator:Enabled"] = "false";
+        settings["Mqtt:Port"] = port.ToString();
+        settings["Mqtt:TopicPrefix"] = prefix;
+        settings["Mqtt:ClientId"] = prefix;
+        settings["Mqtt:SessionExpirySeconds"] = "300";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ITelemetrySink>(sink);
+        register(services, configuration);
         services.AddMqttTelemetry(configuration, new HostingEnvironment { EnvironmentName = "Production" });
         await using var provider = services.BuildServiceProvider();
+        if (prepare is not null)
+        {
+            await prepare(provider);
+        }
         var pipeline = provider.GetRequiredService<TelemetryPipeline>();
         var client = provider.GetRequiredService<MqttTelemetryClient>();
         var status = provider.GetRequiredService<TelemetryFeedStatus>();
@@ -109,8 +163,41 @@ public static class MaintenanceMqttBench
         var round = await PublishAndDrainAsync(port, new TelemetryTopics(prefix), seconds, () => status.Snapshot().StoredMessages);
         await stop.CancelAsync();
         await running;
-        return round;
+        var (rows, distinct) = await count(provider);
+        return new StoredRound(round, rows, distinct);
     }
+
+    /// <summary>A fresh console database through the migrations, with the 200 machines fed by telemetry.</summary>
+    private static async Task SeedConsoleAsync(IServiceProvider provider)
+    {
+        await using var db = await provider.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
+        await db.Database.EnsureDeletedAsync();
+        await db.Database.MigrateAsync();
+        var area = new Area { Name = "Bench hall" };
+        db.MaintenanceAreas.Add(area);
+        await db.SaveChangesAsync();
+        var since = DateTime.UtcNow;
+        for (var i = 0; i < Machines; i++)
+        {
+            db.Machines.Add(new Machine
+            {
+                Code = MachineCode(i), Name = $"Bench machine {i}", AreaId = area.Id, Feed = StateFeed.Telemetry, State = MachineState.Running,
+                StateSource = StateSource.Telemetry, StateSince = since, Version = 1,
+            });
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<(long Rows, long Distinct)> CountConsoleAsync(IServiceProvider provider)
+    {
+        await using var db = await provider.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync();
+        var events = db.MachineEvents.Where(e => e.Seq != null);
+        var rows = await events.LongCountAsync();
+        var distinct = await events.Select(e => new { e.MachineId, e.Seq }).Distinct().LongCountAsync();
+        return (rows, distinct);
+    }
+
+    private static string MachineCode(long i) => $"M-{i % Machines:D3}";
 
     /// <summary>4 publishing clients with 64 QoS 1 messages in flight each, for the given time; then waits until <paramref name="consumed"/> caught up.</summary>
     private static async Task<Round> PublishAndDrainAsync(int port, TelemetryTopics topics, int seconds, Func<long> consumed)
@@ -129,11 +216,13 @@ public static class MaintenanceMqttBench
                 while (!publishing.IsCancellationRequested)
                 {
                     var i = Interlocked.Increment(ref next);
-                    var machine = $"M-{i % Machines:D3}";
+                    var machine = MachineCode(i);
                     var seq = i / Machines + 1;
-                    var payload = Encoding.UTF8.GetBytes(
-                        $$"""{"machine_id":"{{machine}}","seq":{{seq}},"ts":"{{DateTime.UtcNow:O}}","good":{{seq * 3}},"scrap":{{seq / 50}},"run_seconds":{{seq * 5}}}""");
-                    var message = new MqttApplicationMessageBuilder().WithTopic(topics.Production(machine)).WithPayload(payload)
+                    var status = seq % 10 == 0;
+                    var payload = Encoding.UTF8.GetBytes(status
+                        ? $$"""{"machine_id":"{{machine}}","seq":{{seq}},"ts":"{{DateTime.UtcNow:O}}","state":"running"}"""
+                        : $$"""{"machine_id":"{{machine}}","seq":{{seq}},"ts":"{{DateTime.UtcNow:O}}","good":{{seq * 3}},"scrap":{{seq / 50}},"run_seconds":{{seq * 5}}}""");
+                    var message = new MqttApplicationMessageBuilder().WithTopic(status ? topics.Status(machine) : topics.Production(machine)).WithPayload(payload)
                         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
                     var result = await client.PublishAsync(message, CancellationToken.None);
                     if (!result.IsSuccess)
@@ -164,7 +253,7 @@ public static class MaintenanceMqttBench
     }
 
     /// <summary>
-    /// The bench's sink: one transaction per batch into a table keyed on (machine, seq), duplicates ignored by the key.
+    /// The raw reference's sink: one transaction per batch into a table keyed on (machine, seq), duplicates ignored by the key.
     /// SQLite: one connection, a prepared INSERT OR IGNORE per row. PostgreSQL: one INSERT … SELECT FROM unnest(arrays)
     /// ON CONFLICT DO NOTHING per batch.
     /// </summary>

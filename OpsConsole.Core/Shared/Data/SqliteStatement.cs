@@ -62,6 +62,8 @@ public sealed class SqliteStatement : IDisposable
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
+    public void Bind(int index, long? value) => Check(value is { } v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
+
     /// <summary>A date-time in EF's SQLite text, `yyyy-MM-dd HH:mm:ss.FFFFFFF`.</summary>
     public void Bind(int index, DateTime value) => Bind(index, DateTimeText(value));
 
