@@ -31,6 +31,7 @@ public static class MaintenanceModule
         // Machine telemetry (MQTT, ADR 0031) is stored by this module: registered before the transport's default sink.
         services.AddSingleton<TicketEvents>();
         services.AddSingleton<MachineTelemetryStore>();
+        services.AddSingleton<MachineTelemetryRetention>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<MachineTelemetryStore>());
         services.AddSingleton<MaintenanceSchedules>();
         services.TryAddSingleton<SavedViews>();

@@ -16,6 +16,14 @@ public sealed class MaintenanceOptions
     [Range(1, MaintenanceSettings.MaxConsumptionDays)]
     public int ConsumptionDays { get; set; } = 90;
 
+    /// <summary>
+    /// `Maintenance:TelemetryRetentionDays`: how long raw telemetry (each heartbeat and counter message, about 260,000
+    /// rows a day for the demo plant) is kept; states, periods and production records are kept for ever. The default of
+    /// the runtime setting.
+    /// </summary>
+    [Range(1, MaintenanceSettings.MaxTelemetryRetentionDays)]
+    public int TelemetryRetentionDays { get; set; } = 30;
+
     /// <summary>`Maintenance:PhotoStore`: the folder of the content-addressed photo store.</summary>
     [Required]
     public string PhotoStore { get; set; } = "data/photos";

@@ -168,3 +168,49 @@ public sealed class MachineTelemetryStoreTests
         (await db.Machines.SingleAsync(m => m.Id == machine)).LastSeq.Should().Be(200);
     }
 }
+
+/// <summary>Raw telemetry is kept for `telemetry_retention_days`; what was made of it stays.</summary>
+public sealed class MachineTelemetryRetentionTests
+{
+    private static readonly DateTimeOffset T0 = MaintenanceTestData.T0;
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("PostgreSql")]
+    public async Task HeartbeatsAndCountersPastTheRetention_AreDeleted_StatesPeriodsAndProductionStay(string provider)
+    {
+        var clock = new FakeTimeProvider(T0.AddHours(2));
+        await using var host = await CoreHost.StartAsync(provider, clock);
+        int machine;
+        string code;
+        await using (var db = await host.DbAsync())
+        {
+            machine = (await MaintenanceTestData.MachinesAsync(db, 1, openTicketOnDown: false, feed: StateFeed.Telemetry))[0];
+            code = (await db.Machines.SingleAsync(m => m.Id == machine)).Code;
+        }
+        var old = T0;
+        var recent = T0.AddDays(40);
+        TelemetryMessage At(DateTimeOffset at, long seq, ReportedState? state = null, long good = 0) => state is { } s
+            ? TelemetryMessage.Status(code, seq, at, at, s)
+            : TelemetryMessage.Production(code, seq, at, at, new ProductionCounters(good, 0, 0, null));
+        var store = host.Get<MachineTelemetryStore>();
+        await store.StoreAsync(
+        [
+            At(old, 1, ReportedState.Down), At(old.AddMinutes(1), 2, ReportedState.Down), At(old.AddMinutes(2), 3, good: 10), At(old.AddMinutes(3), 4, good: 20),
+            At(old.AddMinutes(30), 5, ReportedState.Running),
+        ], CancellationToken.None);
+        clock.Advance(TimeSpan.FromDays(40));
+        await store.StoreAsync([At(recent, 6, ReportedState.Running), At(recent.AddMinutes(1), 7, good: 30)], CancellationToken.None);
+
+        var deleted = await host.Get<MachineTelemetryRetention>().PruneAsync();
+
+        deleted.Should().Be(3, "the old heartbeat and the two old counters; the default retention is 30 days");
+        await using var check = await host.DbAsync();
+        var left = await check.MachineEvents.Where(e => e.MachineId == machine && e.Seq != null).OrderBy(e => e.Seq).Select(e => new { e.Seq, e.Kind }).ToListAsync();
+        left.Select(e => e.Seq).Should().Equal(1L, 5L, 6L, 7L);
+        left.Select(e => e.Kind).Should().Equal(MachineEventKind.State, MachineEventKind.State, MachineEventKind.Heartbeat, MachineEventKind.Production);
+        (await check.DowntimePeriods.CountAsync(p => p.MachineId == machine)).Should().Be(1);
+        (await check.ProductionRecords.Where(r => r.MachineId == machine).SumAsync(r => r.Good)).Should().Be(20, "10 → 20 → 30 after the base of 10");
+        (await host.Get<MachineTelemetryRetention>().PruneAsync()).Should().Be(0);
+    }
+}

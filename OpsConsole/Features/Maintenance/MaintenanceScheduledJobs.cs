@@ -23,3 +23,13 @@ public sealed class MaintenancePlannedTicketsJob(MaintenanceSchedules schedules)
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         ScheduledWork.RunAsync(context, async ct => (await schedules.GenerateDueAsync(ct)).Count > 0, cancellationToken);
 }
+
+/// <summary>Every hour: raw telemetry older than the retention setting is deleted (what was made of it stays).</summary>
+[DisallowConcurrentExecution]
+public sealed class MaintenanceTelemetryRetentionJob(MachineTelemetryRetention retention) : IJob
+{
+    public const string Name = "telemetry-retention";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => await retention.PruneAsync(ct) > 0, cancellationToken);
+}
