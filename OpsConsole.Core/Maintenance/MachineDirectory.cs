@@ -150,6 +150,18 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         return OpsResult<Machine>.Ok(machine);
     }
 
+    /// <summary>The machine's states over [from, to) (<see cref="StateTimeline"/>): its state events in the window and the last one before it.</summary>
+    public async Task<IReadOnlyList<StateSegment>> TimelineAsync(int machineId, DateTime from, DateTime to, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var states = db.MachineEvents.AsNoTracking().Where(e => e.MachineId == machineId && e.Kind == MachineEventKind.State && e.State != null);
+        var before = await states.Where(e => e.OccurredAt <= from).OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
+            .Select(e => e.State).FirstOrDefaultAsync(ct);
+        var inside = await states.Where(e => e.OccurredAt > from && e.OccurredAt < to).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
+            .Select(e => new { e.OccurredAt, e.State }).ToListAsync(ct);
+        return StateTimeline.Build(before, inside.Select(e => (e.OccurredAt, e.State!.Value)), from, to);
+    }
+
     /// <summary>The machine event log (the seed's events), newest first, of one machine or all; telemetry's raw messages only by kind.</summary>
     public async Task<Page<MachineEvent>> EventsAsync(int? machineId, MachineEventKind? kind, PageRequest page, CancellationToken ct = default)
     {
