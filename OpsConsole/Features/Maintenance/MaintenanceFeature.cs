@@ -15,6 +15,7 @@ public static class MaintenanceFeature
         services.AddOpsJob<MaintenancePlannedTicketsJob>(MaintenanceModule.Name, MaintenancePlannedTicketsJob.Name,
             "Opens the planned ticket of every preventive schedule that is due (days, cycles or run hours) and has none open", "20 0/5 * * * ?");
         services.AddMaintenanceSimulator(configuration, environment);
+        services.AddMachineMonitoringSimulator(configuration);
         services.AddShellPart<MaintenanceNav>(ShellPlace.Navigation, 40);
         services.AddShellPart<MaintenanceTile>(ShellPlace.Dashboard, 40);
         services.AddShellPart<MaintenanceSettingsSection>(ShellPlace.Settings, 40);
@@ -29,5 +30,6 @@ public static class MaintenanceFeature
     {
         api.MapMaintenanceApi();
         api.MapMaintenanceAnalyticsApi();
+        app.MapMachineMonitoringSimulator();
     }
 }
