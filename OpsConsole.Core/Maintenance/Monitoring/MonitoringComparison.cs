@@ -85,10 +85,15 @@ public static class MonitoringComparison
             $"Monitoring says {theirs.State!.Value.Wire()} since {Clock(upstream.StatusSince, now)}; {Ours(machine)}.");
     }
 
-    private static string Ours(Machine machine) => machine.StateSource switch
+    /// <summary>
+    /// The machine's side, named by its feed: a telemetry machine's state is telemetry's even where the last change was
+    /// set before its first message (the demo plant starts its machines running by hand, and telemetry saying "running"
+    /// again changes nothing).
+    /// </summary>
+    private static string Ours(Machine machine) => machine.Feed switch
     {
-        StateSource.Telemetry => $"telemetry says {machine.State.Wire()}",
-        StateSource.Manual => $"set by hand to {machine.State.Wire()}",
+        StateFeed.Telemetry => $"telemetry says {machine.State.Wire()}",
+        StateFeed.Manual => $"set by hand to {machine.State.Wire()}",
         _ => $"the console has {machine.State.Wire()}",
     };
 

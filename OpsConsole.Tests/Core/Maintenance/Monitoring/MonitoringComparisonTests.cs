@@ -89,6 +89,16 @@ public sealed class MonitoringComparisonTests
     }
 
     [Fact]
+    public void ATelemetryMachine_IsTelemetrysSide_EvenWhereItsLastChangeWasSetByHand()
+    {
+        var machine = Telemetry(MachineState.Running, Now.AddHours(-3));
+        machine.StateSource = StateSource.Manual;
+
+        MonitoringComparison.Compare(machine, Upstream("DOWN", Now.AddMinutes(-10)), Now, Grace).Note
+            .Should().Be("Monitoring says down since 10:35 UTC; telemetry says running.");
+    }
+
+    [Fact]
     public void AnUnreadableUpstream_IsUnavailable_WithItsReason()
     {
         var snapshot = MonitoringSnapshot.Unavailable(Now, new MachineMonitoringException("GET api/v1/machines: timed out", MonitoringFailure.TimedOut));
