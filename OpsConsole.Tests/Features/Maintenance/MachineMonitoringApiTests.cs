@@ -106,6 +106,8 @@ public sealed class MachineMonitoringApiTests : IAsyncLifetime
         (await viewer.GetAsync("/api/maintenance/monitoring/machines/NOPE-1", TestContext.Current.CancellationToken)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         await (await viewer.GetAsync("/api/maintenance/monitoring/machines/PR-01/history?from=yesterday", TestContext.Current.CancellationToken))
             .ShouldBeValidationProblemAsync("from");
+        await (await viewer.GetAsync($"/api/maintenance/monitoring/machines/{new string('M', 65)}", TestContext.Current.CancellationToken))
+            .ShouldBeValidationProblemAsync("id");
 
         using var anonymous = new HttpClient { BaseAddress = new Uri(_base) };
         (await anonymous.GetAsync("/api/maintenance/monitoring/machines", TestContext.Current.CancellationToken)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);

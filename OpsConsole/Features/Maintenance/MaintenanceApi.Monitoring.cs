@@ -52,10 +52,14 @@ public static partial class MaintenanceApi
         return TypedResults.Ok(new MonitoringMachinesResponse(snapshot.ReadAt, rows));
     }
 
-    private static async Task<Results<Ok<MonitoredMachineResponse>, NotFoundProblem, UpstreamProblem, UpstreamUnavailableProblem, UpstreamTimeoutProblem>>
-        GetMonitoredMachineAsync(string id, MachineMonitoringClient client, MachineMonitoring monitoring, MachineDirectory machines, TimeProvider time,
-            CancellationToken ct)
+    private static async Task<Results<Ok<MonitoredMachineResponse>, ValidationProblem, NotFoundProblem, UpstreamProblem, UpstreamUnavailableProblem,
+        UpstreamTimeoutProblem>> GetMonitoredMachineAsync(string id, MachineMonitoringClient client, MachineMonitoring monitoring, MachineDirectory machines,
+            TimeProvider time, CancellationToken ct)
     {
+        if (MonitoredIdError(id) is { } bad)
+        {
+            return bad;
+        }
         MonitoredMachine? machine;
         try
         {
@@ -82,6 +86,10 @@ public static partial class MaintenanceApi
         UpstreamTimeoutProblem>> MonitoredHistoryAsync(string id, [AsParameters] MonitoringHistoryQuery query, MachineMonitoringClient client,
             MachineMonitoring monitoring, TimeProvider time, CancellationToken ct)
     {
+        if (MonitoredIdError(id) is { } bad)
+        {
+            return bad;
+        }
         var errors = new FieldErrors();
         var to = errors.OptionalInstant("to", query.To) ?? time.GetUtcNow().UtcDateTime;
         var from = errors.OptionalInstant("from", query.From) ?? to - MonitoringDefaultWindow;
@@ -122,6 +130,11 @@ public static partial class MaintenanceApi
         return TypedResults.Ok(new MonitoringHistoryResponse(history.MachineId, history.From, history.To, history.Utilisation,
             history.Periods.Select(MonitoredPeriodResponse.From).ToList()));
     }
+
+    /// <summary>The upstream's machine id is the machine's code: not blank, at most as long as a code.</summary>
+    private static ValidationProblem? MonitoredIdError(string id) => string.IsNullOrWhiteSpace(id) || id.Length > Machine.MaxCodeLength
+        ? ApiResults.Invalid("id", $"id must be a machine code of 1 to {Machine.MaxCodeLength} characters.")
+        : null;
 
     private static MonitoredMachineResponse Row(MachineMonitoring monitoring, MonitoringSnapshot snapshot, MonitoredMachine m, Machine? ours) =>
         MonitoredMachineResponse.From(m, ours, ours is null ? null : monitoring.Compare(ours, snapshot));
