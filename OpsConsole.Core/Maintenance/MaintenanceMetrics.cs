@@ -14,6 +14,9 @@ public sealed class MaintenanceMetrics
         TicketMoves = meter.CreateCounter<long>("opsconsole.maintenance.ticket.moves", description: "Ticket creations and status moves, by move");
         Movements = meter.CreateCounter<long>("opsconsole.maintenance.part.movements", description: "Parts ledger lines, by kind; refusals by reason");
         Photos = meter.CreateCounter<long>("opsconsole.maintenance.photos", description: "Photos stored or refused, by outcome");
+        MonitoringReads = meter.CreateCounter<long>("opsconsole.maintenance.monitoring.reads", description: "Reads of the machine-monitoring upstream's machines, by outcome");
+        MonitoringUnknownStates = meter.CreateCounter<long>("opsconsole.maintenance.monitoring.unknown_states",
+            description: "Machines the monitoring upstream reported in a state the mapping table does not know, by state");
     }
 
     public Counter<long> StateChanges { get; }
@@ -21,4 +24,6 @@ public sealed class MaintenanceMetrics
     public Counter<long> TicketMoves { get; }
     public Counter<long> Movements { get; }
     public Counter<long> Photos { get; }
+    public Counter<long> MonitoringReads { get; }
+    public Counter<long> MonitoringUnknownStates { get; }
 }

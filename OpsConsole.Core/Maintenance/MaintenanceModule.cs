@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpsConsole.Core.Maintenance.Monitoring;
 using OpsConsole.Core.Maintenance.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConsole.Core.Shared.Identity;
@@ -14,6 +15,9 @@ public static class MaintenanceModule
     public const string Name = "maintenance";
     public const string Title = "Maintenance";
 
+    /// <summary>The machine-monitoring system (the seed's FourJaw): `Upstreams:machine-monitoring`, and its simulator at /sim/machine-monitoring.</summary>
+    public const string MonitoringUpstream = "machine-monitoring";
+
     public static IServiceCollection AddMaintenanceModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsModule(Name, Title);
@@ -21,6 +25,10 @@ public static class MaintenanceModule
         services.AddOpsOptions<MaintenanceOptions>(configuration, "Maintenance");
         services.AddOpsSettings(sp => MaintenanceSettings.Section(sp.GetRequiredService<MaintenanceOptions>()));
         services.AddSingleton<MaintenanceMetrics>();
+        services.AddOpsUpstream(configuration, MonitoringUpstream, "Machine monitoring");
+        services.AddSingleton<MachineMonitoringClient>();
+        services.AddSingleton<MachineMonitoring>();
+        services.AddSingleton<IMonitoringSnapshots>(sp => sp.GetRequiredService<MachineMonitoring>());
         services.AddSingleton<MachineStates>();
         services.AddSingleton<MaintenanceCodes>();
         services.AddSingleton<TicketService>();

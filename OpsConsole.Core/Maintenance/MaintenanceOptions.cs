@@ -31,4 +31,15 @@ public sealed class MaintenanceOptions
     /// <summary>`Maintenance:PlantTimeZone`: the plant's IANA time zone, for machines without a shift calendar.</summary>
     [Required]
     public string PlantTimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// `Maintenance:MonitoringDisagreeSeconds`: the monitoring upstream and a machine's own state may differ this long
+    /// before the page says so (a change on its way through one of the feeds is not a disagreement).
+    /// </summary>
+    [Range(0, 3600)]
+    public int MonitoringDisagreeSeconds { get; set; } = 60;
+
+    /// <summary>`Maintenance:MonitoringCacheSeconds`: how long one read of the monitoring upstream's machines serves every page.</summary>
+    [Range(1, 300)]
+    public int MonitoringCacheSeconds { get; set; } = 10;
 }

@@ -51,6 +51,7 @@ public static partial class MaintenanceApi
         group.MapGet("/events", ListEventsAsync).AllowedFor(OpsPolicies.Read).WithSummary("The machine event log, newest first");
         MapScheduleRoutes(group);
         MapLabelRoutes(group);
+        MapMonitoringRoutes(group);
         MapSavedViewRoutes(group);
         group.MapGet("/production", ListProductionAsync).AllowedFor(OpsPolicies.Read)
             .WithSummary("Production records per machine and shift, newest day first");

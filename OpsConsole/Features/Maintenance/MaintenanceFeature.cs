@@ -17,6 +17,7 @@ public static class MaintenanceFeature
         services.AddOpsJob<MaintenanceTelemetryRetentionJob>(MaintenanceModule.Name, MaintenanceTelemetryRetentionJob.Name,
             "Deletes raw telemetry (heartbeats and counters) older than the retention setting; states, periods and production stay", "40 35 * * * ?");
         services.AddMaintenanceSimulator(configuration, environment);
+        services.AddMachineMonitoringSimulator(configuration);
         services.AddShellPart<MaintenanceNav>(ShellPlace.Navigation, 40);
         services.AddShellPart<MaintenanceTile>(ShellPlace.Dashboard, 40);
         services.AddShellPart<MaintenanceSettingsSection>(ShellPlace.Settings, 40);
@@ -31,5 +32,6 @@ public static class MaintenanceFeature
     {
         api.MapMaintenanceApi();
         api.MapMaintenanceAnalyticsApi();
+        app.MapMachineMonitoringSimulator();
     }
 }

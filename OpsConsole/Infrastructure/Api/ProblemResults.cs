@@ -95,6 +95,20 @@ public sealed class UpstreamProblem(string title, string detail, IDictionary<str
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status502BadGateway);
 }
 
+/// <summary>503: the upstream system this request needed cannot be reached (not configured, refused, or its breaker open).</summary>
+public sealed class UpstreamUnavailableProblem(string title, string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status503ServiceUnavailable, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status503ServiceUnavailable);
+}
+
+/// <summary>504: the upstream system this request needed did not answer in time.</summary>
+public sealed class UpstreamTimeoutProblem(string title, string detail, IDictionary<string, object?>? extensions = null)
+    : ProblemResult(StatusCodes.Status504GatewayTimeout, title, detail, extensions), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status504GatewayTimeout);
+}
+
 /// <summary>403 from inside a handler: the caller's role may do the endpoint but not this variant of it (a forced rerun).</summary>
 public sealed class ForbiddenProblem(string detail) : ProblemResult(StatusCodes.Status403Forbidden, "Forbidden", detail, null), IEndpointMetadataProvider
 {

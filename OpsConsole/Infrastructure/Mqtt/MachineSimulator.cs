@@ -1,5 +1,7 @@
 using System.Text.Json;
+using OpsConsole.Core.Maintenance;
 using OpsConsole.Core.Maintenance.Telemetry;
+using OpsConsole.Simulators.Maintenance;
 
 namespace OpsConsole.Infrastructure.Mqtt;
 
@@ -10,9 +12,11 @@ namespace OpsConsole.Infrastructure.Mqtt;
 /// down (some stops are short micro-stops, some long enough for a ticket) and recovers, goes idle, or into
 /// maintenance. Every machine numbers its messages from one increasing seq that starts at the simulator's start time
 /// in milliseconds, so a restarted console never reuses a (machine, seq) it stored before (the restart shows as one
-/// sequence gap per machine, as a machine whose gateway restarted would).
+/// sequence gap per machine, as a machine whose gateway restarted would). Each state change is also written to the
+/// <see cref="SimulatedMachineFloor"/>, where the machine-monitoring simulator sees the same machines.
 /// </summary>
-public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics, SimulatedMachineFloor floor, TimeProvider time, ILoggerFactory loggers)
+    : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<MachineSimulator>();
 
@@ -37,6 +41,7 @@ public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics
                     foreach (var machine in machines)
                     {
                         var changed = machine.Advance(now, interval, breakdownChance, random);
+                        floor.Observe(machine.Code, machine.State, now.UtcDateTime);
                         if (changed || tick % 12 == 0)
                         {
                             await publisher.PublishAsync(topics.Status(machine.Code), machine.StatusPayload(now), stoppingToken);
@@ -80,6 +85,14 @@ public sealed class MachineSimulator(MqttOptions options, TelemetryTopics topics
         private double _partsPerSecond = 0.2 + random.NextDouble() * 0.8;
 
         public string Code { get; } = code;
+
+        public MachineState State => _state switch
+        {
+            ReportedState.Running => MachineState.Running,
+            ReportedState.Idle => MachineState.Idle,
+            ReportedState.Down => MachineState.Down,
+            _ => MachineState.Maintenance,
+        };
 
         /// <summary>Moves the machine one interval on; true when its state changed.</summary>
         public bool Advance(DateTimeOffset now, TimeSpan interval, double breakdownChance, Random random)

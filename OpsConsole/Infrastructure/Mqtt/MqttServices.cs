@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsConsole.Core.Maintenance.Telemetry;
+using OpsConsole.Simulators.Maintenance;
 using OpsConsole.Infrastructure.Health;
 
 namespace OpsConsole.Infrastructure.Mqtt;
@@ -33,6 +35,7 @@ public static class MqttServices
         services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt", tags: [OpsHealthChecks.ReadyTag]);
         if (options.Simulator.Enabled)
         {
+            services.TryAddSingleton<SimulatedMachineFloor>();
             services.AddHostedService<MachineSimulator>();
         }
         return services;
