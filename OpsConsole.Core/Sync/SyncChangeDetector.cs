@@ -63,6 +63,7 @@ public static class SyncChangeDetector
     public static FieldDecision Decide(FieldMapping m, ConflictPolicy policy, string? s, string? d, FieldBase? @base,
         DateTime sourceUpdatedAt, DateTime destinationUpdatedAt)
     {
+        (s, d) = (Normalise(s), Normalise(d));
         // A field with no base yet (a pair linked by marker, a field added to the map later) counts as equal when the
         // two sides already agree, and otherwise as changed on both sides: the direction or the policy decides.
         bool sourceChanged, destinationChanged;
