@@ -78,10 +78,11 @@ public sealed class SyncEngineTests(SyncApp app) : IClassFixture<SyncApp>
         (await Destination(app).GetAsync(pair.DestinationId, Ct))!["name"].Should().Be("Changed at the source");
 
         // B→A: the destination changes the state; it goes back, through the value map.
-        await Destination(app).UpdateAsync(pair.DestinationId, new Dictionary<string, string?> { ["state"] = "closed" }, Ct);
+        var (state, status) = (await Destination(app).GetAsync(pair.DestinationId, Ct))!["state"] == "closed" ? ("doing", "in_progress") : ("closed", "done");
+        await Destination(app).UpdateAsync(pair.DestinationId, new Dictionary<string, string?> { ["state"] = state }, Ct);
         var ba = await RunAsync(connection);
         ba.Updated.Should().Be(1);
-        (await Source(app).GetAsync(pair.SourceId, Ct))!["status"].Should().Be("done");
+        (await Source(app).GetAsync(pair.SourceId, Ct))!["status"].Should().Be(status);
 
         // The sync's own writes are not changes: nothing more to push.
         var after = await RunAsync(connection);
@@ -96,20 +97,21 @@ public sealed class SyncEngineTests(SyncApp app) : IClassFixture<SyncApp>
         await RunAsync(connection);
         var pair = (await PairsAsync(connection)).OrderBy(p => p.SourceId).First();
         // assignee ↔ owner is manual in the demo map; both sides change it differently. The source also changes the priority.
-        await Source(app).UpdateAsync(pair.SourceId, new Dictionary<string, string?> { ["assignee"] = "zoe", ["priority"] = "high" }, Ct);
+        var (priority, urgency) = (await Source(app).GetAsync(pair.SourceId, Ct))!["priority"] == "high" ? ("low", "1") : ("high", "3");
+        await Source(app).UpdateAsync(pair.SourceId, new Dictionary<string, string?> { ["assignee"] = "zoe", ["priority"] = priority }, Ct);
         await Destination(app).UpdateAsync(pair.DestinationId, new Dictionary<string, string?> { ["owner"] = "yan" }, Ct);
 
         var run = await RunAsync(connection);
         run.Conflicted.Should().Be(1);
         var card = (await Destination(app).GetAsync(pair.DestinationId, Ct))!;
-        card["urgency"].Should().Be("3");
+        card["urgency"].Should().Be(urgency);
         card["owner"].Should().Be("yan");
         (await Source(app).GetAsync(pair.SourceId, Ct))!["assignee"].Should().Be("zoe");
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<OpsDbContext>>().CreateDbContextAsync(Ct);
         var line = await db.SyncRunItems.AsNoTracking().SingleAsync(i => i.RunId == run.Id, Ct);
         line.Action.Should().Be(SyncAction.Conflict);
         line.Fields.Should().Contain(f => f.Field == "assignee>owner" && f.From == "zoe" && f.To == "yan");
-        line.Fields.Should().Contain(f => f.Field == "priority>urgency" && f.To == "3");
+        line.Fields.Should().Contain(f => f.Field == "priority>urgency" && f.To == urgency);
     }
 
     [Fact]

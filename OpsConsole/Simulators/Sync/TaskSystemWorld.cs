@@ -260,7 +260,8 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
 
     private void Seed(int count)
     {
-        var dice = new Random(HashCode.Combine(seed, dialect.IdPrefix.Aggregate(17, (h, c) => (h * 31) + c)));
+        // Not HashCode.Combine: it is seeded per process, and the seed data must be the same in every run.
+        var dice = new Random(unchecked((seed * 397) ^ dialect.IdPrefix.Aggregate(17, (h, c) => (h * 31) + c)));
         var start = Now;
         for (var i = 0; i < count; i++)
         {
