@@ -15,6 +15,7 @@ using OpsConsole.Core.Shared.Modules;
 using OpsConsole.Core.Shared.Scheduling;
 using OpsConsole.Core.Shared.Settings;
 using OpsConsole.Core.Shared.Upstreams;
+using OpsConsole.Core.Sync;
 using OpsConsole.Core.Yard;
 
 namespace OpsConsole.Core;
@@ -76,6 +77,7 @@ public static class CoreServiceCollectionExtensions
         services.AddDispatchModule(configuration);
         services.AddYardModule(configuration);
         services.AddMaintenanceModule(configuration);
+        services.AddSyncModule(configuration);
         return services;
     }
 

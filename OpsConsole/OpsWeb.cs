@@ -15,6 +15,7 @@ using OpsConsole.Features.Maintenance;
 using OpsConsole.Features.Etl;
 using OpsConsole.Features.Scheduler;
 using OpsConsole.Features.Settings;
+using OpsConsole.Features.Sync;
 using OpsConsole.Features.Simulators;
 using OpsConsole.Features.Users;
 using OpsConsole.Features.Yard;
@@ -115,6 +116,7 @@ public static class OpsWeb
         services.AddDispatchFeature(configuration, environment);
         services.AddYardFeature(configuration);
         services.AddMaintenanceFeature(configuration, environment);
+        services.AddSyncFeature(configuration);
         // Machine telemetry over MQTT (ADR 0027): the subscriber, its pipeline, the embedded broker and the machine simulator.
         services.AddMqttTelemetry(configuration, environment);
         return services;
@@ -127,6 +129,7 @@ public static class OpsWeb
         app.MapDispatchFeature(api);
         app.MapYardFeature(api);
         app.MapMaintenanceFeature(api);
+        app.MapSyncFeature(api);
     }
 
     private static void AddScheduler(IServiceCollection services, IConfiguration configuration)

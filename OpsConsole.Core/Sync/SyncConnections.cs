@@ -1,0 +1,152 @@
+using Microsoft.EntityFrameworkCore;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
+using OpsConsole.Core.Shared.Upstreams;
+using OpsConsole.Core.Sync.Adapters;
+
+namespace OpsConsole.Core.Sync;
+
+/// <summary>A connection as an admin sends it (create).</summary>
+public sealed record ConnectionRequest(string? Name, RestTaskSystemConfig? Source, RestTaskSystemConfig? Destination, IReadOnlyList<FieldMapping>? FieldMap,
+    ConflictPolicy? Policy = null, SyncFilter? Filter = null, DeletePolicy? DeletePolicy = null, int? ScheduleSeconds = null, bool Paused = false);
+
+/// <summary>Connections between task systems: admins create them; everyone who reads sees them.</summary>
+public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, AccountGate gate, UpstreamCatalog upstreams, IOpsEventStream events, TimeProvider time)
+{
+    public const int MinScheduleSeconds = 10;
+    public const int MaxScheduleSeconds = 7 * 24 * 3600;
+
+    public async Task<IReadOnlyList<SyncConnection>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.SyncConnections.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
+    }
+
+    public async Task<SyncConnection?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.SyncConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
+    }
+
+    /// <summary>An admin creates a connection; the field map is checked against both sides' schemas (an unknown field is refused, naming it).</summary>
+    public async Task<OpsResult<SyncConnection>> CreateAsync(Actor actor, ConnectionRequest request, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        var errors = Validate(request);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var name = request.Name?.Trim();
+        if (name is { Length: > 0 } && await db.SyncConnections.AnyAsync(c => c.Name == name, ct))
+        {
+            errors.Add("name", $"A connection named '{name}' exists already.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToResult<SyncConnection>();
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var connection = new SyncConnection
+        {
+            Name = name!, Source = request.Source!, Destination = request.Destination!, FieldMap = [.. request.FieldMap!],
+            Policy = request.Policy ?? ConflictPolicy.NewestWins, Filter = request.Filter, DeletePolicy = request.DeletePolicy ?? DeletePolicy.Ignore,
+            ScheduleSeconds = request.ScheduleSeconds, Paused = request.Paused, Health = request.Paused ? SyncConnectionHealth.Paused : SyncConnectionHealth.InitialSync,
+            CreatedAt = now, UpdatedAt = now, UpdatedBy = actor.Name,
+        };
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.SyncConnections.Add(connection);
+            await db.SaveChangesAsync(ct);
+            db.Audit(actor, now, SyncModule.Name, "connection.create", nameof(SyncConnection), connection.Id.ToString(), null,
+                new { connection.Name, source = connection.Source.Upstream, destination = connection.Destination.Upstream, fields = connection.FieldMap.Count });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+        events.Publish(new SyncConnectionChanged(connection.Id));
+        return OpsResult<SyncConnection>.Ok(connection);
+    }
+
+    /// <summary>Every problem of a connection at once, each under the field it is about (`field_map[2].destination`).</summary>
+    public FieldErrors Validate(ConnectionRequest request)
+    {
+        var errors = new FieldErrors();
+        errors.Required("name", request.Name, SyncConnection.MaxNameLength);
+        CheckSide(errors, "source", request.Source);
+        CheckSide(errors, "destination", request.Destination);
+        if (request.FieldMap is not { Count: > 0 } map)
+        {
+            errors.Add("field_map", "field_map needs at least one field.");
+        }
+        else
+        {
+            for (var i = 0; i < map.Count; i++)
+            {
+                var m = map[i];
+                if (request.Source is { } s && !s.Fields.Contains(m.Source))
+                {
+                    errors.Add($"field_map[{i}].source", $"The source has no field '{m.Source}' (it has {string.Join(", ", s.Fields)}).");
+                }
+                if (request.Destination is { } d && !d.Fields.Contains(m.Destination))
+                {
+                    errors.Add($"field_map[{i}].destination", $"The destination has no field '{m.Destination}' (it has {string.Join(", ", d.Fields)}).");
+                }
+                if (m.Destination == request.Destination?.MarkerField || m.Source == request.Source?.MarkerField)
+                {
+                    errors.Add($"field_map[{i}]", $"'{m.Source}' → '{m.Destination}' names a marker field, which the sync keeps for itself.");
+                }
+                if (m.Values is { } values && values.Values.GroupBy(v => v).FirstOrDefault(g => g.Count() > 1) is { } twice && m.Direction != SyncDirection.ToDestination)
+                {
+                    errors.Add($"field_map[{i}].values", $"'{twice.Key}' is the destination value of more than one source value, so it cannot be read back (←).");
+                }
+            }
+            if (map.GroupBy(m => m.Destination).FirstOrDefault(g => g.Count() > 1) is { } dup)
+            {
+                errors.Add("field_map", $"The destination field '{dup.Key}' is mapped more than once.");
+            }
+        }
+        if (request.Filter is { } filter && request.Source is { } src && !src.Fields.Contains(filter.Field))
+        {
+            errors.Add("filter.field", $"The source has no field '{filter.Field}'.");
+        }
+        if (request.ScheduleSeconds is { } seconds && seconds is < MinScheduleSeconds or > MaxScheduleSeconds)
+        {
+            errors.Add("schedule_seconds", $"schedule_seconds must be between {MinScheduleSeconds} and {MaxScheduleSeconds}.");
+        }
+        return errors;
+    }
+
+    private void CheckSide(FieldErrors errors, string side, RestTaskSystemConfig? config)
+    {
+        if (config is null)
+        {
+            errors.Add(side, $"{side} is required.");
+            return;
+        }
+        if (!upstreams.Exists(config.Upstream))
+        {
+            errors.Add($"{side}.upstream", $"'{config.Upstream}' is not a known upstream ({string.Join(", ", upstreams.Names)}).");
+        }
+        if (config.BaseUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+        {
+            errors.Add($"{side}.base_url", "base_url must be an absolute http(s) address.");
+        }
+        if (config.Fields.Count == 0)
+        {
+            errors.Add($"{side}.fields", "fields (the system's schema) must list its task fields.");
+        }
+        if (config.PageSize is < 1 or > 1000)
+        {
+            errors.Add($"{side}.page_size", "page_size must be between 1 and 1000.");
+        }
+        foreach (var (name, value) in new[] { ("items_path", config.ItemsPath), ("id_field", config.IdField), ("updated_at_field", config.UpdatedAtField), ("marker_field", config.MarkerField) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                errors.Add($"{side}.{name}", $"{name} is required.");
+            }
+        }
+    }
+}

@@ -1,0 +1,501 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
+using OpsConsole.Core.Sync.Adapters;
+
+namespace OpsConsole.Core.Sync;
+
+/// <summary>
+/// Runs a connection: reads both sides (changed since each side's cursor minus the overlap, all pages), pairs the items,
+/// decides each item (<see cref="SyncChangeDetector"/>) and, in a real run, carries the decisions out item by item:
+/// each pushed item's pairing, bases and history line are committed together, creates go through an intent row and a
+/// marker. A dry run takes the same path up to the writes and keeps the plan instead (ADR 0034).
+/// </summary>
+public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSystemAdapters adapters, AccountGate gate, IOpsEventStream events,
+    SyncMetrics metrics, SyncOptions options, TimeProvider time, ILogger<SyncEngine> logger)
+{
+    /// <summary>The longest a run waits on one 429's Retry-After before trying the call again.</summary>
+    public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
+    public const int RateLimitTries = 5;
+
+    /// <summary>An operator (or the bot) runs a connection now; 409 with the running run's id while one runs.</summary>
+    public async Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger = SyncTrigger.Manual, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        SyncConnection? connection;
+        SyncRun run;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            connection = await db.SyncConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == connectionId, ct);
+            if (connection is null)
+            {
+                return OpsResult<SyncRun>.NotFound($"No sync connection {connectionId}.");
+            }
+            var active = SyncTransitions.Run.From(SyncRunMove.Fail);
+            if (await db.SyncRuns.AsNoTracking().Where(r => r.ConnectionId == connectionId && active.Contains(r.State)).OrderBy(r => r.Id)
+                    .Select(r => (long?)r.Id).FirstOrDefaultAsync(ct) is { } runningId)
+            {
+                return OpsResult<SyncRun>.Conflict($"Connection {connectionId} has run {runningId} under way.",
+                    new Dictionary<string, object?> { ["running_run_id"] = runningId });
+            }
+            run = new SyncRun { ConnectionId = connectionId, Trigger = trigger, RequestedBy = actor.Name, QueuedAt = now };
+            db.SyncRuns.Add(run);
+            db.Audit(actor, now, SyncModule.Name, "run.start", nameof(SyncConnection), connectionId.ToString(), null, new { trigger = trigger.Wire() });
+            await db.SaveChangesAsync(ct);
+        }
+        await ExecuteAsync(connection, run, ct);
+        return OpsResult<SyncRun>.Ok(run);
+    }
+
+    /// <summary>
+    /// An operator's dry run: the same reads and decisions as a run, no write to either side; only the plan (with an
+    /// id) and an audit line are written.
+    /// </summary>
+    public async Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connection = await db.SyncConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == connectionId, ct);
+        if (connection is null)
+        {
+            return OpsResult<SyncPlan>.NotFound($"No sync connection {connectionId}.");
+        }
+        Snapshot snapshot;
+        try
+        {
+            snapshot = await ReadAsync(connection, ct);
+        }
+        catch (TaskSystemException ex)
+        {
+            return OpsResult<SyncPlan>.Unavailable($"The dry run could not read the task systems: {ex.Message}");
+        }
+        var items = snapshot.Work.Select(w => w.Plan).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        var plan = new SyncPlan
+        {
+            ConnectionId = connectionId, CreatedBy = actor.Name, CreatedAt = now, Items = items,
+            Adds = items.Count(i => i.Action == SyncAction.Add), Updates = items.Count(i => i.Action == SyncAction.Update),
+            Skips = items.Count(i => i.Action == SyncAction.Skip), Conflicts = items.Count(i => i.Action == SyncAction.Conflict),
+            Archives = items.Count(i => i.Action == SyncAction.Archive),
+        };
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.SyncPlans.Add(plan);
+            await db.SaveChangesAsync(ct);
+            db.Audit(actor, now, SyncModule.Name, "dry-run", nameof(SyncPlan), plan.Id.ToString(), null,
+                new { connection = connectionId, plan.Adds, plan.Updates, plan.Skips, plan.Conflicts, plan.Archives });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+        events.Publish(new SyncPlanMade(connectionId, plan.Id));
+        return OpsResult<SyncPlan>.Ok(plan);
+    }
+
+    private async Task ExecuteAsync(SyncConnection connection, SyncRun run, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await MoveAsync(run, SyncRunMove.Start, connection, SyncConnectionHealth.Syncing, null, null, ct);
+        Snapshot snapshot;
+        try
+        {
+            snapshot = await ReadAsync(connection, ct);
+        }
+        catch (TaskSystemException ex)
+        {
+            // A failed or partial read pushes nothing and archives nothing: the run fails as a whole.
+            logger.LogWarning("Sync run {Run} of connection {Connection} could not read: {Error}", run.Id, connection.Id, ex.Message);
+            await MoveAsync(run, SyncRunMove.Fail, connection, SyncConnectionHealth.UnableToSync, Trim(ex.Message), null, ct);
+            return;
+        }
+        run.Planned = snapshot.Work.Count;
+        var source = adapters.For(connection.Source);
+        var destination = adapters.For(connection.Destination);
+        foreach (var work in snapshot.Work)
+        {
+            ct.ThrowIfCancellationRequested();
+            var action = await CarryOutAsync(connection, run, work, source, destination, ct);
+            metrics.Items.Add(1, new KeyValuePair<string, object?>("action", action.Wire()));
+            switch (action)
+            {
+                case SyncAction.Add: run.Added++; break;
+                case SyncAction.Update: run.Updated++; break;
+                case SyncAction.Skip: run.Skipped++; break;
+                case SyncAction.Conflict: run.Conflicted++; break;
+                case SyncAction.Archive: run.Archived++; break;
+                default: run.Failed++; break;
+            }
+        }
+        // The cursors move only after every item is committed, and not past an item that failed (it is read again).
+        var cursors = run.Failed == 0 ? (snapshot.SourceHighWater ?? connection.SourceCursor, snapshot.DestinationHighWater ?? connection.DestinationCursor) : ((DateTime?, DateTime?)?)null;
+        var move = SyncTransitions.Finish(run);
+        await MoveAsync(run, move, connection, move == SyncRunMove.Fail ? SyncConnectionHealth.UnableToSync : SyncConnectionHealth.Healthy,
+            run.Failed > 0 ? $"{run.Failed} item(s) failed; see the run's items." : null, cursors, ct);
+        metrics.Runs.Add(1, new KeyValuePair<string, object?>("state", run.State.Wire()));
+        metrics.RunSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Moves the run through <see cref="SyncTransitions.Run"/>, with the connection's health (and cursors), and tells the stream.</summary>
+    private async Task MoveAsync(SyncRun run, SyncRunMove move, SyncConnection connection, SyncConnectionHealth health, string? error,
+        (DateTime? Source, DateTime? Destination)? cursors, CancellationToken ct)
+    {
+        var transition = SyncTransitions.Run.Apply(run.State, move, $"Run {run.Id}");
+        if (!transition.Allowed)
+        {
+            throw new InvalidOperationException(transition.Refusal);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var row = await db.SyncRuns.SingleAsync(r => r.Id == run.Id, ct);
+            row.State = transition.To;
+            row.StartedAt = move == SyncRunMove.Start ? now : row.StartedAt;
+            row.FinishedAt = move == SyncRunMove.Start ? null : now;
+            (row.Planned, row.Added, row.Updated, row.Skipped, row.Conflicted, row.Failed, row.Archived, row.Error) =
+                (run.Planned, run.Added, run.Updated, run.Skipped, run.Conflicted, run.Failed, run.Archived, error);
+            var c = await db.SyncConnections.SingleAsync(x => x.Id == connection.Id, ct);
+            c.Health = c.Paused ? SyncConnectionHealth.Paused : health;
+            if (cursors is { } moved)
+            {
+                (c.SourceCursor, c.DestinationCursor) = moved;
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            (run.State, run.StartedAt, run.FinishedAt, run.Error) = (row.State, row.StartedAt, row.FinishedAt, row.Error);
+        });
+        events.Publish(new SyncRunChanged(connection.Id, run.Id, run.State, run.Added, run.Updated, run.Skipped, run.Conflicted, run.Failed));
+    }
+
+    /// <summary>One item of a real run: its writes, then its pairing, bases and history line in one transaction. Returns what it did.</summary>
+    private async Task<SyncAction> CarryOutAsync(SyncConnection connection, SyncRun run, ItemWork work, ITaskSystemAdapter source,
+        ITaskSystemAdapter destination, CancellationToken ct)
+    {
+        var plan = work.Plan;
+        try
+        {
+            switch (plan.Action)
+            {
+                case SyncAction.Add:
+                    return await AddAsync(connection, run, work, destination, ct);
+                case SyncAction.Archive:
+                {
+                    await RateLimitedAsync(() => destination.ArchiveAsync(work.Pair!.DestinationId, connection.DeletePolicy == DeletePolicy.Delete, ct), ct);
+                    await CommitAsync(run, work, SyncAction.Archive, plan.Fields, null, pair => pair.Archived = true, ct);
+                    return SyncAction.Archive;
+                }
+                case SyncAction.Skip when work.Decisions.Count == 0:
+                    return SyncAction.Skip;
+                case SyncAction.Update:
+                case SyncAction.Conflict:
+                case SyncAction.Skip:
+                    return await UpdateAsync(run, work, source, destination, ct);
+                default:
+                    await CommitAsync(run, work, plan.Action, plan.Fields, plan.Note, null, ct);
+                    return plan.Action;
+            }
+        }
+        catch (TaskSystemException ex)
+        {
+            logger.LogInformation("Sync run {Run}: item {Item} failed: {Error}", run.Id, plan.SourceId, ex.Message);
+            await CommitAsync(run, work, SyncAction.Error, plan.Fields, Trim(ex.Message), null, ct);
+            return SyncAction.Error;
+        }
+    }
+
+    private async Task<SyncAction> AddAsync(SyncConnection connection, SyncRun run, ItemWork work, ITaskSystemAdapter destination, CancellationToken ct)
+    {
+        var marker = connection.Marker(work.SourceId);
+        var (fields, bases) = SyncChangeDetector.ForCreate(connection.FieldMap, work.Source!);
+        var intent = work.Intent;
+        if (intent is not null)
+        {
+            // An earlier create's outcome is unknown: look for what it may have made before making another.
+            var found = await RateLimitedAsync(() => destination.SearchByMarkerAsync(marker, ct), ct);
+            if (found.Count > 0)
+            {
+                var made = found.OrderBy(t => t.Id, StringComparer.Ordinal).First();
+                await CommitAddAsync(run, work, made, bases, intent.Id, "found by its marker after an uncertain create", ct);
+                return SyncAction.Add;
+            }
+        }
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (intent is null)
+            {
+                intent = new SyncCreateIntent
+                {
+                    ConnectionId = connection.Id, SourceId = work.SourceId, Marker = marker, IdempotencyKey = Guid.NewGuid().ToString("N"),
+                    RunId = run.Id, CreatedAt = time.GetUtcNow().UtcDateTime, Attempts = 1,
+                };
+                db.SyncCreateIntents.Add(intent);
+            }
+            else
+            {
+                db.SyncCreateIntents.Attach(intent);
+                intent.Attempts++;
+                intent.RunId = run.Id;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        RemoteTask created;
+        try
+        {
+            created = await RateLimitedAsync(() => destination.CreateAsync(fields, marker, intent.IdempotencyKey, ct), ct);
+        }
+        catch (TaskSystemException ex) when (!ex.Uncertain)
+        {
+            // Refused for sure: nothing was made, so no marker needs looking for.
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            await db.SyncCreateIntents.Where(i => i.Id == intent.Id).ExecuteDeleteAsync(ct);
+            throw;
+        }
+        await CommitAddAsync(run, work, created, bases, intent.Id, null, ct);
+        return SyncAction.Add;
+    }
+
+    private async Task CommitAddAsync(SyncRun run, ItemWork work, RemoteTask made, Dictionary<string, FieldBase> bases, long intentId, string? note, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.SyncPairs.Add(new SyncPair
+            {
+                ConnectionId = run.ConnectionId, SourceId = work.SourceId, DestinationId = made.Id, SourceVersion = work.Source!.Version,
+                DestinationVersion = made.Version, Bases = bases, CreatedAt = now, UpdatedAt = now,
+            });
+            db.SyncRunItems.Add(new SyncRunItem
+            {
+                RunId = run.Id, ConnectionId = run.ConnectionId, SourceId = work.SourceId, DestinationId = made.Id, Action = SyncAction.Add,
+                Fields = [.. work.Plan.Fields], Error = note, At = now,
+            });
+            await db.SyncCreateIntents.Where(i => i.Id == intentId).ExecuteDeleteAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+    }
+
+    private async Task<SyncAction> UpdateAsync(SyncRun run, ItemWork work, ITaskSystemAdapter source, ITaskSystemAdapter destination, CancellationToken ct)
+    {
+        var decisions = work.Decisions;
+        var toDestination = decisions.Where(d => d.Outcome == FieldOutcome.ToDestination).ToDictionary(d => d.Mapping.Destination, d => d.DestinationValue);
+        var toSource = decisions.Where(d => d.Outcome == FieldOutcome.ToSource).ToDictionary(d => d.Mapping.Source, d => d.SourceValue);
+        var pair = work.Pair!;
+        string? destinationVersion = pair.DestinationVersion, sourceVersion = pair.SourceVersion;
+        if (toDestination.Count > 0)
+        {
+            var written = await RateLimitedAsync(() => destination.UpdateAsync(pair.DestinationId, toDestination, ct), ct)
+                ?? throw new TaskSystemException($"The destination item {pair.DestinationId} is gone.", uncertain: false);
+            destinationVersion = written.Version;
+        }
+        var sourceWritten = toSource.Count == 0;
+        string? error = null;
+        if (toSource.Count > 0)
+        {
+            try
+            {
+                var written = await RateLimitedAsync(() => source.UpdateAsync(pair.SourceId, toSource, ct), ct)
+                    ?? throw new TaskSystemException($"The source item {pair.SourceId} is gone.", uncertain: false);
+                sourceVersion = written.Version;
+                sourceWritten = true;
+            }
+            catch (TaskSystemException ex)
+            {
+                // The destination's half is written: its bases are kept, the source's half is tried again next run.
+                error = Trim(ex.Message);
+            }
+        }
+        var bases = new Dictionary<string, FieldBase>(pair.Bases, StringComparer.Ordinal);
+        foreach (var d in decisions.Where(d => d.Outcome != FieldOutcome.ToSource || sourceWritten))
+        {
+            bases[d.Mapping.Key] = d.NewBase;
+        }
+        var action = error is not null ? SyncAction.Error : work.Plan.Action;
+        var changedBases = !bases.OrderBy(b => b.Key).SequenceEqual(pair.Bases.OrderBy(b => b.Key));
+        if (action == SyncAction.Skip && !changedBases)
+        {
+            return SyncAction.Skip;
+        }
+        await CommitAsync(run, work, action, work.Plan.Fields, error ?? work.Plan.Note, p =>
+        {
+            p.Bases = bases;
+            (p.SourceVersion, p.DestinationVersion) = (sourceVersion, destinationVersion);
+        }, ct, line: action != SyncAction.Skip);
+        return action;
+    }
+
+    /// <summary>The item's history line and its pairing's change, in one transaction.</summary>
+    private async Task CommitAsync(SyncRun run, ItemWork work, SyncAction action, IReadOnlyList<FieldDiff> fields, string? note, Action<SyncPair>? change,
+        CancellationToken ct, bool line = true)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (change is not null && work.Pair is { } known)
+            {
+                var pair = await db.SyncPairs.SingleAsync(p => p.Id == known.Id, ct);
+                change(pair);
+                pair.UpdatedAt = now;
+            }
+            if (line)
+            {
+                db.SyncRunItems.Add(new SyncRunItem
+                {
+                    RunId = run.Id, ConnectionId = run.ConnectionId, SourceId = work.SourceId, DestinationId = work.Pair?.DestinationId,
+                    Action = action, Fields = [.. fields], Error = note, At = now,
+                });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+    }
+
+    /// <summary>Calls again after a 429 once its Retry-After (at most <see cref="MaxRateLimitWait"/>) has passed, up to <see cref="RateLimitTries"/> times.</summary>
+    private async Task<T> RateLimitedAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (TaskSystemRateLimitedException ex) when (attempt < RateLimitTries)
+            {
+                var wait = ex.RetryAfter is { } after && after > TimeSpan.Zero ? (after < MaxRateLimitWait ? after : MaxRateLimitWait) : TimeSpan.FromSeconds(1);
+                await Task.Delay(wait, time, ct);
+            }
+        }
+    }
+
+    private static string Trim(string message) => message.Length <= SyncRun.MaxErrorLength ? message : message[..(SyncRun.MaxErrorLength - 1)] + "…";
+
+    // ---- reading and deciding: shared by runs and dry runs ----
+
+    /// <summary>One item's work: both sides as read, its pairing, an open create intent, the field decisions and the planned action.</summary>
+    internal sealed record ItemWork(string SourceId, RemoteTask? Source, RemoteTask? Destination, SyncPair? Pair, SyncCreateIntent? Intent,
+        IReadOnlyList<FieldDecision> Decisions, PlannedItem Plan);
+
+    internal sealed record Snapshot(IReadOnlyList<ItemWork> Work, DateTime? SourceHighWater, DateTime? DestinationHighWater);
+
+    private async Task<Snapshot> ReadAsync(SyncConnection connection, CancellationToken ct)
+    {
+        var source = adapters.For(connection.Source);
+        var destination = adapters.For(connection.Destination);
+        var overlap = TimeSpan.FromSeconds(options.OverlapSeconds);
+        var sourceItems = await ReadAllAsync(source, connection.SourceCursor - overlap, "source", ct);
+        var destinationItems = await ReadAllAsync(destination, connection.DestinationCursor - overlap, "destination", ct);
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var pairs = await db.SyncPairs.AsNoTracking().Where(p => p.ConnectionId == connection.Id).ToListAsync(ct);
+        var intents = await db.SyncCreateIntents.AsNoTracking().Where(i => i.ConnectionId == connection.Id).ToDictionaryAsync(i => i.SourceId, ct);
+        var bySource = pairs.ToDictionary(p => p.SourceId, StringComparer.Ordinal);
+        var byDestination = pairs.ToDictionary(p => p.DestinationId, StringComparer.Ordinal);
+        var sourceById = sourceItems.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var destinationById = destinationItems.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+
+        // Paired items changed only at the destination: read their source side too.
+        foreach (var d in destinationById.Values)
+        {
+            if (byDestination.TryGetValue(d.Id, out var pair) && !sourceById.ContainsKey(pair.SourceId)
+                && await RateLimitedAsync(() => source.GetAsync(pair.SourceId, ct), ct) is { } s)
+            {
+                sourceById[s.Id] = s;
+            }
+        }
+        var work = new List<ItemWork>();
+        foreach (var s in sourceById.Values.OrderBy(t => t.Id, StringComparer.Ordinal))
+        {
+            var pair = bySource.GetValueOrDefault(s.Id);
+            var d = pair is null ? null : destinationById.GetValueOrDefault(pair.DestinationId) ?? await RateLimitedAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
+            work.Add(Decide(connection, s, d, pair, intents.GetValueOrDefault(s.Id)));
+        }
+        return new Snapshot(work, sourceItems.Count == 0 ? null : sourceItems.Max(t => t.UpdatedAt),
+            destinationItems.Count == 0 ? null : destinationItems.Max(t => t.UpdatedAt));
+    }
+
+    /// <summary>Every page of the changed-since list; a failure on any page fails the whole read.</summary>
+    private async Task<List<RemoteTask>> ReadAllAsync(ITaskSystemAdapter adapter, DateTime? since, string side, CancellationToken ct)
+    {
+        var all = new List<RemoteTask>();
+        string? next = null;
+        for (var page = 0; ; page++)
+        {
+            if (page >= options.MaxPagesPerRead)
+            {
+                throw new TaskSystemException($"The {side} gave more than {options.MaxPagesPerRead} pages (Sync:MaxPagesPerRead).", uncertain: false);
+            }
+            var current = await RateLimitedAsync(() => adapter.ListChangedAsync(since, next, ct), ct);
+            all.AddRange(current.Items);
+            next = current.Next;
+            if (next is null)
+            {
+                return all;
+            }
+        }
+    }
+
+    /// <summary>The decision for one source item: add, archive, update, conflict or skip, with its field diffs.</summary>
+    internal static ItemWork Decide(SyncConnection connection, RemoteTask source, RemoteTask? destination, SyncPair? pair, SyncCreateIntent? intent)
+    {
+        ItemWork Plan(SyncAction action, IReadOnlyList<FieldDiff> fields, string? note, IReadOnlyList<FieldDecision>? decisions = null) =>
+            new(source.Id, source, destination, pair, intent, decisions ?? [], new PlannedItem(source.Id, pair?.DestinationId, action, fields, note));
+
+        if (connection.Filter is { } filter && !filter.Values.Contains(SyncChangeDetector.Normalise(source[filter.Field]) ?? ""))
+        {
+            return Plan(SyncAction.Skip, [], $"not selected by the filter ({filter.Field})");
+        }
+        if (source.Archived)
+        {
+            return pair is null || pair.Archived || connection.DeletePolicy == DeletePolicy.Ignore || destination is null
+                ? Plan(SyncAction.Skip, [], "archived at the source")
+                : Plan(SyncAction.Archive, [], connection.DeletePolicy == DeletePolicy.Delete ? "deleted at the destination" : "archived at the destination");
+        }
+        if (pair is null)
+        {
+            var (fields, _) = SyncChangeDetector.ForCreate(connection.FieldMap, source);
+            var diffs = connection.FieldMap.Where(m => fields.ContainsKey(m.Destination))
+                .Select(m => new FieldDiff(m.Key, SyncDirection.ToDestination, null, fields[m.Destination])).ToList();
+            return Plan(SyncAction.Add, diffs, intent is null ? null : "an earlier create's outcome is unknown: its marker is looked for first");
+        }
+        if (destination is null)
+        {
+            return Plan(SyncAction.Skip, [], $"the destination item {pair.DestinationId} is gone");
+        }
+        var decisions = SyncChangeDetector.Compare(connection.FieldMap, connection.Policy, source, destination, pair.Bases);
+        var changes = new List<FieldDiff>();
+        foreach (var d in decisions)
+        {
+            var settled = d.SettledBy is { } p ? $"conflict settled: {p.Wire()}" : null;
+            switch (d.Outcome)
+            {
+                case FieldOutcome.ToDestination:
+                    changes.Add(new FieldDiff(d.Mapping.Key, SyncDirection.ToDestination, SyncChangeDetector.Normalise(destination[d.Mapping.Destination]), d.DestinationValue, settled));
+                    break;
+                case FieldOutcome.ToSource:
+                    changes.Add(new FieldDiff(d.Mapping.Key, SyncDirection.ToSource, SyncChangeDetector.Normalise(source[d.Mapping.Source]), d.SourceValue, settled));
+                    break;
+                case FieldOutcome.Conflict:
+                    changes.Add(new FieldDiff(d.Mapping.Key, SyncDirection.Both, d.SourceValue, d.DestinationValue, "conflict held for review (manual)"));
+                    break;
+            }
+        }
+        var action = decisions.Any(d => d.Outcome == FieldOutcome.Conflict) ? SyncAction.Conflict
+            : decisions.Any(d => d.Pushes) ? SyncAction.Update : SyncAction.Skip;
+        return Plan(action, changes, null, decisions);
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpsConsole.Core.Shared.Identity;
+using OpsConsole.Core.Shared.Results;
+using OpsConsole.Core.Sync;
+using OpsConsole.Infrastructure.Api;
+using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Infrastructure.Http;
+
+namespace OpsConsole.Features.Sync;
+
+/// <summary>Seed 5's routes under /api/sync: run, dry run, status, history; plus connections, plans and a run's items.</summary>
+public static class SyncApi
+{
+    public const int DefaultPageSize = 50;
+    private const string Example = "{\"connection_id\": 1}";
+
+    public static void MapSyncApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/sync").WithTags("Sync");
+        group.MapPost("", RunAsync).AllowedFor(OpsPolicies.Operate).TakesOptionalBody<SyncRequest>().LimitedAsUpstreamCall("sync")
+            .WithSummary("Sync a connection now (the only one when none is named); answers the finished run, 409 with the running run's id while one runs");
+        group.MapPost("/dry-run", DryRunAsync).AllowedFor(OpsPolicies.Operate).TakesOptionalBody<SyncRequest>().LimitedAsUpstreamCall("sync")
+            .WithSummary("Plan a sync without writing to either side: every item with its action and field diffs, kept under an id");
+        group.MapGet("/status", StatusAsync).AllowedFor(OpsPolicies.Read).WithSummary("Each connection's health, last finished run and run under way");
+        group.MapGet("/history", HistoryAsync).AllowedFor(OpsPolicies.Read).WithSummary("Runs, newest first, paged; optionally of one connection");
+        group.MapGet("/runs/{id}/items", RunItemsAsync).AllowedFor(OpsPolicies.Read).WithSummary("A run's history lines: each item's action and field diffs");
+        group.MapGet("/plans/{id}", PlanAsync).AllowedFor(OpsPolicies.Read).WithSummary("A dry run's plan");
+        group.MapGet("/connections", ListConnectionsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Connections (auth values left out)");
+        group.MapPost("/connections", CreateConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Create a connection; its field map is checked against both sides' fields");
+    }
+
+    private static async Task<(long? Id, ValidationProblem? Invalid)> ConnectionAsync(HttpRequest request, SyncHistory history, CancellationToken ct)
+    {
+        var (body, invalid) = await OptionalJsonBody.ReadAsync<SyncRequest>(request, Example, ct);
+        if (invalid is not null)
+        {
+            return (null, invalid);
+        }
+        if (body?.ConnectionId is { } id)
+        {
+            return (id, null);
+        }
+        return await history.OnlyConnectionAsync(ct) is { } only ? (only, null)
+            : (null, ApiResults.Invalid("connection_id", "connection_id is required when there is not exactly one connection."));
+    }
+
+    private static async Task<Results<Ok<SyncRunResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RunAsync(
+        SyncEngine engine, SyncHistory history, HttpContext http, CancellationToken ct)
+    {
+        var (id, invalid) = await ConnectionAsync(http.Request, history, ct);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        return (await engine.RunAsync(http.User.ToActor(), id!.Value, SyncTrigger.Manual, ct)).ToHttp(r => TypedResults.Ok(SyncRunResponse.From(r))).Result switch
+        {
+            Ok<SyncRunResponse> ok => ok,
+            ValidationProblem v => v,
+            NotFoundProblem n => n,
+            ConflictProblem c => c,
+            var other => throw new InvalidOperationException($"Unexpected result {other.GetType().Name}"),
+        };
+    }
+
+    private static async Task<Results<Ok<SyncPlanResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UpstreamProblem>> DryRunAsync(
+        SyncEngine engine, SyncHistory history, HttpContext http, CancellationToken ct)
+    {
+        var (id, invalid) = await ConnectionAsync(http.Request, history, ct);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        return (await engine.DryRunAsync(http.User.ToActor(), id!.Value, ct)).ToHttpThroughUpstream(p => TypedResults.Ok(SyncPlanResponse.From(p)));
+    }
+
+    private static async Task<Results<Ok<SyncStatusResponse>, ValidationProblem>> StatusAsync(SyncHistory history, [AsParameters] SyncConnectionQuery query,
+        CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var id = errors.OptionalId("connection_id", query.ConnectionId);
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        return TypedResults.Ok(new SyncStatusResponse((await history.StatusAsync(id, ct)).Select(ConnectionStatusResponse.From).ToList()));
+    }
+
+    private static async Task<Results<Ok<PageResponse<SyncRunResponse>>, ValidationProblem>> HistoryAsync(SyncHistory history,
+        [AsParameters] SyncConnectionQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var id = errors.OptionalId("connection_id", query.ConnectionId);
+        var page = paging.Read(errors, DefaultPageSize, SyncHistory.MaxPageSize);
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        return TypedResults.Ok(PageResponse<SyncRunResponse>.From(await history.RunsAsync(id, page, ct), SyncRunResponse.From));
+    }
+
+    private static async Task<Results<Ok<PageResponse<SyncRunItemResponse>>, ValidationProblem, NotFoundProblem>> RunItemsAsync(long id, SyncHistory history,
+        [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var page = paging.Read(errors, DefaultPageSize, SyncHistory.MaxPageSize);
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        if (await history.RunAsync(id, ct) is null)
+        {
+            return ApiResults.NotFound($"No sync run {id}.");
+        }
+        return TypedResults.Ok(PageResponse<SyncRunItemResponse>.From(await history.RunItemsAsync(id, page, ct), SyncRunItemResponse.From));
+    }
+
+    private static async Task<Results<Ok<SyncPlanResponse>, NotFoundProblem>> PlanAsync(long id, SyncHistory history, CancellationToken ct) =>
+        await history.PlanAsync(id, ct) is { } plan ? TypedResults.Ok(SyncPlanResponse.From(plan)) : ApiResults.NotFound($"No sync plan {id}.");
+
+    private static async Task<Ok<List<ConnectionResponse>>> ListConnectionsAsync(SyncConnections connections, CancellationToken ct) =>
+        TypedResults.Ok((await connections.ListAsync(ct)).Select(ConnectionResponse.From).ToList());
+
+    private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> CreateConnectionAsync(
+        ConnectionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        (await connections.CreateAsync(http.User.ToActor(), body.ToRequest(), ct)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)));
+}
