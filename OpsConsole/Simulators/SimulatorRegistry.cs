@@ -97,6 +97,7 @@ public sealed class SimulatorRegistry(SimulatorOptions options, UpstreamCatalog 
 
         public void CountFault() => Interlocked.Increment(ref _faults);
 
-        private static int Seed(int seed, string name) => HashCode.Combine(seed, name.Aggregate(17, (h, c) => (h * 31) + c));
+        // Not HashCode.Combine: it is seeded per process, so the same seed gave another sequence in every run.
+        private static int Seed(int seed, string name) => unchecked(name.Aggregate(17, (h, c) => (h * 31) + c) * 397 ^ seed);
     }
 }

@@ -120,7 +120,7 @@ public sealed class MachineMonitoringWorld(SimulatedMachineFloor floor, TimeProv
     /// <summary>Mostly producing; now and then idle, down or in planned maintenance; the same for the same seed, machine and slot.</summary>
     private MachineState ScheduledState(string id, DateTime slot)
     {
-        var roll = new Random(HashCode.Combine(seed, StableHash(id), slot.Ticks / Slot.Ticks)).Next(100);
+        var roll = new Random(unchecked((seed * 397 ^ StableHash(id)) * 397 ^ (int)(slot.Ticks / Slot.Ticks))).Next(100); // not HashCode.Combine: seeded per process
         return roll switch { < 80 => MachineState.Running, < 90 => MachineState.Idle, < 96 => MachineState.Down, _ => MachineState.Maintenance };
     }
 
