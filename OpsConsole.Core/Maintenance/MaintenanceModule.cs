@@ -29,6 +29,7 @@ public static class MaintenanceModule
         services.AddSingleton<MachineMonitoringClient>();
         services.AddSingleton<MachineMonitoring>();
         services.AddSingleton<IMonitoringSnapshots>(sp => sp.GetRequiredService<MachineMonitoring>());
+        services.AddSingleton<MonitoringStateFeed>();
         services.AddSingleton<MachineStates>();
         services.AddSingleton<MaintenanceCodes>();
         services.AddSingleton<TicketService>();

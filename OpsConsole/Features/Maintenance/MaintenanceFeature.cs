@@ -14,6 +14,8 @@ public static class MaintenanceFeature
             "Opens the failure ticket of a machine whose stop outlasts the micro-stop threshold (Settings)", "5/10 * * * * ?");
         services.AddOpsJob<MaintenancePlannedTicketsJob>(MaintenanceModule.Name, MaintenancePlannedTicketsJob.Name,
             "Opens the planned ticket of every preventive schedule that is due (days, cycles or run hours) and has none open", "20 0/5 * * * ?");
+        services.AddOpsJob<MaintenanceMonitoringStatesJob>(MaintenanceModule.Name, MaintenanceMonitoringStatesJob.Name,
+            "Sets the state of machines fed by the monitoring upstream from its latest snapshot", "10/15 * * * * ?");
         services.AddOpsJob<MaintenanceTelemetryRetentionJob>(MaintenanceModule.Name, MaintenanceTelemetryRetentionJob.Name,
             "Deletes raw telemetry (heartbeats and counters) older than the retention setting; states, periods and production stay", "40 35 * * * ?");
         services.AddMaintenanceSimulator(configuration, environment);

@@ -1,4 +1,5 @@
 using OpsConsole.Core.Maintenance;
+using OpsConsole.Core.Maintenance.Monitoring;
 using OpsConsole.Infrastructure.Scheduling;
 using Quartz;
 
@@ -32,4 +33,14 @@ public sealed class MaintenanceTelemetryRetentionJob(MachineTelemetryRetention r
 
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
         ScheduledWork.RunAsync(context, async ct => await retention.PruneAsync(ct) > 0, cancellationToken);
+}
+
+/// <summary>Every 15 s: machines fed by the monitoring upstream take its state (ADR 0032).</summary>
+[DisallowConcurrentExecution]
+public sealed class MaintenanceMonitoringStatesJob(MonitoringStateFeed feed) : IJob
+{
+    public const string Name = "monitoring-states";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        ScheduledWork.RunAsync(context, async ct => await feed.ApplyAsync(ct) > 0, cancellationToken);
 }
