@@ -45,10 +45,12 @@ public abstract class ComponentTestContext : BunitContext
     }
 
     /// <summary>Signs in a fake user holding the role, with exactly the policies the table gives that role.</summary>
-    protected void SignInAs(string userName, string role)
+    protected void SignInAs(string userName, string role, params System.Security.Claims.Claim[] claims)
     {
         _auth.SetAuthorized(userName);
         _auth.SetRoles(role);
         _auth.SetPolicies([.. OpsPolicies.RolesByPolicy.Where(p => p.Value.Contains(role)).Select(p => p.Key)]);
+        // Last: bUnit keeps only the claims set after the roles.
+        _auth.SetClaims(claims);
     }
 }

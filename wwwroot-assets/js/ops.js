@@ -182,6 +182,8 @@
     document.addEventListener("keydown", e => {
         if (!pageKeys || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || pending === "g") return;
         if (document.querySelector(".mud-dialog-container")) return;
+        // Enter on a focused link or button is that control's own; the page's Enter is for its highlighted row.
+        if (e.key === "Enter" && e.target.closest && e.target.closest("a, button, [role=button], [role=option], [role=menuitem]")) return;
         if (pageKeys.keys.includes(e.key)) {
             e.preventDefault();
             // The row highlighted on screen as the key went down: the page acts only if that is still its cursor's row.

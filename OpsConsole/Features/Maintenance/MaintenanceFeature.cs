@@ -25,6 +25,7 @@ public static class MaintenanceFeature
         services.AddShellPart<MaintenanceSettingsSection>(ShellPlace.Settings, 40);
         services.AddShellShortcut("g n", "Go to the machines board (maintenance)", "/maintenance/machines");
         services.AddShellShortcut("g k", "Go to tickets (maintenance)", "/maintenance/tickets");
+        services.AddShellShortcut("j / k, Enter", "On tickets: move the highlight, open the highlighted ticket");
         services.AddShellShortcut("g v", "Go to preventive schedules (maintenance)", "/maintenance/schedules");
         services.AddShellShortcut("g o", "Go to production records (maintenance)", "/maintenance/production");
         return services;
