@@ -150,7 +150,7 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         return OpsResult<Machine>.Ok(machine);
     }
 
-    /// <summary>The machine's states over [from, to) (<see cref="StateTimeline"/>): its state events in the window and the last one before it.</summary>
+    /// <summary>The machine's states over [from, to) (<see cref="StateTimeline"/>): its state events in the window, the last one before it, and its current state since when.</summary>
     public async Task<IReadOnlyList<StateSegment>> TimelineAsync(int machineId, DateTime from, DateTime to, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -159,7 +159,14 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
             .Select(e => e.State).FirstOrDefaultAsync(ct);
         var inside = await states.Where(e => e.OccurredAt > from && e.OccurredAt < to).OrderBy(e => e.OccurredAt).ThenBy(e => e.Id)
             .Select(e => new { e.OccurredAt, e.State }).ToListAsync(ct);
-        return StateTimeline.Build(before, inside.Select(e => (e.OccurredAt, e.State!.Value)), from, to);
+        // The machine's own state and since are a fact too (a state set before the console kept state events, or seeded).
+        var current = await db.Machines.AsNoTracking().Where(m => m.Id == machineId).Select(m => new { m.State, m.StateSince }).SingleOrDefaultAsync(ct);
+        var changes = inside.Select(e => (e.OccurredAt, e.State!.Value)).ToList();
+        if (current is not null && !changes.Any(e => e.OccurredAt >= current.StateSince))
+        {
+            changes.Add((current.StateSince, current.State));
+        }
+        return StateTimeline.Build(before, changes, from, to);
     }
 
     /// <summary>The machine event log (the seed's events), newest first, of one machine or all; telemetry's raw messages only by kind.</summary>

@@ -56,4 +56,16 @@ public sealed class StateTimelineTests
             new StateSegment(MachineState.Down, H(4), H(5)),
             new StateSegment(MachineState.Running, H(5), H(10)));
     }
+
+    [Fact]
+    public async Task AMachineWithoutStateEvents_ShowsItsCurrentStateFromItsSince()
+    {
+        await using var host = await CoreHost.StartAsync(time: new FakeTimeProvider(MaintenanceTestData.T0.AddHours(10)));
+        await using var db = await host.DbAsync();
+        var machine = (await MaintenanceTestData.MachinesAsync(db, 1))[0];
+
+        var timeline = await host.Get<MachineDirectory>().TimelineAsync(machine, H(-4), H(10));
+
+        timeline.Should().Equal(new StateSegment(null, H(-4), H(-1)), new StateSegment(MachineState.Idle, H(-1), H(10)));
+    }
 }
