@@ -46,6 +46,8 @@ public sealed class ProductionE2ETests(BrowserFixture browser, SharedKestrelApp 
         await console.Page.Locator("[data-testid=import-summary]").Filter(new() { HasText = "Imported: 2 inserted, 0 updated" }).WaitForAsync();
         var rows = console.Page.Locator("[data-testid=production] tbody tr");
         await console.Page.Locator("[data-testid=production-total]").Filter(new() { HasText = "2 records" }).WaitForAsync();
+        // The total and the table load apart (the table shows "Loading…" for a moment on a busy machine): wait for its rows.
+        await rows.Filter(new() { HasText = "950" }).WaitForAsync();
         (await rows.AllTextContentsAsync()).Should().HaveCount(2).And.Contain(r => r.Contains("2026-11-30") && r.Contains("Early") && r.Contains("950"));
         (await console.Page.Locator("[data-figure=good]").TextContentAsync()).Should().Be("1,650");
         await console.ScreenshotAsync("production-imported");
