@@ -282,10 +282,10 @@ public sealed class ShiftCalendars(IDbContextFactory<OpsDbContext> contexts, IOp
         return calendar;
     }
 
-    /// <summary>The calendar as the audit line shows it: each shift as "Early mon,tue 06:00+480m".</summary>
+    /// <summary>The calendar as the audit line shows it: each shift as "Early mon,tue 06:00 for 480 min".</summary>
     private static CalendarSnapshot Snapshot(ShiftCalendar c) => new(c.Name, c.TimeZone,
         [.. c.Shifts.OrderBy(s => s.StartMinute).ThenBy(s => s.Name, StringComparer.Ordinal)
-            .Select(s => $"{s.Name} {string.Join(",", Enumerable.Range(0, 7).Where(d => s.StartsOn((DayOfWeek)d)).Select(d => DayNames[d]))} {Clock(s.StartMinute)}+{s.DurationMinutes}m")]);
+            .Select(s => $"{s.Name} {string.Join(",", Enumerable.Range(0, 7).Where(d => s.StartsOn((DayOfWeek)d)).Select(d => DayNames[d]))} {Clock(s.StartMinute)} for {s.DurationMinutes} min")]);
 
     private static string Describe(CalendarSnapshot s) => $"{s.Name}|{s.TimeZone}|{string.Join(";", s.Shifts)}";
 
