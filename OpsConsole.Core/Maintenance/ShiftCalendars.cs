@@ -215,7 +215,9 @@ public sealed class ShiftCalendars(IDbContextFactory<OpsDbContext> contexts, IOp
         {
             errors.Add($"{prefix}.start", $"{prefix}.start is required: the local time it starts, as HH:mm.");
         }
-        else if (TimeOnly.TryParseExact(input.Start.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock))
+        // A browser's time input may send seconds ("10:00:00"); a whole minute is what a shift starts on.
+        else if (TimeOnly.TryParseExact(input.Start.Trim(), ["HH:mm", "H:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var clock)
+                 && clock.Second == 0 && clock.Millisecond == 0)
         {
             start = clock.Hour * 60 + clock.Minute;
         }

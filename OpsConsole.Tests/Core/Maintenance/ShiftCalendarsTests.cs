@@ -33,7 +33,7 @@ public sealed class ShiftCalendarsTests
         created.Value.Shifts.Select(s => (s.Name, s.Days, s.StartMinute, s.DurationMinutes)).Should().Equal(("Early", 0b0111110, 360, 480), ("Late", 0b0111110, 840, 480));
 
         var edit = new CalendarInput(1, "Three shifts", "America/Chicago",
-            [new ShiftInput("A", ["Monday", "sat"], "6:00", 480), new ShiftInput("B", ["mon"], "14:00", 480), new ShiftInput("Night", ["sun", "mon"], "22:00", 480)]);
+            [new ShiftInput("A", ["Monday", "sat"], "6:00", 480), new ShiftInput("B", ["mon"], "14:00:00", 480), new ShiftInput("Night", ["sun", "mon"], "22:00", 480)]);
         var edited = await calendars.EditAsync(Admin, created.Value.Id, edit);
         edited.Succeeded.Should().BeTrue(edited.Describe());
 
@@ -57,11 +57,11 @@ public sealed class ShiftCalendarsTests
     {
         await using var host = await StartAsync();
         var result = await host.Get<ShiftCalendars>().CreateAsync(Admin, new CalendarInput(null, " ", "Mars/Olympus_Mons",
-            [new ShiftInput("Early", [], "06:00", 480), new ShiftInput("", ["mon"], "25:00", 0), new ShiftInput("Late", ["someday"], "14:00", 1441)]));
+            [new ShiftInput("Early", [], "06:00", 480), new ShiftInput("", ["mon"], "25:00", 0), new ShiftInput("Late", ["someday"], "14:00", 1441), new ShiftInput("Odd", ["sun"], "14:00:30", 60)]));
 
         result.Outcome.Should().Be(OpsOutcome.Invalid);
         result.Errors.Keys.Should().BeEquivalentTo("name", "time_zone", "shifts[0].days", "shifts[1].name", "shifts[1].start", "shifts[1].duration_minutes",
-            "shifts[2].days", "shifts[2].duration_minutes");
+            "shifts[2].days", "shifts[2].duration_minutes", "shifts[3].start");
         result.Errors["time_zone"].Single().Should().Contain("Mars/Olympus_Mons");
         result.Errors["shifts[2].days"].Single().Should().Contain("'someday' is not a day");
         (await host.Get<ShiftCalendars>().CreateAsync(Admin, new CalendarInput(null, "Empty", "UTC", []))).Errors.Keys.Should().Equal("shifts");
