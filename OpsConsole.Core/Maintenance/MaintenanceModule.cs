@@ -34,6 +34,7 @@ public static class MaintenanceModule
         services.AddSingleton<MaintenanceCodes>();
         services.AddSingleton<TicketService>();
         services.AddSingleton<MachineDirectory>();
+        services.AddSingleton<ShiftCalendars>();
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
         services.AddSingleton<TicketPhotos>();

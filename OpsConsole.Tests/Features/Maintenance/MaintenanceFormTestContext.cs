@@ -20,7 +20,7 @@ public abstract class MaintenanceFormTestContext : ComponentTestContext, IAsyncL
     protected static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly Type[] CoreServices =
-        [typeof(PartsLedger), typeof(TicketService), typeof(DowntimeLog), typeof(MaintenanceCodes), typeof(MachineDirectory), typeof(MaintenanceOptions)];
+        [typeof(PartsLedger), typeof(TicketService), typeof(DowntimeLog), typeof(MaintenanceCodes), typeof(MachineDirectory), typeof(ShiftCalendars), typeof(MaintenanceOptions)];
 
     private readonly HostSlot _slot;
 

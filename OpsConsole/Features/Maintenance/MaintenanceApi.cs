@@ -50,6 +50,7 @@ public static partial class MaintenanceApi
         group.MapPut("/codes", UpsertCodesAsync).AllowedFor(OpsPolicies.Administer).WithSummary("Add or change codes (admins; an array)");
         group.MapGet("/events", ListEventsAsync).AllowedFor(OpsPolicies.Read).WithSummary("The machine event log, newest first");
         MapScheduleRoutes(group);
+        MapCalendarRoutes(group);
         MapLabelRoutes(group);
         MapMonitoringRoutes(group);
         MapSavedViewRoutes(group);

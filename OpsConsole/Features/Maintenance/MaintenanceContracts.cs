@@ -194,3 +194,25 @@ public sealed record ProductionImportResponse(bool DryRun, bool ValidRowsOnly, b
         r.Inserted, r.Updated, r.Unchanged, r.ReplacedTelemetry, r.Problems.Select(p => new ProductionProblemResponse(p.Line, p.Column, p.Value, p.Message)).ToList());
 }
 
+
+/// <summary>A shift: the days it starts on (`mon` … `sun`), its local `start` (HH:mm) and length; it may run past midnight.</summary>
+public sealed record CalendarShiftResponse(string Name, List<string> Days, string Start, int StartMinute, int DurationMinutes)
+{
+    public static CalendarShiftResponse From(CalendarShift s) => new(s.Name,
+        [.. Enumerable.Range(0, 7).Where(d => s.StartsOn((DayOfWeek)d)).Select(d => ShiftCalendars.DayNames[d])], ShiftCalendars.Clock(s.StartMinute),
+        s.StartMinute, s.DurationMinutes);
+}
+
+public sealed record CalendarResponse(int Id, string Name, string TimeZone, List<CalendarShiftResponse> Shifts, int Version)
+{
+    public static CalendarResponse From(ShiftCalendar c) => new(c.Id, c.Name, c.TimeZone,
+        [.. c.Shifts.OrderBy(s => s.StartMinute).ThenBy(s => s.Name, StringComparer.Ordinal).Select(CalendarShiftResponse.From)], c.Version);
+}
+
+public sealed record CalendarShiftRequest(string? Name, List<string>? Days, string? Start, int? DurationMinutes);
+
+/// <summary>A whole calendar: POST creates it; PUT replaces name, zone and shifts and needs the `version` read.</summary>
+public sealed record CalendarRequest(int? Version, string? Name, string? TimeZone, List<CalendarShiftRequest>? Shifts)
+{
+    public CalendarInput ToInput() => new(Version, Name, TimeZone, Shifts?.Select(s => new ShiftInput(s?.Name, s?.Days, s?.Start, s?.DurationMinutes)).ToList());
+}
