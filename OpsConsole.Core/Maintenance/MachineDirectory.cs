@@ -132,7 +132,7 @@ public sealed class MachineDirectory(IDbContextFactory<OpsDbContext> contexts, I
         machine.OpenTicketOnDown = edit.OpenTicketOnDown ?? machine.OpenTicketOnDown;
         machine.Feed = feed ?? machine.Feed;
         var after = Snapshot(machine);
-        if (after == before)
+        if (after.Equals(before)) // the anonymous snapshots' value equality (== on object compared references, so every save was an edit)
         {
             return OpsResult<Machine>.Ok(machine);
         }
