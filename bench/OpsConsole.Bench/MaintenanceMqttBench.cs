@@ -260,11 +260,8 @@ public static class MaintenanceMqttBench
     private sealed class TableSink : ITelemetrySink, IAsyncDisposable
     {
         private readonly System.Data.Common.DbConnection _connection;
-        private long _handed;
 
         private TableSink(System.Data.Common.DbConnection connection) => _connection = connection;
-
-        public long Handed => Interlocked.Read(ref _handed);
 
         public static async Task<TableSink> CreateAsync(string provider, string connectionString)
         {
@@ -299,7 +296,6 @@ public static class MaintenanceMqttBench
 
         public async Task StoreAsync(IReadOnlyList<TelemetryMessage> batch, CancellationToken ct)
         {
-            Interlocked.Add(ref _handed, batch.Count);
             await using var transaction = await _connection.BeginTransactionAsync(ct);
             if (_connection is NpgsqlConnection)
             {
