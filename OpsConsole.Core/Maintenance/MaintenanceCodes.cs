@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Events;
 using OpsConsole.Core.Shared.Identity;
 using OpsConsole.Core.Shared.Results;
 
@@ -9,7 +10,7 @@ namespace OpsConsole.Core.Maintenance;
 public sealed record CodeInput(string? Kind, string? Code, string? Label, bool? Planned, bool? Active);
 
 /// <summary>The codes admins keep: downtime reasons, and a failure's problem, cause and remedy (chosen when a ticket is resolved).</summary>
-public sealed class MaintenanceCodes(IDbContextFactory<OpsDbContext> contexts, TimeProvider time, AccountGate gate)
+public sealed class MaintenanceCodes(IDbContextFactory<OpsDbContext> contexts, TimeProvider time, AccountGate gate, IOpsEventStream events)
 {
     public const int MaxCodeLength = 32;
 
@@ -26,6 +27,24 @@ public sealed class MaintenanceCodes(IDbContextFactory<OpsDbContext> contexts, T
             query = query.Where(c => c.Active);
         }
         return (await query.ToListAsync(ct)).OrderBy(c => c.Kind).ThenBy(c => c.Code, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Adds one new code (the codes page's "New code"): as <see cref="UpsertAsync"/>, but an existing code is refused, naming it.</summary>
+    public async Task<OpsResult<int>> CreateAsync(Actor actor, CodeInput code, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        var kind = Enum.GetValues<CodeKind>().Where(k => k.Wire() == code.Kind?.Trim()).Select(k => (CodeKind?)k).FirstOrDefault();
+        var text = code.Code?.Trim();
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            if (kind is { } k && !string.IsNullOrEmpty(text) && await db.MaintenanceCodes.AnyAsync(c => c.Kind == k && c.Code == text, ct))
+            {
+                var errors = new FieldErrors();
+                errors.Add("code", $"{k.Wire()} code '{text}' already exists; edit it instead.");
+                return errors.ToResult<int>();
+            }
+        }
+        return await UpsertAsync(actor, [code], ct);
     }
 
     /// <summary>Adds or changes codes (admins), all or none: a code is never deleted (periods and tickets name it), only made inactive.</summary>
@@ -81,7 +100,34 @@ public sealed class MaintenanceCodes(IDbContextFactory<OpsDbContext> contexts, T
                 new { row.Label, row.Planned, row.Active });
         }
         await db.SaveChangesAsync(ct);
+        events.Publish(new CodesChanged(parsed.Select(p => p.Kind).Distinct().ToList()));
         return OpsResult<int>.Ok(parsed.Count);
+    }
+
+    /// <summary>
+    /// How often each code is named: a reason by downtime periods, a problem, cause or remedy by resolved tickets. Codes are
+    /// never deleted, so the codes page shows this to tell an admin which ones are in use before making one inactive.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(CodeKind Kind, string Code), int>> UsageAsync(CodeKind? kind = null, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var usage = new Dictionary<(CodeKind, string), int>();
+        async Task CountAsync(CodeKind k, IQueryable<string?> named)
+        {
+            if (kind is { } only && only != k)
+            {
+                return;
+            }
+            foreach (var row in await named.Where(c => c != null).GroupBy(c => c).Select(g => new { Code = g.Key!, Count = g.Count() }).ToListAsync(ct))
+            {
+                usage[(k, row.Code)] = row.Count;
+            }
+        }
+        await CountAsync(CodeKind.Reason, db.DowntimePeriods.Select(p => p.ReasonCode));
+        await CountAsync(CodeKind.Problem, db.Tickets.Select(t => t.ProblemCode));
+        await CountAsync(CodeKind.Cause, db.Tickets.Select(t => t.CauseCode));
+        await CountAsync(CodeKind.Remedy, db.Tickets.Select(t => t.RemedyCode));
+        return usage;
     }
 
     /// <summary>An optional code of a kind: absent is null; otherwise it must be an active code of that kind.</summary>

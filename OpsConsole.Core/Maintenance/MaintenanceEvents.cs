@@ -45,3 +45,6 @@ public sealed record PartsChanged(IReadOnlyList<int> PartIds) : MaintenanceChang
 public sealed record SchedulesChanged(IReadOnlyList<int> ScheduleIds) : MaintenanceChanged;
 /// <summary>Production records of these machines between two days changed (an import; the machines' live counts).</summary>
 public sealed record ProductionChanged(IReadOnlyList<int> MachineIds, DateOnly From, DateOnly To) : MaintenanceChanged;
+
+/// <summary>Admins added or changed downtime reasons or failure codes (of these kinds).</summary>
+public sealed record CodesChanged(IReadOnlyList<CodeKind> Kinds) : MaintenanceChanged;

@@ -135,6 +135,11 @@ public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.
             await p.ClickAsync("[data-testid=new-schedule]");
             await p.Locator("[data-testid=schedule-title]").WaitForAsync();
         }),
+        ("code-editor", "/maintenance/codes", async p =>
+        {
+            await p.ClickAsync("[data-testid=new-code]");
+            await p.Locator("[data-testid=code-label]").WaitForAsync();
+        }),
         ("saved-views", "/maintenance/tickets", async p =>
         {
             await p.ClickAsync("[data-testid=views-menu] button");

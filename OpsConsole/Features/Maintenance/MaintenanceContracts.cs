@@ -216,3 +216,6 @@ public sealed record CalendarRequest(int? Version, string? Name, string? TimeZon
 {
     public CalendarInput ToInput() => new(Version, Name, TimeZone, Shifts?.Select(s => new ShiftInput(s?.Name, s?.Days, s?.Start, s?.DurationMinutes)).ToList());
 }
+
+/// <summary>The codes page's address: which kind of code it lists (all when absent).</summary>
+public sealed record CodesViewQuery([FromQuery(Name = "kind")] string? Kind);
