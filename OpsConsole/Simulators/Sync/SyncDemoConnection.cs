@@ -23,9 +23,13 @@ public sealed class SyncDemoConnection(SyncConnections connections, SimulatorOpt
             new FieldMapping("due_date", "due", SyncDirection.ToDestination),
         ], ConflictPolicy.NewestWins, DeletePolicy: DeletePolicy.Archive, ScheduleSeconds: 60);
 
+    /// <summary>Whether the demo connection (and its busy editors) are wanted: the simulators on and `Sync:DemoConnection` (default: in Development).</summary>
+    public static bool Enabled(SimulatorOptions simulators, IConfiguration configuration, IHostEnvironment environment) =>
+        simulators.Enabled && configuration.GetValue("Sync:DemoConnection", environment.IsDevelopment());
+
     public async Task SeedAsync(CancellationToken ct)
     {
-        if (!simulators.Enabled || !configuration.GetValue("Sync:DemoConnection", environment.IsDevelopment()) || (await connections.ListAsync(ct)).Count > 0)
+        if (!Enabled(simulators, configuration, environment) || (await connections.ListAsync(ct)).Count > 0)
         {
             return;
         }

@@ -40,6 +40,8 @@ public static class SyncSimulator
         services.AddSingleton(sp => new TaskSystemWorld(TaskSystemDialect.Destination, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SimulatorOptions>().Seed, Math.Clamp(configuration.GetValue("Simulators:Sync:DestinationTasks", 0), 0, TaskSystemWorld.MaxTasks)));
         services.AddSingleton<SyncSimulators>();
+        services.AddSingleton<SyncDemoEditors>();
+        services.AddHostedService(sp => sp.GetRequiredService<SyncDemoEditors>());
         return services;
     }
 

@@ -206,7 +206,7 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
 
     public bool Delete(string id) => Locked(() => _tasks.Remove(id));
 
-    /// <summary>An edit made by someone in this system (the demo's busy people): one field of one task to another value.</summary>
+    /// <summary>An edit made by someone in this system (the demo's busy people): one field of one task to another value of its kind.</summary>
     public SimulatedTask? EditSomething(Random dice) => Locked(() =>
     {
         var live = _tasks.Values.Where(t => !t.Archived).ToList();
@@ -216,10 +216,31 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
         }
         var task = live[dice.Next(live.Count)];
         var (field, words) = dialect.Fields.Where(f => f.Key != dialect.MarkerField).ElementAt(dice.Next(dialect.Fields.Count - 1));
-        task.Fields[field] = words is not null ? words[dice.Next(words.Length)] : $"{Verbs[dice.Next(Verbs.Length)]} {Things[dice.Next(Things.Length)]}";
+        task.Fields[field] = ValueFor(field, words, dice, Now, $"Edited in {dialect.Upstream}.");
         Touch(task);
         return Copy(task);
     });
+
+    /// <summary>Someone here sets <paramref name="field"/> of task <paramref name="id"/> to one of the demo's people other than <paramref name="not"/>.</summary>
+    public SimulatedTask? Reassign(string id, string field, string? not, Random dice) => Locked(() =>
+    {
+        if (!_tasks.TryGetValue(id, out var task) || task.Archived)
+        {
+            return null;
+        }
+        var others = People.Where(p => p is not null && p != not && p != task.Fields.GetValueOrDefault(field)).ToList();
+        task.Fields[field] = others[dice.Next(others.Count)];
+        Touch(task);
+        return Copy(task);
+    });
+
+    /// <summary>A field's value as the people of this system write it: a word of its vocabulary, a date, a person, a note or a title.</summary>
+    private static string? ValueFor(string field, string[]? words, Random dice, DateTime now, string note) =>
+        words is not null ? words[dice.Next(words.Length)]
+        : field.Contains("due", StringComparison.Ordinal) ? DateOnly.FromDateTime(now).AddDays(dice.Next(1, 30)).ToString("yyyy-MM-dd")
+        : field is "assignee" or "owner" ? People[dice.Next(People.Length)]
+        : field is "description" or "notes" ? note
+        : $"{Verbs[dice.Next(Verbs.Length)]} {Things[dice.Next(Things.Length)]}";
 
     private void Touch(SimulatedTask task)
     {
@@ -268,12 +289,7 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
             var task = new SimulatedTask { Id = $"{dialect.IdPrefix}{++_nextId}", UpdatedAt = start.AddMinutes(-(count - i) * 7) };
             foreach (var (field, words) in dialect.Fields)
             {
-                task.Fields[field] = field == dialect.MarkerField ? null
-                    : words is not null ? words[dice.Next(words.Length)]
-                    : field.Contains("due", StringComparison.Ordinal) ? DateOnly.FromDateTime(start).AddDays(dice.Next(1, 30)).ToString("yyyy-MM-dd")
-                    : field is "assignee" or "owner" ? People[dice.Next(People.Length)]
-                    : field is "description" or "notes" ? $"Seeded task {i + 1}."
-                    : $"{Verbs[dice.Next(Verbs.Length)]} {Things[dice.Next(Things.Length)]}";
+                task.Fields[field] = field == dialect.MarkerField ? null : ValueFor(field, words, dice, start, $"Seeded task {i + 1}.");
             }
             _tasks[task.Id] = task;
         }
