@@ -20,11 +20,15 @@
 #            its own store (MachineTelemetryStore on a migrated database) and, as the raw reference, into a table keyed
 #            on (machine, seq), on SQLite and on PostgreSQL: msg/s, lost and duplicated, beside a bare MQTTnet subscriber
 #            that counts and drops, all measured in the same run
+#   sync     the built-in task-system simulators over HTTP (BENCH_SYNC_TASKS, 50,000 by default): the initial sync of every
+#            source task (tasks/s, no limit), the dry-run plan after 5% of the tasks changed on each side (median of 5)
+#            with the console's peak memory, and a push against a destination limited to 100 requests per 10 s (the share
+#            of the allowed rate achieved, and its 429s); on SQLite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 name=${1:-}
-case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt" >&2; exit 2 ;; esac
+case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt|sync) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt|sync" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
@@ -141,6 +145,12 @@ case "$name" in
     export ConnectionStrings__OpsConsole="$conn"
     start_app
     record "$(bench etl-missing --provider Sqlite --connection "$conn")"
+    ;;
+  sync)
+    build_bench
+    export Simulators__Sync__SourceTasks=0 Sync__DemoConnection=false
+    start_app
+    record "$(bench sync --pid "$pid" --tasks "${BENCH_SYNC_TASKS:-50000}")"
     ;;
   maintenance-analytics)
     build_bench

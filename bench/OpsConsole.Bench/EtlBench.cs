@@ -16,9 +16,9 @@ namespace OpsConsole.Bench;
 /// <summary>Issue 3's ETL benchmarks against a running console (bench/run.sh etl-ingest | etl-missing | etl-export).</summary>
 public static class EtlBench
 {
-    internal static async Task<HttpClient> AdminAsync(string url, string password)
+    internal static async Task<HttpClient> AdminAsync(string url, string password, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = timeout ?? TimeSpan.FromMinutes(10) };
         var login = await http.PostAsJsonAsync("/api/auth/login", new { username = "admin", password });
         login.EnsureSuccessStatusCode();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",

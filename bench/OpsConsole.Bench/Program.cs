@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "yard" => await YardBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     "maintenance-analytics" => await MaintenanceAnalyticsBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     "maintenance-mqtt" => await MaintenanceMqttBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
+    "sync" => await SyncBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     _ => Usage(),
 };
 

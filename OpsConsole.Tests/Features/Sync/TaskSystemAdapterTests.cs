@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Sync.Adapters;
 using OpsConsole.Simulators.Sync;
@@ -158,5 +159,26 @@ public sealed class TaskSystemAdapterTests(SyncApp app) : IClassFixture<SyncApp>
         (await bad.Content.ReadAsStringAsync(Ct)).Should().Contain("rate_limit_requests");
         (await admin.PostAsJsonAsync("/sim/sync-source/control/reset", new { tasks = 3 }, Ct)).EnsureSuccessStatusCode();
         app.Services.GetRequiredService<SyncSimulators>().Source.Count.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Control_EditsDistinctTasks_AndCountsRequestsServedAndRefused()
+    {
+        var simulators = ResetSimulators(app, sourceTasks: 10);
+        using var admin = await app.ClientAsAsync("admin");
+        var before = simulators.Source.Changed(null, null, 0, 100, out _).ToDictionary(t => t.Id, t => t.Version);
+        var edited = await admin.PostAsJsonAsync("/sim/sync-source/control/edit", new { tasks = 4 }, Ct);
+        (await edited.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("edited").GetInt32().Should().Be(4);
+        simulators.Source.Changed(null, null, 0, 100, out _).Count(t => t.Version != before[t.Id]).Should().Be(4, "four different tasks, each edited once");
+        (await admin.PostAsJsonAsync("/sim/sync-source/control/edit", new { tasks = 0 }, Ct)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        (await admin.PutAsJsonAsync("/sim/sync-source/control", new { rate_limit_requests = 2, rate_limit_window_seconds = 3600 }, Ct)).EnsureSuccessStatusCode();
+        var adapter = Source(app);
+        await adapter.GetAsync("SRC-1001", Ct);
+        await adapter.GetAsync("SRC-1002", Ct);
+        await FluentActions.Awaiting(() => adapter.GetAsync("SRC-1003", Ct)).Should().ThrowAsync<Exception>();
+        var state = await admin.GetFromJsonAsync<JsonElement>("/sim/sync-source/control", Ct);
+        (state.GetProperty("requests").GetInt64(), state.GetProperty("rate_limited").GetInt64()).Should().Be((2, 1));
+        simulators.Source.Configure(new TaskSystemSettings());
     }
 }

@@ -13,7 +13,17 @@ public sealed record TaskSystemResetBody([property: JsonPropertyName("tasks")] i
 public sealed record TaskSystemState(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("tasks")] int Tasks,
-    [property: JsonPropertyName("settings")] TaskSystemSettings Settings);
+    [property: JsonPropertyName("settings")] TaskSystemSettings Settings,
+    /// <summary>Requests served and requests answered 429 since the switches were last set (the sync benchmark's rate share).</summary>
+    [property: JsonPropertyName("requests")] long Requests = 0,
+    [property: JsonPropertyName("rate_limited")] long RateLimited = 0)
+{
+    public static TaskSystemState Of(TaskSystemWorld world) =>
+        new(world.Dialect.Upstream, world.Count, world.Settings, world.RequestsServed, world.RequestsRateLimited);
+}
+
+/// <summary>How many tasks the people of a simulated system edit at once (`POST /sim/{name}/control/edit`).</summary>
+public sealed record TaskSystemEditBody([property: JsonPropertyName("tasks")] int? Tasks);
 
 /// <summary>Both simulated task systems of the Sync module, by upstream name.</summary>
 public sealed class SyncSimulators(IEnumerable<TaskSystemWorld> worlds)
@@ -158,7 +168,7 @@ public static class SyncSimulator
 
         // The simulated system's own switches and data: an admin's, like the shared fault switches.
         var control = app.MapGroup($"/sim/{d.Upstream}/control").RequireAuthorization(OpsPolicies.Administer).ExcludeFromDescription().DisableAntiforgery();
-        control.MapGet("", () => Results.Ok(new TaskSystemState(d.Upstream, world.Count, world.Settings)));
+        control.MapGet("", () => Results.Ok(TaskSystemState.Of(world)));
         control.MapPut("", (TaskSystemSettings settings) =>
         {
             var errors = settings.Validate();
@@ -167,7 +177,7 @@ public static class SyncSimulator
                 return Results.ValidationProblem(errors);
             }
             world.Configure(settings);
-            return Results.Ok(new TaskSystemState(d.Upstream, world.Count, world.Settings));
+            return Results.Ok(TaskSystemState.Of(world));
         });
         control.MapPost("/reset", (TaskSystemResetBody body) =>
         {
@@ -176,7 +186,15 @@ public static class SyncSimulator
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["tasks"] = [$"tasks must be between 0 and {TaskSystemWorld.MaxTasks}."] });
             }
             world.Reset(body.Tasks ?? 0);
-            return Results.Ok(new TaskSystemState(d.Upstream, world.Count, world.Settings));
+            return Results.Ok(TaskSystemState.Of(world));
+        });
+        control.MapPost("/edit", (TaskSystemEditBody body) =>
+        {
+            if (body.Tasks is not (>= 1 and <= TaskSystemWorld.MaxTasks))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["tasks"] = [$"tasks must be between 1 and {TaskSystemWorld.MaxTasks}."] });
+            }
+            return Results.Ok(new { edited = world.EditMany(body.Tasks.Value) });
         });
     }
 

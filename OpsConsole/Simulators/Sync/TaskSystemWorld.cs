@@ -69,6 +69,8 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
     private bool _seeded;
     private DateTime _windowStart;
     private int _windowCount;
+    private long _served, _rateLimited;
+    private Random? _editDice;
 
     public TaskSystemDialect Dialect => dialect;
     public TaskSystemSettings Settings { get; private set; } = new();
@@ -81,6 +83,7 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
         {
             Settings = settings;
             _windowCount = 0;
+            (_served, _rateLimited) = (0, 0);
         }
     }
 
@@ -99,6 +102,10 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
 
     public int Count => Locked(() => _tasks.Count);
 
+    /// <summary>Requests let through, and requests answered 429, since the switches were last set.</summary>
+    public long RequestsServed => Locked(() => _served);
+    public long RequestsRateLimited => Locked(() => _rateLimited);
+
     /// <summary>Counts one request against the rate limit; the wait until the window reopens when it is spent.</summary>
     public TimeSpan? TakeRequest(out int remaining)
     {
@@ -107,6 +114,7 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
             remaining = int.MaxValue;
             if (Settings.RateLimitRequests <= 0)
             {
+                _served++;
                 return null;
             }
             var now = time.GetUtcNow().UtcDateTime;
@@ -118,10 +126,12 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
             }
             if (_windowCount >= Settings.RateLimitRequests)
             {
+                _rateLimited++;
                 remaining = 0;
                 return _windowStart + window - now;
             }
             _windowCount++;
+            _served++;
             remaining = Settings.RateLimitRequests - _windowCount;
             return null;
         }
@@ -219,6 +229,28 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
         task.Fields[field] = ValueFor(field, words, dice, Now, $"Edited in {dialect.Upstream}.");
         Touch(task);
         return Copy(task);
+    });
+
+    /// <summary>Edits <paramref name="count"/> different live tasks (all when fewer), one field each (the sync benchmark's share of changes).</summary>
+    public int EditMany(int count) => Locked(() =>
+    {
+        // Each system's own dice (its id prefix in the seed): the same dice on both sides would edit the same pairs the same way.
+        var dice = _editDice ??= new Random(unchecked((seed * 397) ^ dialect.IdPrefix.Aggregate(0xED17, (h, c) => (h * 31) + c)));
+        var live = _tasks.Values.Where(t => !t.Archived).ToList();
+        var fields = dialect.Fields.Where(f => f.Key != dialect.MarkerField).ToList();
+        var edited = 0;
+        foreach (var task in live.OrderBy(_ => dice.Next()).Take(count))
+        {
+            var (field, words) = fields[dice.Next(fields.Count)];
+            var before = task.Fields.GetValueOrDefault(field);
+            for (var tries = 0; tries < 5 && task.Fields.GetValueOrDefault(field) == before; tries++)
+            {
+                task.Fields[field] = ValueFor(field, words, dice, Now, $"Edited in {dialect.Upstream} ({dice.Next(1_000_000)}).");
+            }
+            Touch(task);
+            edited++;
+        }
+        return edited;
     });
 
     /// <summary>Someone here sets <paramref name="field"/> of task <paramref name="id"/> to one of the demo's people other than <paramref name="not"/>.</summary>
