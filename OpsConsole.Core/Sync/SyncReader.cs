@@ -44,17 +44,24 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
         var sourceById = sourceItems.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var destinationById = destinationItems.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
 
-        // Paired items changed only at the destination: read their source side too (not for a re-read that hashes the same).
+        // Paired items changed only at the destination: read their source side too; a re-read that hashes the same is
+        // an unchanged item, skipped without fetching its other side.
+        var work = new List<ItemWork>();
         foreach (var d in destinationById.Values)
         {
-            if (known.ByDestination.TryGetValue(d.Id, out var pair) && !sourceById.ContainsKey(pair.SourceId)
-                && pair.DestinationHash != SyncItemHash.Of(destinationFields, d)
-                && await calls.CallAsync(() => source.GetAsync(pair.SourceId, ct), ct) is { } s)
+            if (!known.ByDestination.TryGetValue(d.Id, out var pair) || sourceById.ContainsKey(pair.SourceId))
+            {
+                continue;
+            }
+            if (pair.DestinationHash is { } kept && kept == SyncItemHash.Of(destinationFields, d) && pair.SourceHash is not null)
+            {
+                work.Add(new ItemWork(pair.SourceId, null, d, pair, null, [], new PlannedItem(pair.SourceId, pair.DestinationId, SyncAction.Skip, [], UnchangedNote)));
+            }
+            else if (await calls.CallAsync(() => source.GetAsync(pair.SourceId, ct), ct) is { } s)
             {
                 sourceById[s.Id] = s;
             }
         }
-        var work = new List<ItemWork>();
         foreach (var s in sourceById.Values.OrderBy(t => t.Id, StringComparer.Ordinal))
         {
             var pair = known.BySource.GetValueOrDefault(s.Id);
@@ -70,6 +77,7 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
             var d = pair is null ? null : read ?? await calls.CallAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
             work.Add(Hashed(connection, Decide(connection, s, d, pair, known.Intents.GetValueOrDefault(s.Id), known.Held(pair))));
         }
+        work.Sort((a, b) => string.CompareOrdinal(a.SourceId, b.SourceId));
         return new Snapshot(work, sourceItems.Count == 0 ? null : sourceItems.Max(t => t.UpdatedAt),
             destinationItems.Count == 0 ? null : destinationItems.Max(t => t.UpdatedAt), known.LivePairs);
     }
