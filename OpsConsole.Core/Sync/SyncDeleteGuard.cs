@@ -3,7 +3,8 @@ namespace OpsConsole.Core.Sync;
 /// <summary>Which run options a run was started with (ADR 0037).</summary>
 /// <param name="Plan">Apply this plan: its items are re-checked and carried out instead of a fresh read.</param>
 /// <param name="ConfirmDeletes">An admin confirms a mass archive the delete guard stopped.</param>
-public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes = false)
+/// <param name="LinkBy">Link unpaired items to existing destination items by `marker` or a mapped source field (<see cref="SyncLinking"/>).</param>
+public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes = false, string? LinkBy = null)
 {
     public static readonly SyncRunOptions None = new();
 }

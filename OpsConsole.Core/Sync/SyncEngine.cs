@@ -45,6 +45,10 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             {
                 return OpsResult<SyncRun>.NotFound($"No sync connection {connectionId}.");
             }
+            if (SyncLinking.Invalid(connection, runOptions.LinkBy) is { } invalidLink)
+            {
+                return OpsResult<SyncRun>.Invalid("link_by", invalidLink);
+            }
             var active = SyncTransitions.Run.From(SyncRunMove.Fail);
             if (await db.SyncRuns.AsNoTracking().Where(r => r.ConnectionId == connectionId && active.Contains(r.State)).OrderBy(r => r.Id)
                     .Select(r => (long?)r.Id).FirstOrDefaultAsync(ct) is { } runningId)
@@ -66,7 +70,11 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
     /// An operator's dry run: the same reads and decisions as a run, no write to either side; only the plan (with an
     /// id) and an audit line are written.
     /// </summary>
-    public async Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, CancellationToken ct = default)
+    public Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, CancellationToken ct = default) =>
+        DryRunAsync(actor, connectionId, SyncRunOptions.None, ct);
+
+    /// <summary>A dry run with a first run's option (<see cref="SyncRunOptions.LinkBy"/>): the links show as adds with a "link:" note.</summary>
+    public async Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, SyncRunOptions runOptions, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -75,10 +83,14 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         {
             return OpsResult<SyncPlan>.NotFound($"No sync connection {connectionId}.");
         }
+        if (SyncLinking.Invalid(connection, runOptions.LinkBy) is { } invalidLink)
+        {
+            return OpsResult<SyncPlan>.Invalid("link_by", invalidLink);
+        }
         Snapshot snapshot;
         try
         {
-            snapshot = await ReadAsync(connection, ct);
+            snapshot = await ReadAsync(connection, runOptions with { Plan = null }, ct);
         }
         catch (TaskSystemException ex)
         {
@@ -115,7 +127,7 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         Snapshot snapshot;
         try
         {
-            snapshot = runOptions.Plan is { } plan ? await Reader.RecheckAsync(connection, plan, ct) : await ReadAsync(connection, ct);
+            snapshot = await ReadAsync(connection, runOptions, ct);
         }
         catch (TaskSystemException ex)
         {
@@ -233,6 +245,12 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
 
     private async Task<SyncAction> AddAsync(SyncConnection connection, SyncRun run, ItemWork work, ITaskSystemAdapter destination, CancellationToken ct)
     {
+        if (work.LinkTo is { } existing)
+        {
+            // A first run's link: no create; no bases yet, so the next run compares every field (ADR 0037).
+            await CommitAddAsync(connection, run, work, existing, [], intentId: 0, work.Plan.Note, ct, hashed: false);
+            return SyncAction.Add;
+        }
         var marker = connection.Marker(work.SourceId);
         var (fields, bases) = SyncChangeDetector.ForCreate(connection.FieldMap, work.Source!);
         var intent = work.Intent;
@@ -283,7 +301,7 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
     }
 
     private async Task CommitAddAsync(SyncConnection connection, SyncRun run, ItemWork work, RemoteTask made, Dictionary<string, FieldBase> bases, long intentId,
-        string? note, CancellationToken ct)
+        string? note, CancellationToken ct, bool hashed = true)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -295,8 +313,8 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             {
                 ConnectionId = run.ConnectionId, SourceId = work.SourceId, DestinationId = made.Id, SourceVersion = work.Source!.Version,
                 DestinationVersion = made.Version, Bases = bases, CreatedAt = now, UpdatedAt = now,
-                SourceHash = SyncItemHash.Of(SyncItemHash.SourceFields(connection), work.Source!),
-                DestinationHash = SyncItemHash.Of(SyncItemHash.DestinationFields(connection), made),
+                SourceHash = hashed ? SyncItemHash.Of(SyncItemHash.SourceFields(connection), work.Source!) : null,
+                DestinationHash = hashed ? SyncItemHash.Of(SyncItemHash.DestinationFields(connection), made) : null,
             });
             db.SyncRunItems.Add(new SyncRunItem
             {
@@ -429,5 +447,6 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
 
     Task<T> ISyncCaller.CallAsync<T>(Func<Task<T>> call, CancellationToken ct) => RateLimitedAsync(call, ct);
 
-    private Task<Snapshot> ReadAsync(SyncConnection connection, CancellationToken ct) => Reader.ReadAsync(connection, ct);
+    private Task<Snapshot> ReadAsync(SyncConnection connection, SyncRunOptions runOptions, CancellationToken ct) =>
+        runOptions.Plan is { } plan ? Reader.RecheckAsync(connection, plan, ct) : Reader.ReadAsync(connection, runOptions.LinkBy, ct);
 }

@@ -15,8 +15,9 @@ internal interface ISyncCaller
 /// One item's work: both sides as read, its pairing, an open create intent, the field decisions and the planned action.
 /// <see cref="Recorded"/>: a skip that still gets a history line (an applied plan's item that changed since planning).
 /// </summary>
+/// <see cref="LinkTo"/>: an add that pairs with this existing destination item instead of creating one (<see cref="SyncLinking"/>).
 internal sealed record ItemWork(string SourceId, RemoteTask? Source, RemoteTask? Destination, SyncPair? Pair, SyncCreateIntent? Intent,
-    IReadOnlyList<FieldDecision> Decisions, PlannedItem Plan, bool Recorded = false);
+    IReadOnlyList<FieldDecision> Decisions, PlannedItem Plan, bool Recorded = false, RemoteTask? LinkTo = null);
 
 /// <summary>What a run is about to do: every item's work, the cursors it may move to, and the connection's live pairs (for the delete guard).</summary>
 internal sealed record Snapshot(IReadOnlyList<ItemWork> Work, DateTime? SourceHighWater, DateTime? DestinationHighWater, int LivePairs);
@@ -31,7 +32,7 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
     public const string UnchangedNote = "unchanged since it was last synced (same hashes)";
     public const string ChangedSincePlanning = "changed since planning";
 
-    public async Task<Snapshot> ReadAsync(SyncConnection connection, CancellationToken ct)
+    public async Task<Snapshot> ReadAsync(SyncConnection connection, string? linkBy, CancellationToken ct)
     {
         var source = adapters.For(connection.Source);
         var destination = adapters.For(connection.Destination);
@@ -77,6 +78,10 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
             var d = pair is null ? null : read ?? await calls.CallAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
             work.Add(Hashed(connection, Decide(connection, s, d, pair, known.Intents.GetValueOrDefault(s.Id), known.Held(pair))));
         }
+        if (linkBy is not null && work.Any(w => w.Plan.Action == SyncAction.Add))
+        {
+            work = await LinkAsync(connection, linkBy, work, known, destination, ct);
+        }
         work.Sort((a, b) => string.CompareOrdinal(a.SourceId, b.SourceId));
         return new Snapshot(work, sourceItems.Count == 0 ? null : sourceItems.Max(t => t.UpdatedAt),
             destinationItems.Count == 0 ? null : destinationItems.Max(t => t.UpdatedAt), known.LivePairs);
@@ -102,7 +107,8 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
             }
             var s = await calls.CallAsync(() => source.GetAsync(item.SourceId, ct), ct);
             var pair = known.BySource.GetValueOrDefault(item.SourceId);
-            var d = pair is null ? null : await calls.CallAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
+            var linkTo = item.Action == SyncAction.Add ? item.DestinationId : null;
+            var d = (pair?.DestinationId ?? linkTo) is { } destinationId ? await calls.CallAsync(() => destination.GetAsync(destinationId, ct), ct) : null;
             var reasons = new List<string>();
             ItemWork? now = null;
             if (s is null)
@@ -112,13 +118,22 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
             else
             {
                 now = Hashed(connection, Decide(connection, s, d, pair, known.Intents.GetValueOrDefault(s.Id), known.Held(pair)));
+                if (linkTo is not null && now.Plan.Action == SyncAction.Add && d is not null)
+                {
+                    // A planned link stays a link (a fresh decision knows nothing of the link key).
+                    now = now with { LinkTo = d, Plan = now.Plan with { DestinationId = d.Id, Fields = item.Fields, Note = item.Note } };
+                    if (known.ByDestination.ContainsKey(d.Id))
+                    {
+                        reasons.Add($"the destination item {d.Id} was paired meanwhile");
+                    }
+                }
                 if (now.Plan.SourceHash != item.SourceHash)
                 {
                     reasons.Add("the source item changed");
                 }
                 if (now.Plan.DestinationHash != item.DestinationHash)
                 {
-                    reasons.Add(d is null && pair is not null ? "the destination item is gone" : "the destination item changed");
+                    reasons.Add(d is null && (pair ?? (object?)linkTo) is not null ? "the destination item is gone" : "the destination item changed");
                 }
                 if (now.Plan.BaseHash != item.BaseHash)
                 {
@@ -134,6 +149,31 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
                     Recorded: true));
         }
         return new Snapshot(work, null, null, known.LivePairs);
+    }
+
+    /// <summary>The adds that find an existing destination item by the link key become links (or skips when the key is shared).</summary>
+    private async Task<List<ItemWork>> LinkAsync(SyncConnection connection, string linkBy, List<ItemWork> work, Known known, ITaskSystemAdapter destination,
+        CancellationToken ct)
+    {
+        // Every destination item, not only the changed ones: what to link to may be old.
+        var unpaired = (await ReadAllAsync(destination, null, "destination", ct)).Where(d => !known.ByDestination.ContainsKey(d.Id));
+        var adds = work.Where(w => w.Plan.Action == SyncAction.Add && w.Intent is null).ToList();
+        var matcher = new SyncLinking.Matcher(connection, linkBy, adds.Select(w => w.Source!), unpaired);
+        return work.Select(w =>
+        {
+            if (w.Plan.Action != SyncAction.Add || w.Intent is not null)
+            {
+                return w;
+            }
+            var (link, note) = matcher.For(w.Source!);
+            if (note is null)
+            {
+                return w;
+            }
+            return link is { } match
+                ? Hashed(connection, w with { Destination = match, LinkTo = match, Plan = w.Plan with { DestinationId = match.Id, Fields = [], Note = note } })
+                : w with { Plan = w.Plan with { Action = SyncAction.Skip, Fields = [], Note = note } };
+        }).ToList();
     }
 
     /// <summary>What the database knows about a connection's items: pairings, open create intents, fields held by open conflicts.</summary>

@@ -315,4 +315,43 @@ public sealed class SyncReviewTests(SyncApp app) : IClassFixture<SyncApp>
         (all.GetProperty("total").GetInt32(), all.GetProperty("items").GetArrayLength()).Should().Be((4, 2));
         (await viewer.GetAsync("/api/sync/activity?connection_id=x", Ct)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task AFirstRun_LinksExistingDestinationItems_ByTitleOrMarker_ShownInTheDryRun_AndDoneWhenThePlanIsApplied()
+    {
+        var simulators = ResetSimulators(app, sourceTasks: 4);
+        var connection = await ConnectionAsync(app);
+        var sources = (await AllAsync(Source(app))).OrderBy(t => t.Id).ToList();
+        await Source(app).UpdateAsync(sources[0].Id, Set("title", "link me by title"), Ct);
+        // Two cards exist already: one with the first task's title, one carrying the second task's marker.
+        var byTitle = await Destination(app).CreateAsync(Set("name", "link me by title"), "made by hand", Guid.NewGuid().ToString("N"), Ct);
+        var byMarker = await Destination(app).CreateAsync(Set("name", "renamed by hand"), connection.Marker(sources[1].Id), Guid.NewGuid().ToString("N"), Ct);
+
+        var titlePlan = (await Engine.DryRunAsync(Actor.System, connection.Id, new SyncRunOptions(LinkBy: "title"), Ct)).Value!;
+        var linked = titlePlan.Items.Single(i => i.SourceId == sources[0].Id);
+        (linked.Action, linked.DestinationId).Should().Be((SyncAction.Add, byTitle.Id));
+        linked.Note.Should().StartWith("link: the existing").And.Contain("title");
+        titlePlan.Items.Where(i => i.SourceId != sources[0].Id).Should().OnlyContain(i => i.Action == SyncAction.Add && i.Note == null);
+        (await Engine.DryRunAsync(Actor.System, connection.Id, new SyncRunOptions(LinkBy: "owner"), Ct)).Errors.Keys.Should().Equal("link_by");
+
+        var markerPlan = (await Engine.DryRunAsync(Actor.System, connection.Id, new SyncRunOptions(LinkBy: "marker"), Ct)).Value!;
+        markerPlan.Items.Single(i => i.SourceId == sources[1].Id).DestinationId.Should().Be(byMarker.Id);
+        simulators.Destination.Count.Should().Be(2, "dry runs write nothing");
+        var applied = await app.Services.GetRequiredService<SyncPlanApplier>().ApplyAsync(Actor.System, markerPlan.Id, ct: Ct);
+        applied.Succeeded.Should().BeTrue(applied.Describe());
+        (applied.Value!.Run.Added, applied.Value.ChangedSincePlanning.Count).Should().Be((4, 0));
+        simulators.Destination.Count.Should().Be(5, "the marked card was linked, the three others created");
+        (await PairsAsync(connection)).Single(p => p.SourceId == sources[1].Id).DestinationId.Should().Be(byMarker.Id);
+
+        // The linked pair has no bases yet: its next run settles the differing title by the policy, then nothing is left.
+        var settle = await RunAsync(connection);
+        settle.Updated.Should().Be(1);
+        (await Destination(app).GetAsync(byMarker.Id, Ct))!["name"].Should().Be((await Source(app).GetAsync(sources[1].Id, Ct))!["title"]);
+        (await RunAsync(connection)).Updated.Should().Be(0);
+
+        using var op = await app.ClientAsAsync("operator");
+        var bad = await op.PostAsJsonAsync("/api/sync/dry-run", new { connection_id = connection.Id, link_by = "headline" }, Ct);
+        bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync(Ct)).Should().Contain("link_by");
+    }
 }

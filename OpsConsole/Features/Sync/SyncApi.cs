@@ -40,31 +40,32 @@ public static class SyncApi
             .WithSummary("History lines across runs, newest first, paged; optionally of one connection and of one item (source or destination id)");
     }
 
-    private static async Task<(long? Id, ValidationProblem? Invalid, bool ConfirmDeletes)> ConnectionAsync(HttpRequest request, SyncHistory history, CancellationToken ct)
+    private static async Task<(long? Id, ValidationProblem? Invalid, SyncRunOptions Options)> ConnectionAsync(HttpRequest request, SyncHistory history,
+        CancellationToken ct)
     {
         var (body, invalid) = await OptionalJsonBody.ReadAsync<SyncRequest>(request, Example, ct);
         if (invalid is not null)
         {
-            return (null, invalid, false);
+            return (null, invalid, SyncRunOptions.None);
         }
-        var confirm = body?.ConfirmDeletes == true;
+        var options = body?.Options ?? SyncRunOptions.None;
         if (body?.ConnectionId is { } id)
         {
-            return (id, null, confirm);
+            return (id, null, options);
         }
-        return await history.OnlyConnectionAsync(ct) is { } only ? (only, null, confirm)
-            : (null, ApiResults.Invalid("connection_id", "connection_id is required when there is not exactly one connection."), confirm);
+        return await history.OnlyConnectionAsync(ct) is { } only ? (only, null, options)
+            : (null, ApiResults.Invalid("connection_id", "connection_id is required when there is not exactly one connection."), options);
     }
 
     private static async Task<Results<Ok<SyncRunResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RunAsync(
         SyncEngine engine, SyncHistory history, HttpContext http, CancellationToken ct)
     {
-        var (id, invalid, confirmDeletes) = await ConnectionAsync(http.Request, history, ct);
+        var (id, invalid, options) = await ConnectionAsync(http.Request, history, ct);
         if (invalid is not null)
         {
             return invalid;
         }
-        return (await engine.RunAsync(http.User.ToActor(), id!.Value, SyncTrigger.Manual, new SyncRunOptions(ConfirmDeletes: confirmDeletes), ct)).ToHttp(r => TypedResults.Ok(SyncRunResponse.From(r))).Result switch
+        return (await engine.RunAsync(http.User.ToActor(), id!.Value, SyncTrigger.Manual, options, ct)).ToHttp(r => TypedResults.Ok(SyncRunResponse.From(r))).Result switch
         {
             Ok<SyncRunResponse> ok => ok,
             ValidationProblem v => v,
@@ -77,12 +78,12 @@ public static class SyncApi
     private static async Task<Results<Ok<SyncPlanResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UpstreamProblem>> DryRunAsync(
         SyncEngine engine, SyncHistory history, HttpContext http, CancellationToken ct)
     {
-        var (id, invalid, _) = await ConnectionAsync(http.Request, history, ct);
+        var (id, invalid, options) = await ConnectionAsync(http.Request, history, ct);
         if (invalid is not null)
         {
             return invalid;
         }
-        return (await engine.DryRunAsync(http.User.ToActor(), id!.Value, ct)).ToHttpThroughUpstream(p => TypedResults.Ok(SyncPlanResponse.From(p)));
+        return (await engine.DryRunAsync(http.User.ToActor(), id!.Value, options with { ConfirmDeletes = false }, ct)).ToHttpThroughUpstream(p => TypedResults.Ok(SyncPlanResponse.From(p)));
     }
 
     private static async Task<Results<Ok<SyncStatusResponse>, ValidationProblem>> StatusAsync(SyncHistory history, [AsParameters] SyncConnectionQuery query,

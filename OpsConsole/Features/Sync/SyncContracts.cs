@@ -7,8 +7,14 @@ namespace OpsConsole.Features.Sync;
 // The wire records of seed 5's API (`/api/sync…`), snake_case through the API's one JSON style.
 
 /// <summary>`POST /api/sync` and `/api/sync/dry-run`: which connection (may be left out when there is only one).</summary>
-/// <remarks>`confirm_deletes` (admins): run although the delete guard (`Sync:MaxDeletesPercent`) stopped the last run (ADR 0037).</remarks>
-public sealed record SyncRequest(long? ConnectionId, bool? ConfirmDeletes = null);
+/// <remarks>
+/// ADR 0037: `confirm_deletes` (admins): run although the delete guard (`Sync:MaxDeletesPercent`) stopped the last run;
+/// `link_by` (`marker` or a mapped source field such as `title`): link unpaired items to existing destination items.
+/// </remarks>
+public sealed record SyncRequest(long? ConnectionId, bool? ConfirmDeletes = null, string? LinkBy = null)
+{
+    public SyncRunOptions Options => new(ConfirmDeletes: ConfirmDeletes == true, LinkBy: string.IsNullOrWhiteSpace(LinkBy) ? null : LinkBy.Trim());
+}
 
 public sealed record SyncRunResponse(long Id, long ConnectionId, SyncRunState State, SyncTrigger Trigger, string RequestedBy, DateTime QueuedAt,
     DateTime? StartedAt, DateTime? FinishedAt, int Planned, int Added, int Updated, int Skipped, int Conflicted, int Failed, int Archived, string? Error)
