@@ -245,14 +245,19 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
 
     private async Task<SyncAction> AddAsync(SyncConnection connection, SyncRun run, ItemWork work, ITaskSystemAdapter destination, CancellationToken ct)
     {
-        if (work.LinkTo is { } existing)
-        {
-            // A first run's link: no create; no bases yet, so the next run compares every field (ADR 0037).
-            await CommitAddAsync(connection, run, work, existing, [], intentId: 0, work.Plan.Note, ct, hashed: false);
-            return SyncAction.Add;
-        }
         var marker = connection.Marker(work.SourceId);
         var (fields, bases) = SyncChangeDetector.ForCreate(connection.FieldMap, work.Source!);
+        if (work.LinkTo is { } existing)
+        {
+            // A first run's link: no create; the source's values go to the fields where the existing item differs
+            // (the source is the system of record, as in the tie rule), and they are the bases (ADR 0037).
+            var differing = fields.Where(f => SyncChangeDetector.Normalise(existing[f.Key]) != f.Value).ToDictionary(f => f.Key, f => f.Value);
+            var linked = differing.Count == 0 ? existing
+                : await RateLimitedAsync(() => destination.UpdateAsync(existing.Id, differing, ct), ct)
+                  ?? throw new TaskSystemException($"The destination item {existing.Id} is gone.", uncertain: false);
+            await CommitAddAsync(connection, run, work, linked, bases, intentId: 0, work.Plan.Note, ct);
+            return SyncAction.Add;
+        }
         var intent = work.Intent;
         if (intent is not null)
         {
@@ -301,7 +306,7 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
     }
 
     private async Task CommitAddAsync(SyncConnection connection, SyncRun run, ItemWork work, RemoteTask made, Dictionary<string, FieldBase> bases, long intentId,
-        string? note, CancellationToken ct, bool hashed = true)
+        string? note, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -313,8 +318,8 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             {
                 ConnectionId = run.ConnectionId, SourceId = work.SourceId, DestinationId = made.Id, SourceVersion = work.Source!.Version,
                 DestinationVersion = made.Version, Bases = bases, CreatedAt = now, UpdatedAt = now,
-                SourceHash = hashed ? SyncItemHash.Of(SyncItemHash.SourceFields(connection), work.Source!) : null,
-                DestinationHash = hashed ? SyncItemHash.Of(SyncItemHash.DestinationFields(connection), made) : null,
+                SourceHash = SyncItemHash.Of(SyncItemHash.SourceFields(connection), work.Source!),
+                DestinationHash = SyncItemHash.Of(SyncItemHash.DestinationFields(connection), made),
             });
             db.SyncRunItems.Add(new SyncRunItem
             {

@@ -5,8 +5,8 @@ namespace OpsConsole.Core.Sync;
 /// <summary>
 /// A first run's option (ADR 0037): pair source items with destination items that exist already instead of creating
 /// them, matched by the sync's marker or by a mapped field (a natural key such as the title). Only unique matches link:
-/// a key shared by two items on either side is left alone and said so. A linked pair starts without bases, so its next
-/// run settles the fields the two items disagree on by the direction and the policy (ADR 0034).
+/// a key shared by two items on either side is left alone and said so. Linking writes the source's values to the
+/// destination fields that differ (the plan shows them) and takes them as the bases, as a create would.
 /// </summary>
 public static class SyncLinking
 {

@@ -171,9 +171,17 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
                 return w;
             }
             return link is { } match
-                ? Hashed(connection, w with { Destination = match, LinkTo = match, Plan = w.Plan with { DestinationId = match.Id, Fields = [], Note = note } })
+                ? Hashed(connection, w with { Destination = match, LinkTo = match, Plan = w.Plan with { DestinationId = match.Id, Fields = LinkDiffs(connection, w.Source!, match), Note = note } })
                 : w with { Plan = w.Plan with { Action = SyncAction.Skip, Fields = [], Note = note } };
         }).ToList();
+    }
+
+    /// <summary>The fields a link writes: where the existing destination item differs from the source's value.</summary>
+    private static List<FieldDiff> LinkDiffs(SyncConnection connection, RemoteTask source, RemoteTask existing)
+    {
+        var (fields, _) = SyncChangeDetector.ForCreate(connection.FieldMap, source);
+        return connection.FieldMap.Where(m => fields.ContainsKey(m.Destination) && SyncChangeDetector.Normalise(existing[m.Destination]) != fields[m.Destination])
+            .Select(m => new FieldDiff(m.Key, SyncDirection.ToDestination, SyncChangeDetector.Normalise(existing[m.Destination]), fields[m.Destination])).ToList();
     }
 
     /// <summary>What the database knows about a connection's items: pairings, open create intents, fields held by open conflicts.</summary>

@@ -343,11 +343,12 @@ public sealed class SyncReviewTests(SyncApp app) : IClassFixture<SyncApp>
         simulators.Destination.Count.Should().Be(5, "the marked card was linked, the three others created");
         (await PairsAsync(connection)).Single(p => p.SourceId == sources[1].Id).DestinationId.Should().Be(byMarker.Id);
 
-        // The linked pair has no bases yet: its next run settles the differing title by the policy, then nothing is left.
-        var settle = await RunAsync(connection);
-        settle.Updated.Should().Be(1);
-        (await Destination(app).GetAsync(byMarker.Id, Ct))!["name"].Should().Be((await Source(app).GetAsync(sources[1].Id, Ct))!["title"]);
-        (await RunAsync(connection)).Updated.Should().Be(0);
+        // Linking wrote the source's values where the card differed, and took them as the bases: nothing is left to do.
+        markerPlan.Items.Single(i => i.SourceId == sources[1].Id).Fields.Should().Contain(f => f.Field == "title>name" && f.From == "renamed by hand");
+        (await Destination(app).GetAsync(byMarker.Id, Ct))!["name"].Should().Be(sources[1]["title"]);
+        (await Source(app).GetAsync(sources[1].Id, Ct))!["description"].Should().Be(sources[1]["description"]);
+        var next = await RunAsync(connection);
+        (next.Updated, next.Added, next.Conflicted).Should().Be((0, 0, 0));
 
         using var op = await app.ClientAsAsync("operator");
         var bad = await op.PostAsJsonAsync("/api/sync/dry-run", new { connection_id = connection.Id, link_by = "headline" }, Ct);
