@@ -15,6 +15,8 @@ public enum FieldOutcome
     Converged,
     /// <summary>Both changed it to different values and the policy is manual: held for a supervisor.</summary>
     Conflict,
+    /// <summary>It has an open conflict in the review queue: not compared, not pushed, its base kept, until a supervisor resolves it (ADR 0037).</summary>
+    Held,
 }
 
 /// <summary>
@@ -54,11 +56,14 @@ public static class SyncChangeDetector
         return v is not null && m.Values?.FirstOrDefault(p => p.Value == v) is { Key: { } key } ? key : v;
     }
 
-    /// <summary>The decision for every mapped field of a paired item.</summary>
+    /// <summary>The decision for every mapped field of a paired item; the fields in <paramref name="held"/> (open conflicts) are held.</summary>
     public static IReadOnlyList<FieldDecision> Compare(IReadOnlyList<FieldMapping> map, ConflictPolicy connectionPolicy, RemoteTask source,
-        RemoteTask destination, IReadOnlyDictionary<string, FieldBase> bases) =>
-        map.Select(m => Decide(m, m.Policy ?? connectionPolicy, Normalise(source[m.Source]), Normalise(destination[m.Destination]),
-            bases.GetValueOrDefault(m.Key), source.UpdatedAt, destination.UpdatedAt)).ToList();
+        RemoteTask destination, IReadOnlyDictionary<string, FieldBase> bases, IReadOnlySet<string>? held = null) =>
+        map.Select(m => held?.Contains(m.Key) == true
+            ? new FieldDecision(m, FieldOutcome.Held, Normalise(source[m.Source]), Normalise(destination[m.Destination]), null,
+                bases.GetValueOrDefault(m.Key) ?? new FieldBase(null, null))
+            : Decide(m, m.Policy ?? connectionPolicy, Normalise(source[m.Source]), Normalise(destination[m.Destination]),
+                bases.GetValueOrDefault(m.Key), source.UpdatedAt, destination.UpdatedAt)).ToList();
 
     public static FieldDecision Decide(FieldMapping m, ConflictPolicy policy, string? s, string? d, FieldBase? @base,
         DateTime sourceUpdatedAt, DateTime destinationUpdatedAt)

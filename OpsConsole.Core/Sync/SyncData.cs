@@ -21,6 +21,7 @@ public static class SyncData
         public DbSet<SyncRunItem> SyncRunItems => db.Set<SyncRunItem>();
         public DbSet<SyncCreateIntent> SyncCreateIntents => db.Set<SyncCreateIntent>();
         public DbSet<SyncPlan> SyncPlans => db.Set<SyncPlan>();
+        public DbSet<SyncConflict> SyncConflicts => db.Set<SyncConflict>();
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -77,6 +78,8 @@ internal sealed class SyncPairConfiguration : IEntityTypeConfiguration<SyncPair>
         builder.HasIndex(p => new { p.ConnectionId, p.SourceId }).IsUnique();
         builder.HasIndex(p => new { p.ConnectionId, p.DestinationId }).IsUnique();
         builder.HasOne<SyncConnection>().WithMany().HasForeignKey(p => p.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(p => p.SourceHash).HasMaxLength(64);
+        builder.Property(p => p.DestinationHash).HasMaxLength(64);
     }
 }
 
@@ -108,6 +111,7 @@ internal sealed class SyncRunItemConfiguration : IEntityTypeConfiguration<SyncRu
         builder.HasIndex(i => new { i.RunId, i.Id });
         // The activity stream: one item's lines across runs.
         builder.HasIndex(i => new { i.ConnectionId, i.SourceId, i.Id });
+        builder.HasIndex(i => new { i.ConnectionId, i.DestinationId, i.Id });
         builder.HasOne<SyncRun>().WithMany().HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -134,5 +138,32 @@ internal sealed class SyncPlanConfiguration : IEntityTypeConfiguration<SyncPlan>
         builder.Property(p => p.Items).AsJson();
         builder.HasIndex(p => new { p.ConnectionId, p.Id });
         builder.HasOne<SyncConnection>().WithMany().HasForeignKey(p => p.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(p => p.AppliedBy).HasMaxLength(256);
+    }
+}
+
+/// <summary>The manual-conflict review queue (ADR 0037).</summary>
+internal sealed class SyncConflictConfiguration : IEntityTypeConfiguration<SyncConflict>
+{
+    public void Configure(EntityTypeBuilder<SyncConflict> builder)
+    {
+        builder.ToTable("sync_conflicts");
+        builder.Property(c => c.SourceId).HasMaxLength(200);
+        builder.Property(c => c.DestinationId).HasMaxLength(200);
+        builder.Property(c => c.FieldKey).HasMaxLength(200);
+        foreach (var value in new[] { nameof(SyncConflict.BaseSource), nameof(SyncConflict.BaseDestination), nameof(SyncConflict.SourceValue),
+                     nameof(SyncConflict.DestinationValue), nameof(SyncConflict.ChosenSource), nameof(SyncConflict.ChosenDestination) })
+        {
+            builder.Property(value).HasMaxLength(SyncConflict.MaxValueLength);
+        }
+        builder.Property(c => c.State).AsWord().IsConcurrencyToken();
+        builder.Property(c => c.Choice).HasConversion(new ValueConverter<SyncConflictChoice, string>(v => v.Wire(),
+            v => Enum.Parse<SyncConflictChoice>(v, true))).HasMaxLength(24);
+        builder.Property(c => c.ResolvedBy).HasMaxLength(256);
+        // The queue: a connection's open conflicts; and a pair's open fields, which the engine holds.
+        builder.HasIndex(c => new { c.ConnectionId, c.State, c.Id });
+        builder.HasIndex(c => new { c.PairId, c.State });
+        builder.HasOne<SyncConnection>().WithMany().HasForeignKey(c => c.ConnectionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<SyncPair>().WithMany().HasForeignKey(c => c.PairId).OnDelete(DeleteBehavior.NoAction);
     }
 }

@@ -17,16 +17,24 @@ namespace OpsConsole.Core.Sync;
 /// marker. A dry run takes the same path up to the writes and keeps the plan instead (ADR 0034).
 /// </summary>
 public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSystemAdapters adapters, AccountGate gate, IOpsEventStream events,
-    SyncMetrics metrics, SyncOptions options, TimeProvider time, ILogger<SyncEngine> logger)
+    SyncMetrics metrics, SyncOptions options, TimeProvider time, ILogger<SyncEngine> logger) : ISyncCaller
 {
     /// <summary>The longest a run waits on one 429's Retry-After before trying the call again.</summary>
     public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
     public const int RateLimitTries = 5;
 
     /// <summary>An operator (or the bot) runs a connection now; 409 with the running run's id while one runs.</summary>
-    public async Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger = SyncTrigger.Manual, CancellationToken ct = default)
+    public Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger = SyncTrigger.Manual, CancellationToken ct = default) =>
+        RunAsync(actor, connectionId, trigger, SyncRunOptions.None, ct);
+
+    /// <summary>A run with options (ADR 0037): applying a plan instead of reading afresh, or an admin's confirmation of a stopped mass archive.</summary>
+    public async Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger, SyncRunOptions runOptions, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
+        if (runOptions.ConfirmDeletes)
+        {
+            await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        }
         var now = time.GetUtcNow().UtcDateTime;
         SyncConnection? connection;
         SyncRun run;
@@ -37,6 +45,10 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             {
                 return OpsResult<SyncRun>.NotFound($"No sync connection {connectionId}.");
             }
+            if (SyncLinking.Invalid(connection, runOptions.LinkBy) is { } invalidLink)
+            {
+                return OpsResult<SyncRun>.Invalid("link_by", invalidLink);
+            }
             var active = SyncTransitions.Run.From(SyncRunMove.Fail);
             if (await db.SyncRuns.AsNoTracking().Where(r => r.ConnectionId == connectionId && active.Contains(r.State)).OrderBy(r => r.Id)
                     .Select(r => (long?)r.Id).FirstOrDefaultAsync(ct) is { } runningId)
@@ -44,12 +56,13 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
                 return OpsResult<SyncRun>.Conflict($"Connection {connectionId} has run {runningId} under way.",
                     new Dictionary<string, object?> { ["running_run_id"] = runningId });
             }
-            run = new SyncRun { ConnectionId = connectionId, Trigger = trigger, RequestedBy = actor.Name, QueuedAt = now };
+            run = new SyncRun { ConnectionId = connectionId, Trigger = trigger, RequestedBy = actor.Name, QueuedAt = now, PlanId = runOptions.Plan?.Id };
             db.SyncRuns.Add(run);
-            db.Audit(actor, now, SyncModule.Name, "run.start", nameof(SyncConnection), connectionId.ToString(), null, new { trigger = trigger.Wire() });
+            db.Audit(actor, now, SyncModule.Name, "run.start", nameof(SyncConnection), connectionId.ToString(), null,
+                new { trigger = trigger.Wire(), plan = runOptions.Plan?.Id, confirm_deletes = runOptions.ConfirmDeletes });
             await db.SaveChangesAsync(ct);
         }
-        await ExecuteAsync(connection, run, ct);
+        await ExecuteAsync(connection, run, runOptions, ct);
         return OpsResult<SyncRun>.Ok(run);
     }
 
@@ -57,7 +70,11 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
     /// An operator's dry run: the same reads and decisions as a run, no write to either side; only the plan (with an
     /// id) and an audit line are written.
     /// </summary>
-    public async Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, CancellationToken ct = default)
+    public Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, CancellationToken ct = default) =>
+        DryRunAsync(actor, connectionId, SyncRunOptions.None, ct);
+
+    /// <summary>A dry run with a first run's option (<see cref="SyncRunOptions.LinkBy"/>): the links show as adds with a "link:" note.</summary>
+    public async Task<OpsResult<SyncPlan>> DryRunAsync(Actor actor, long connectionId, SyncRunOptions runOptions, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -66,10 +83,14 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         {
             return OpsResult<SyncPlan>.NotFound($"No sync connection {connectionId}.");
         }
+        if (SyncLinking.Invalid(connection, runOptions.LinkBy) is { } invalidLink)
+        {
+            return OpsResult<SyncPlan>.Invalid("link_by", invalidLink);
+        }
         Snapshot snapshot;
         try
         {
-            snapshot = await ReadAsync(connection, ct);
+            snapshot = await ReadAsync(connection, runOptions with { Plan = null }, ct);
         }
         catch (TaskSystemException ex)
         {
@@ -99,14 +120,14 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         return OpsResult<SyncPlan>.Ok(plan);
     }
 
-    private async Task ExecuteAsync(SyncConnection connection, SyncRun run, CancellationToken ct)
+    private async Task ExecuteAsync(SyncConnection connection, SyncRun run, SyncRunOptions runOptions, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         await MoveAsync(run, SyncRunMove.Start, connection, SyncConnectionHealth.Syncing, null, null, ct);
         Snapshot snapshot;
         try
         {
-            snapshot = await ReadAsync(connection, ct);
+            snapshot = await ReadAsync(connection, runOptions, ct);
         }
         catch (TaskSystemException ex)
         {
@@ -116,6 +137,12 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             return;
         }
         run.Planned = snapshot.Work.Count;
+        if (SyncDeleteGuard.Refusal(snapshot, options, runOptions.ConfirmDeletes) is { } stop)
+        {
+            // Stopped before any write: an admin confirms (confirm_deletes) or the source is looked at first.
+            await MoveAsync(run, SyncRunMove.Fail, connection, SyncConnectionHealth.UnableToSync, stop, null, ct);
+            return;
+        }
         var source = adapters.For(connection.Source);
         var destination = adapters.For(connection.Destination);
         foreach (var work in snapshot.Work)
@@ -194,11 +221,15 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
                     return SyncAction.Archive;
                 }
                 case SyncAction.Skip when work.Decisions.Count == 0:
+                    if (work.Recorded)
+                    {
+                        await CommitAsync(run, work, SyncAction.Skip, plan.Fields, plan.Note, null, ct);
+                    }
                     return SyncAction.Skip;
                 case SyncAction.Update:
                 case SyncAction.Conflict:
                 case SyncAction.Skip:
-                    return await UpdateAsync(run, work, source, destination, ct);
+                    return await UpdateAsync(connection, run, work, source, destination, ct);
                 default:
                     await CommitAsync(run, work, plan.Action, plan.Fields, plan.Note, null, ct);
                     return plan.Action;
@@ -216,6 +247,17 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
     {
         var marker = connection.Marker(work.SourceId);
         var (fields, bases) = SyncChangeDetector.ForCreate(connection.FieldMap, work.Source!);
+        if (work.LinkTo is { } existing)
+        {
+            // A first run's link: no create; the source's values go to the fields where the existing item differs
+            // (the source is the system of record, as in the tie rule), and they are the bases (ADR 0037).
+            var differing = fields.Where(f => SyncChangeDetector.Normalise(existing[f.Key]) != f.Value).ToDictionary(f => f.Key, f => f.Value);
+            var linked = differing.Count == 0 ? existing
+                : await RateLimitedAsync(() => destination.UpdateAsync(existing.Id, differing, ct), ct)
+                  ?? throw new TaskSystemException($"The destination item {existing.Id} is gone.", uncertain: false);
+            await CommitAddAsync(connection, run, work, linked, bases, intentId: 0, work.Plan.Note, ct);
+            return SyncAction.Add;
+        }
         var intent = work.Intent;
         if (intent is not null)
         {
@@ -224,7 +266,7 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             if (found.Count > 0)
             {
                 var made = found.OrderBy(t => t.Id, StringComparer.Ordinal).First();
-                await CommitAddAsync(run, work, made, bases, intent.Id, "found by its marker after an uncertain create", ct);
+                await CommitAddAsync(connection, run, work, made, bases, intent.Id, "found by its marker after an uncertain create", ct);
                 return SyncAction.Add;
             }
         }
@@ -259,11 +301,12 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             await db.SyncCreateIntents.Where(i => i.Id == intent.Id).ExecuteDeleteAsync(ct);
             throw;
         }
-        await CommitAddAsync(run, work, created, bases, intent.Id, null, ct);
+        await CommitAddAsync(connection, run, work, created, bases, intent.Id, null, ct);
         return SyncAction.Add;
     }
 
-    private async Task CommitAddAsync(SyncRun run, ItemWork work, RemoteTask made, Dictionary<string, FieldBase> bases, long intentId, string? note, CancellationToken ct)
+    private async Task CommitAddAsync(SyncConnection connection, SyncRun run, ItemWork work, RemoteTask made, Dictionary<string, FieldBase> bases, long intentId,
+        string? note, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -275,6 +318,8 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             {
                 ConnectionId = run.ConnectionId, SourceId = work.SourceId, DestinationId = made.Id, SourceVersion = work.Source!.Version,
                 DestinationVersion = made.Version, Bases = bases, CreatedAt = now, UpdatedAt = now,
+                SourceHash = SyncItemHash.Of(SyncItemHash.SourceFields(connection), work.Source!),
+                DestinationHash = SyncItemHash.Of(SyncItemHash.DestinationFields(connection), made),
             });
             db.SyncRunItems.Add(new SyncRunItem
             {
@@ -287,18 +332,21 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         });
     }
 
-    private async Task<SyncAction> UpdateAsync(SyncRun run, ItemWork work, ITaskSystemAdapter source, ITaskSystemAdapter destination, CancellationToken ct)
+    private async Task<SyncAction> UpdateAsync(SyncConnection connection, SyncRun run, ItemWork work, ITaskSystemAdapter source, ITaskSystemAdapter destination,
+        CancellationToken ct)
     {
         var decisions = work.Decisions;
         var toDestination = decisions.Where(d => d.Outcome == FieldOutcome.ToDestination).ToDictionary(d => d.Mapping.Destination, d => d.DestinationValue);
         var toSource = decisions.Where(d => d.Outcome == FieldOutcome.ToSource).ToDictionary(d => d.Mapping.Source, d => d.SourceValue);
         var pair = work.Pair!;
         string? destinationVersion = pair.DestinationVersion, sourceVersion = pair.SourceVersion;
+        RemoteTask? sourceNow = work.Source, destinationNow = work.Destination;
         if (toDestination.Count > 0)
         {
             var written = await RateLimitedAsync(() => destination.UpdateAsync(pair.DestinationId, toDestination, ct), ct)
                 ?? throw new TaskSystemException($"The destination item {pair.DestinationId} is gone.", uncertain: false);
             destinationVersion = written.Version;
+            destinationNow = written;
         }
         var sourceWritten = toSource.Count == 0;
         string? error = null;
@@ -309,6 +357,7 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
                 var written = await RateLimitedAsync(() => source.UpdateAsync(pair.SourceId, toSource, ct), ct)
                     ?? throw new TaskSystemException($"The source item {pair.SourceId} is gone.", uncertain: false);
                 sourceVersion = written.Version;
+                sourceNow = written;
                 sourceWritten = true;
             }
             catch (TaskSystemException ex)
@@ -318,27 +367,38 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             }
         }
         var bases = new Dictionary<string, FieldBase>(pair.Bases, StringComparer.Ordinal);
-        foreach (var d in decisions.Where(d => d.Outcome != FieldOutcome.ToSource || sourceWritten))
+        foreach (var d in decisions.Where(d => d.Outcome != FieldOutcome.Held && (d.Outcome != FieldOutcome.ToSource || sourceWritten)))
         {
             bases[d.Mapping.Key] = d.NewBase;
         }
         var action = error is not null ? SyncAction.Error : work.Plan.Action;
         var changedBases = !bases.OrderBy(b => b.Key).SequenceEqual(pair.Bases.OrderBy(b => b.Key));
-        if (action == SyncAction.Skip && !changedBases)
+        // The hashes of both sides as they now stand, so that a re-read of them is dropped; none after a half-written
+        // item (its source half is tried again, so it must be compared in full).
+        var (sourceHash, destinationHash) = error is null && sourceNow is not null && destinationNow is not null
+            ? (SyncItemHash.Of(SyncItemHash.SourceFields(connection), sourceNow), SyncItemHash.Of(SyncItemHash.DestinationFields(connection), destinationNow))
+            : ((string?)null, (string?)null);
+        if (action == SyncAction.Skip && !changedBases && (sourceHash, destinationHash) == (pair.SourceHash, pair.DestinationHash))
         {
             return SyncAction.Skip;
         }
+        var conflicts = SyncConflicts.Open(run, work, time.GetUtcNow().UtcDateTime);
         await CommitAsync(run, work, action, work.Plan.Fields, error ?? work.Plan.Note, p =>
         {
             p.Bases = bases;
             (p.SourceVersion, p.DestinationVersion) = (sourceVersion, destinationVersion);
-        }, ct, line: action != SyncAction.Skip);
+            (p.SourceHash, p.DestinationHash) = (sourceHash, destinationHash);
+        }, ct, line: action != SyncAction.Skip, conflicts);
+        foreach (var conflict in conflicts)
+        {
+            events.Publish(new SyncConflictChanged(conflict.ConnectionId, conflict.Id, conflict.State));
+        }
         return action;
     }
 
     /// <summary>The item's history line and its pairing's change, in one transaction.</summary>
     private async Task CommitAsync(SyncRun run, ItemWork work, SyncAction action, IReadOnlyList<FieldDiff> fields, string? note, Action<SyncPair>? change,
-        CancellationToken ct, bool line = true)
+        CancellationToken ct, bool line = true, IReadOnlyList<SyncConflict>? conflicts = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -360,6 +420,8 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
                     Action = action, Fields = [.. fields], Error = note, At = now,
                 });
             }
+            // A manual conflict enters the review queue with the item's other fields (ADR 0037).
+            db.SyncConflicts.AddRange(conflicts ?? []);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         });
@@ -384,118 +446,12 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
 
     private static string Trim(string message) => message.Length <= SyncRun.MaxErrorLength ? message : message[..(SyncRun.MaxErrorLength - 1)] + "…";
 
-    // ---- reading and deciding: shared by runs and dry runs ----
+    // ---- reading and deciding: shared by runs, dry runs and applied plans (SyncReader, ADR 0037) ----
 
-    /// <summary>One item's work: both sides as read, its pairing, an open create intent, the field decisions and the planned action.</summary>
-    internal sealed record ItemWork(string SourceId, RemoteTask? Source, RemoteTask? Destination, SyncPair? Pair, SyncCreateIntent? Intent,
-        IReadOnlyList<FieldDecision> Decisions, PlannedItem Plan);
+    private SyncReader Reader => new(contexts, adapters, options, this);
 
-    internal sealed record Snapshot(IReadOnlyList<ItemWork> Work, DateTime? SourceHighWater, DateTime? DestinationHighWater);
+    Task<T> ISyncCaller.CallAsync<T>(Func<Task<T>> call, CancellationToken ct) => RateLimitedAsync(call, ct);
 
-    private async Task<Snapshot> ReadAsync(SyncConnection connection, CancellationToken ct)
-    {
-        var source = adapters.For(connection.Source);
-        var destination = adapters.For(connection.Destination);
-        var overlap = TimeSpan.FromSeconds(options.OverlapSeconds);
-        var sourceItems = await ReadAllAsync(source, connection.SourceCursor - overlap, "source", ct);
-        var destinationItems = await ReadAllAsync(destination, connection.DestinationCursor - overlap, "destination", ct);
-
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var pairs = await db.SyncPairs.AsNoTracking().Where(p => p.ConnectionId == connection.Id).ToListAsync(ct);
-        var intents = await db.SyncCreateIntents.AsNoTracking().Where(i => i.ConnectionId == connection.Id).ToDictionaryAsync(i => i.SourceId, ct);
-        var bySource = pairs.ToDictionary(p => p.SourceId, StringComparer.Ordinal);
-        var byDestination = pairs.ToDictionary(p => p.DestinationId, StringComparer.Ordinal);
-        var sourceById = sourceItems.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        var destinationById = destinationItems.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-
-        // Paired items changed only at the destination: read their source side too.
-        foreach (var d in destinationById.Values)
-        {
-            if (byDestination.TryGetValue(d.Id, out var pair) && !sourceById.ContainsKey(pair.SourceId)
-                && await RateLimitedAsync(() => source.GetAsync(pair.SourceId, ct), ct) is { } s)
-            {
-                sourceById[s.Id] = s;
-            }
-        }
-        var work = new List<ItemWork>();
-        foreach (var s in sourceById.Values.OrderBy(t => t.Id, StringComparer.Ordinal))
-        {
-            var pair = bySource.GetValueOrDefault(s.Id);
-            var d = pair is null ? null : destinationById.GetValueOrDefault(pair.DestinationId) ?? await RateLimitedAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
-            work.Add(Decide(connection, s, d, pair, intents.GetValueOrDefault(s.Id)));
-        }
-        return new Snapshot(work, sourceItems.Count == 0 ? null : sourceItems.Max(t => t.UpdatedAt),
-            destinationItems.Count == 0 ? null : destinationItems.Max(t => t.UpdatedAt));
-    }
-
-    /// <summary>Every page of the changed-since list; a failure on any page fails the whole read.</summary>
-    private async Task<List<RemoteTask>> ReadAllAsync(ITaskSystemAdapter adapter, DateTime? since, string side, CancellationToken ct)
-    {
-        var all = new List<RemoteTask>();
-        string? next = null;
-        for (var page = 0; ; page++)
-        {
-            if (page >= options.MaxPagesPerRead)
-            {
-                throw new TaskSystemException($"The {side} gave more than {options.MaxPagesPerRead} pages (Sync:MaxPagesPerRead).", uncertain: false);
-            }
-            var current = await RateLimitedAsync(() => adapter.ListChangedAsync(since, next, ct), ct);
-            all.AddRange(current.Items);
-            next = current.Next;
-            if (next is null)
-            {
-                return all;
-            }
-        }
-    }
-
-    /// <summary>The decision for one source item: add, archive, update, conflict or skip, with its field diffs.</summary>
-    internal static ItemWork Decide(SyncConnection connection, RemoteTask source, RemoteTask? destination, SyncPair? pair, SyncCreateIntent? intent)
-    {
-        ItemWork Plan(SyncAction action, IReadOnlyList<FieldDiff> fields, string? note, IReadOnlyList<FieldDecision>? decisions = null) =>
-            new(source.Id, source, destination, pair, intent, decisions ?? [], new PlannedItem(source.Id, pair?.DestinationId, action, fields, note));
-
-        if (connection.Filter is { } filter && !filter.Values.Contains(SyncChangeDetector.Normalise(source[filter.Field]) ?? ""))
-        {
-            return Plan(SyncAction.Skip, [], $"not selected by the filter ({filter.Field})");
-        }
-        if (source.Archived)
-        {
-            return pair is null || pair.Archived || connection.DeletePolicy == DeletePolicy.Ignore || destination is null
-                ? Plan(SyncAction.Skip, [], "archived at the source")
-                : Plan(SyncAction.Archive, [], connection.DeletePolicy == DeletePolicy.Delete ? "deleted at the destination" : "archived at the destination");
-        }
-        if (pair is null)
-        {
-            var (fields, _) = SyncChangeDetector.ForCreate(connection.FieldMap, source);
-            var diffs = connection.FieldMap.Where(m => fields.ContainsKey(m.Destination))
-                .Select(m => new FieldDiff(m.Key, SyncDirection.ToDestination, null, fields[m.Destination])).ToList();
-            return Plan(SyncAction.Add, diffs, intent is null ? null : "an earlier create's outcome is unknown: its marker is looked for first");
-        }
-        if (destination is null)
-        {
-            return Plan(SyncAction.Skip, [], $"the destination item {pair.DestinationId} is gone");
-        }
-        var decisions = SyncChangeDetector.Compare(connection.FieldMap, connection.Policy, source, destination, pair.Bases);
-        var changes = new List<FieldDiff>();
-        foreach (var d in decisions)
-        {
-            var settled = d.SettledBy is { } p ? $"conflict settled: {p.Wire()}" : null;
-            switch (d.Outcome)
-            {
-                case FieldOutcome.ToDestination:
-                    changes.Add(new FieldDiff(d.Mapping.Key, SyncDirection.ToDestination, SyncChangeDetector.Normalise(destination[d.Mapping.Destination]), d.DestinationValue, settled));
-                    break;
-                case FieldOutcome.ToSource:
-                    changes.Add(new FieldDiff(d.Mapping.Key, SyncDirection.ToSource, SyncChangeDetector.Normalise(source[d.Mapping.Source]), d.SourceValue, settled));
-                    break;
-                case FieldOutcome.Conflict:
-                    changes.Add(new FieldDiff(d.Mapping.Key, SyncDirection.Both, d.SourceValue, d.DestinationValue, "conflict held for review (manual)"));
-                    break;
-            }
-        }
-        var action = decisions.Any(d => d.Outcome == FieldOutcome.Conflict) ? SyncAction.Conflict
-            : decisions.Any(d => d.Pushes) ? SyncAction.Update : SyncAction.Skip;
-        return Plan(action, changes, null, decisions);
-    }
+    private Task<Snapshot> ReadAsync(SyncConnection connection, SyncRunOptions runOptions, CancellationToken ct) =>
+        runOptions.Plan is { } plan ? Reader.RecheckAsync(connection, plan, ct) : Reader.ReadAsync(connection, runOptions.LinkBy, ct);
 }

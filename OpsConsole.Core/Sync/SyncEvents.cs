@@ -25,3 +25,9 @@ public sealed record SyncConnectionChanged(long ConnectionId) : IOpsEvent
 {
     public string Topic => SyncEvents.Topic;
 }
+
+/// <summary>A manual conflict was opened by a run or resolved by a supervisor (ADR 0037).</summary>
+public sealed record SyncConflictChanged(long ConnectionId, long ConflictId, SyncConflictState State) : IOpsEvent
+{
+    public string Topic => SyncEvents.Topic;
+}

@@ -96,6 +96,12 @@ public sealed class SyncPair
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public bool Archived { get; set; }
+    /// <summary>
+    /// The hash of each side's mapped fields as they stood when the pairing was last committed (<see cref="SyncItemHash"/>):
+    /// an overlap re-read that hashes the same is skipped without comparing or fetching (ADR 0037). Null: compare in full.
+    /// </summary>
+    public string? SourceHash { get; set; }
+    public string? DestinationHash { get; set; }
 }
 
 /// <summary>A field's base: its value on the source side and on the destination side (in each side's vocabulary).</summary>
@@ -139,6 +145,8 @@ public sealed class SyncRun
     public int Failed { get; set; }
     public int Archived { get; set; }
     public string? Error { get; set; }
+    /// <summary>The plan this run applied (null: an ordinary run).</summary>
+    public long? PlanId { get; set; }
 }
 
 /// <summary>What the engine did (or plans to do) with one item.</summary>
@@ -198,7 +206,16 @@ public sealed class SyncPlan
     public int Skips { get; set; }
     public int Conflicts { get; set; }
     public int Archives { get; set; }
+    /// <summary>Set once, when someone applies the plan: a plan is applied at most once (ADR 0037).</summary>
+    public DateTime? AppliedAt { get; set; }
+    public string? AppliedBy { get; set; }
+    public long? AppliedRunId { get; set; }
 }
 
 /// <summary>One item of a plan (also what the engine carries out in a real run).</summary>
-public sealed record PlannedItem(string SourceId, string? DestinationId, SyncAction Action, IReadOnlyList<FieldDiff> Fields, string? Note = null);
+/// <remarks>
+/// The hashes are what "apply this plan" re-checks (ADR 0037): each side's mapped fields as read
+/// (<see cref="SyncItemHash"/>; null when that side had no item) and the pairing's bases when it was planned.
+/// </remarks>
+public sealed record PlannedItem(string SourceId, string? DestinationId, SyncAction Action, IReadOnlyList<FieldDiff> Fields, string? Note = null,
+    string? SourceHash = null, string? DestinationHash = null, string? BaseHash = null);

@@ -36,6 +36,9 @@ public static class SyncModule
         services.AddSingleton<SyncConnections>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<SyncHistory>();
+        services.AddSingleton<SyncConflicts>();
+        services.AddSingleton<SyncPlanApplier>();
+        services.AddSingleton<SyncActivity>();
         return services;
     }
 }

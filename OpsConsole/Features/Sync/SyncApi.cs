@@ -28,32 +28,44 @@ public static class SyncApi
         group.MapGet("/connections", ListConnectionsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Connections (auth values left out)");
         group.MapPost("/connections", CreateConnectionAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Create a connection; its field map is checked against both sides' fields");
+        group.MapGet("/conflicts", ConflictsAsync).AllowedFor(OpsPolicies.Read)
+            .WithSummary("The manual-conflict review queue: conflicts in one state (open by default, oldest first), paged; optionally of one connection");
+        group.MapGet("/conflicts/{id}", ConflictAsync).AllowedFor(OpsPolicies.Read)
+            .WithSummary("One conflict side by side: the base, each side's value, each value in the other side's vocabulary");
+        group.MapPost("/conflicts/{id}/resolve", ResolveConflictAsync).AllowedFor(OpsPolicies.Supervise).LimitedAsUpstreamCall("sync")
+            .WithSummary("Resolve one conflict: source, destination or a typed value; written to the side(s) lacking it at once; 409 when already resolved");
+        group.MapPost("/plans/{id}/apply", ApplyPlanAsync).AllowedFor(OpsPolicies.Operate).TakesOptionalBody<ApplyPlanBody>().LimitedAsUpstreamCall("sync")
+            .WithSummary("Apply a dry run's plan: each item re-checked, carried out if unchanged, reported if it changed since planning; 409 when applied already");
+        group.MapGet("/activity", ActivityAsync).AllowedFor(OpsPolicies.Read)
+            .WithSummary("History lines across runs, newest first, paged; optionally of one connection and of one item (source or destination id)");
     }
 
-    private static async Task<(long? Id, ValidationProblem? Invalid)> ConnectionAsync(HttpRequest request, SyncHistory history, CancellationToken ct)
+    private static async Task<(long? Id, ValidationProblem? Invalid, SyncRunOptions Options)> ConnectionAsync(HttpRequest request, SyncHistory history,
+        CancellationToken ct)
     {
         var (body, invalid) = await OptionalJsonBody.ReadAsync<SyncRequest>(request, Example, ct);
         if (invalid is not null)
         {
-            return (null, invalid);
+            return (null, invalid, SyncRunOptions.None);
         }
+        var options = body?.Options ?? SyncRunOptions.None;
         if (body?.ConnectionId is { } id)
         {
-            return (id, null);
+            return (id, null, options);
         }
-        return await history.OnlyConnectionAsync(ct) is { } only ? (only, null)
-            : (null, ApiResults.Invalid("connection_id", "connection_id is required when there is not exactly one connection."));
+        return await history.OnlyConnectionAsync(ct) is { } only ? (only, null, options)
+            : (null, ApiResults.Invalid("connection_id", "connection_id is required when there is not exactly one connection."), options);
     }
 
     private static async Task<Results<Ok<SyncRunResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RunAsync(
         SyncEngine engine, SyncHistory history, HttpContext http, CancellationToken ct)
     {
-        var (id, invalid) = await ConnectionAsync(http.Request, history, ct);
+        var (id, invalid, options) = await ConnectionAsync(http.Request, history, ct);
         if (invalid is not null)
         {
             return invalid;
         }
-        return (await engine.RunAsync(http.User.ToActor(), id!.Value, SyncTrigger.Manual, ct)).ToHttp(r => TypedResults.Ok(SyncRunResponse.From(r))).Result switch
+        return (await engine.RunAsync(http.User.ToActor(), id!.Value, SyncTrigger.Manual, options, ct)).ToHttp(r => TypedResults.Ok(SyncRunResponse.From(r))).Result switch
         {
             Ok<SyncRunResponse> ok => ok,
             ValidationProblem v => v,
@@ -66,12 +78,12 @@ public static class SyncApi
     private static async Task<Results<Ok<SyncPlanResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UpstreamProblem>> DryRunAsync(
         SyncEngine engine, SyncHistory history, HttpContext http, CancellationToken ct)
     {
-        var (id, invalid) = await ConnectionAsync(http.Request, history, ct);
+        var (id, invalid, options) = await ConnectionAsync(http.Request, history, ct);
         if (invalid is not null)
         {
             return invalid;
         }
-        return (await engine.DryRunAsync(http.User.ToActor(), id!.Value, ct)).ToHttpThroughUpstream(p => TypedResults.Ok(SyncPlanResponse.From(p)));
+        return (await engine.DryRunAsync(http.User.ToActor(), id!.Value, options with { ConfirmDeletes = false }, ct)).ToHttpThroughUpstream(p => TypedResults.Ok(SyncPlanResponse.From(p)));
     }
 
     private static async Task<Results<Ok<SyncStatusResponse>, ValidationProblem>> StatusAsync(SyncHistory history, [AsParameters] SyncConnectionQuery query,
@@ -124,4 +136,51 @@ public static class SyncApi
     private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> CreateConnectionAsync(
         ConnectionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
         (await connections.CreateAsync(http.User.ToActor(), body.ToRequest(), ct)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)));
+
+    private static async Task<Results<Ok<PageResponse<ConflictResponse>>, ValidationProblem>> ConflictsAsync(SyncConflicts conflicts,
+        [AsParameters] SyncConflictQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var id = errors.OptionalId("connection_id", query.ConnectionId);
+        var state = errors.OptionalChoice<SyncConflictState>("state", query.State) ?? SyncConflictState.Open;
+        var page = paging.Read(errors, DefaultPageSize, SyncConflicts.MaxPageSize);
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        return TypedResults.Ok(PageResponse<ConflictResponse>.From(await conflicts.ListAsync(id, state, page, ct), ConflictResponse.From));
+    }
+
+    private static async Task<Results<Ok<ConflictDetailResponse>, NotFoundProblem>> ConflictAsync(long id, SyncConflicts conflicts, CancellationToken ct) =>
+        await conflicts.GetAsync(id, ct) is { } diff ? TypedResults.Ok(ConflictDetailResponse.From(diff)) : ApiResults.NotFound($"No sync conflict {id}.");
+
+    private static async Task<Results<Ok<ConflictResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UpstreamProblem>> ResolveConflictAsync(
+        long id, ResolveConflictBody body, SyncConflicts conflicts, HttpContext http, CancellationToken ct) =>
+        (await conflicts.ResolveAsync(http.User.ToActor(), id, new ConflictResolution(body.Choice, body.Value), ct))
+            .ToHttpThroughUpstream(c => TypedResults.Ok(ConflictResponse.From(c)));
+
+    private static async Task<Results<Ok<PlanAppliedResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, UpstreamProblem>> ApplyPlanAsync(
+        long id, SyncPlanApplier applier, HttpContext http, CancellationToken ct)
+    {
+        var (body, invalid) = await OptionalJsonBody.ReadAsync<ApplyPlanBody>(http.Request, "{\"confirm_deletes\": true}", ct);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        return (await applier.ApplyAsync(http.User.ToActor(), id, body?.ConfirmDeletes == true, ct)).ToHttpThroughUpstream(a => TypedResults.Ok(PlanAppliedResponse.From(a)));
+    }
+
+    private static async Task<Results<Ok<PageResponse<SyncActivityResponse>>, ValidationProblem>> ActivityAsync(SyncActivity activity,
+        [AsParameters] SyncActivityQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var id = errors.OptionalId("connection_id", query.ConnectionId);
+        var item = errors.OptionalText("item", query.Item, SyncActivity.MaxItemLength);
+        var page = paging.Read(errors, DefaultPageSize, SyncActivity.MaxPageSize);
+        if (errors.Any)
+        {
+            return errors.ToHttp();
+        }
+        return TypedResults.Ok(PageResponse<SyncActivityResponse>.From(await activity.LinesAsync(id, item, page, ct), SyncActivityResponse.From));
+    }
 }

@@ -1810,6 +1810,97 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.ToTable("saved_views", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncConflict", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BaseDestination")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("BaseSource")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Choice")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("ChosenDestination")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("ChosenSource")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DestinationId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("DestinationUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DestinationValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("FieldKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("PairId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("SourceUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("State")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PairId", "State");
+
+                    b.HasIndex("ConnectionId", "State", "Id");
+
+                    b.ToTable("sync_conflicts", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncConnection", b =>
                 {
                     b.Property<long>("Id")
@@ -1952,6 +2043,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DestinationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("DestinationId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1960,6 +2055,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.Property<string>("DestinationVersion")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("SourceHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -1994,6 +2093,16 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.Property<int>("Adds")
                         .HasColumnType("integer");
+
+                    b.Property<DateTime?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long?>("AppliedRunId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Archives")
                         .HasColumnType("integer");
@@ -2058,6 +2167,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("PlanId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Planned")
                         .HasColumnType("integer");
@@ -2141,6 +2253,8 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("RunId", "Id");
+
+                    b.HasIndex("ConnectionId", "DestinationId", "Id");
 
                     b.HasIndex("ConnectionId", "SourceId", "Id");
 
@@ -2420,6 +2534,21 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncConflict", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpsConsole.Core.Sync.SyncPair", null)
+                        .WithMany()
+                        .HasForeignKey("PairId")
+                        .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
                 });
 

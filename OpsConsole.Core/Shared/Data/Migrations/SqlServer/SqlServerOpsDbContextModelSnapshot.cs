@@ -1818,6 +1818,97 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.ToTable("saved_views", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncConflict", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BaseDestination")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("BaseSource")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("Choice")
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.Property<string>("ChosenDestination")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("ChosenSource")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DestinationId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("DestinationUpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("DestinationValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("FieldKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("PairId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("SourceUpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SourceValue")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<string>("State")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PairId", "State");
+
+                    b.HasIndex("ConnectionId", "State", "Id");
+
+                    b.ToTable("sync_conflicts", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncConnection", b =>
                 {
                     b.Property<long>("Id")
@@ -1960,6 +2051,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("DestinationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("DestinationId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1968,6 +2063,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.Property<string>("DestinationVersion")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("SourceHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("SourceId")
                         .IsRequired()
@@ -2002,6 +2101,16 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.Property<int>("Adds")
                         .HasColumnType("int");
+
+                    b.Property<DateTime?>("AppliedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<long?>("AppliedRunId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Archives")
                         .HasColumnType("int");
@@ -2066,6 +2175,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("datetime2");
+
+                    b.Property<long?>("PlanId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Planned")
                         .HasColumnType("int");
@@ -2149,6 +2261,8 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("RunId", "Id");
+
+                    b.HasIndex("ConnectionId", "DestinationId", "Id");
 
                     b.HasIndex("ConnectionId", "SourceId", "Id");
 
@@ -2428,6 +2542,21 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncConflict", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("OpsConsole.Core.Sync.SyncPair", null)
+                        .WithMany()
+                        .HasForeignKey("PairId")
+                        .OnDelete(DeleteBehavior.NoAction)
                         .IsRequired();
                 });
 

@@ -1,0 +1,29 @@
+namespace OpsConsole.Core.Sync;
+
+/// <summary>Which run options a run was started with (ADR 0037).</summary>
+/// <param name="Plan">Apply this plan: its items are re-checked and carried out instead of a fresh read.</param>
+/// <param name="ConfirmDeletes">An admin confirms a mass archive the delete guard stopped.</param>
+/// <param name="LinkBy">Link unpaired items to existing destination items by `marker` or a mapped source field (<see cref="SyncLinking"/>).</param>
+public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes = false, string? LinkBy = null)
+{
+    public static readonly SyncRunOptions None = new();
+}
+
+/// <summary>
+/// `Sync:MaxDeletesPercent`: a run that would archive or delete more than that share of the connection's live pairs
+/// stops before any write, naming the setting, unless an admin confirmed it. Only items the source reports archived
+/// count: an item missing from a list (a partial or failed read) is never taken as gone (ADR 0034, 0037).
+/// </summary>
+public static class SyncDeleteGuard
+{
+    internal static string? Refusal(Snapshot snapshot, SyncOptions options, bool confirmed)
+    {
+        var archives = snapshot.Work.Count(w => w.Plan.Action == SyncAction.Archive);
+        return confirmed ? null : Refusal(archives, snapshot.LivePairs, options.MaxDeletesPercent, options.DeleteGuardFloor);
+    }
+
+    public static string? Refusal(int archives, int livePairs, int maxPercent, int floor) =>
+        archives <= floor || (long)archives * 100 <= (long)maxPercent * livePairs ? null
+        : $"Stopped before archiving: {archives} of {livePairs} paired items would be archived or deleted, more than Sync:MaxDeletesPercent ({maxPercent}%). " +
+          "Nothing was written. Check the source; an admin may run again with confirm_deletes=true.";
+}
