@@ -21,6 +21,7 @@ public static class SyncData
         public DbSet<SyncRunItem> SyncRunItems => db.Set<SyncRunItem>();
         public DbSet<SyncCreateIntent> SyncCreateIntents => db.Set<SyncCreateIntent>();
         public DbSet<SyncPlan> SyncPlans => db.Set<SyncPlan>();
+        public DbSet<SyncItemAttempt> SyncItemAttempts => db.Set<SyncItemAttempt>();
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -60,6 +61,8 @@ internal sealed class SyncConnectionConfiguration : IEntityTypeConfiguration<Syn
         builder.Property(c => c.Health).AsWord();
         builder.Property(c => c.UpdatedBy).HasMaxLength(256);
         builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Property(c => c.PauseReason).HasMaxLength(SyncRun.MaxErrorLength);
+        builder.Property(c => c.WebhookSecret).HasMaxLength(100);
     }
 }
 

@@ -28,6 +28,7 @@ public static class SyncApi
         group.MapGet("/connections", ListConnectionsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Connections (auth values left out)");
         group.MapPost("/connections", CreateConnectionAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Create a connection; its field map is checked against both sides' fields");
+        api.MapSyncRunsApi(group);
     }
 
     private static async Task<(long? Id, ValidationProblem? Invalid)> ConnectionAsync(HttpRequest request, SyncHistory history, CancellationToken ct)
