@@ -34,6 +34,7 @@ public sealed class SyncRateLimits(TimeProvider time)
         private long _blockedUntil;
         private double _tokens = 1;
         private long _refilledAt;
+        private long _lastCall;
 
         /// <summary>Requests per second the system was learned to take; null until it first answered 429.</summary>
         public double? Rate { get; private set; }
@@ -50,9 +51,10 @@ public sealed class SyncRateLimits(TimeProvider time)
                 lock (_lock)
                 {
                     var now = time.GetTimestamp();
-                    if (_periodStart < 0)
+                    // The rate is learned from the calls since the last 429, or since the last minute of quiet.
+                    if (_periodStart < 0 || (_lastCall > 0 && time.GetElapsedTime(_lastCall, now) > MaxWait))
                     {
-                        _periodStart = now;
+                        (_periodStart, _callsSinceThrottle) = (now, 0);
                     }
                     wait = _blockedUntil > now ? time.GetElapsedTime(now, _blockedUntil) : TimeSpan.Zero;
                     if (wait == TimeSpan.Zero && Rate is { } rate)
@@ -71,6 +73,7 @@ public sealed class SyncRateLimits(TimeProvider time)
                     if (wait == TimeSpan.Zero)
                     {
                         _callsSinceThrottle++;
+                        _lastCall = now;
                         return;
                     }
                 }

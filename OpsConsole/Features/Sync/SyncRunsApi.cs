@@ -25,7 +25,7 @@ public static class SyncRunsApi
             .WithSummary("Send an item on the needs-attention list back to the next run (its count starts again)");
         group.MapPost("/connections/{id}/webhook-secret", RotateSecretAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Make the connection a new webhook secret (the old one stops working); shown this once");
-        group.MapPost("/connections/{id}/webhook", WebhookAsync).AllowAnonymous().DisableAntiforgery()
+        group.MapPost("/connections/{id}/webhook", WebhookAsync).AllowAnonymous().DisableAntiforgery().Accepts<WebhookBody>("application/json")
             .WithSummary("A task system says which items changed (HMAC-SHA256 signed with the connection's secret); queues a run of those items");
         api.MapGet("/health", HealthAsync).AllowAnonymous().WithTags("Sync")
             .WithSummary("The seed's health check: up, the bot's settings and how many connections are in each health state");
@@ -112,6 +112,9 @@ public sealed record NeedsAttentionResponse(long Id, long ConnectionId, string S
 
 /// <summary>A connection's new webhook secret, shown this once, with where and how to send webhooks.</summary>
 public sealed record WebhookSecretResponse(long ConnectionId, string Secret, string Url, string TimestampHeader, string SignatureHeader);
+
+/// <summary>A webhook's body: the ids of the tasks that changed, as the source or the destination knows them (read from the raw body, which is what is signed).</summary>
+public sealed record WebhookBody(IReadOnlyList<string> Items);
 
 public sealed record WebhookAcceptedResponse(long ConnectionId, IReadOnlyList<string> Items);
 

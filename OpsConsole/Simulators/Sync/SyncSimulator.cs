@@ -40,6 +40,7 @@ public static class SyncSimulator
         services.AddSingleton(sp => new TaskSystemWorld(TaskSystemDialect.Destination, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<SimulatorOptions>().Seed, Math.Clamp(configuration.GetValue("Simulators:Sync:DestinationTasks", 0), 0, TaskSystemWorld.MaxTasks)));
         services.AddSingleton<SyncSimulators>();
+        services.AddSingleton<SyncSimulatorWebhooks>();
         return services;
     }
 
@@ -77,6 +78,8 @@ public static class SyncSimulator
             }
             return await next(context);
         });
+        api.AddEndpointFilter((context, next) => SyncSimulatorWebhooks.AfterWriteAsync(context, next, d));
+        SyncSimulatorWebhooks.MapControl(app, d);
 
         api.MapGet("", (HttpRequest request) =>
         {

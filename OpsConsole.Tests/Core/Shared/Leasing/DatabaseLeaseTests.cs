@@ -56,12 +56,12 @@ public sealed class DatabaseLeaseTests
     {
         await using var host = await CoreHost.StartAsync(provider);
         var leases = Leases(host);
-        await using var held = await leases.TryAcquireAsync("job:beat", TimeSpan.FromSeconds(1.5), Ct);
+        await using var held = await leases.TryAcquireAsync("job:beat", TimeSpan.FromSeconds(3), Ct);
         var firstExpiry = (await leases.FindAsync("job:beat", Ct))!.ExpiresAt;
         // Renewed after the time it would first have run out: without the heartbeat it would be free by then.
         await Until.TrueAsync(async () => (await leases.FindAsync("job:beat", Ct))!.HeartbeatAt > firstExpiry, "a heartbeat after the first expiry",
             TimeSpan.FromSeconds(30));
-        (await leases.TryAcquireAsync("job:beat", TimeSpan.FromSeconds(1.5), Ct)).Should().BeNull("its holder is alive and beating");
+        (await leases.TryAcquireAsync("job:beat", TimeSpan.FromSeconds(3), Ct)).Should().BeNull("its holder is alive and beating");
         held!.Lost.IsCancellationRequested.Should().BeFalse();
     }
 
