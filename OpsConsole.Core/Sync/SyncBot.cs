@@ -33,6 +33,19 @@ public sealed class SyncBot(IDbContextFactory<OpsDbContext> contexts, SyncEngine
             .Select(c => c.Id).OrderBy(id => id).ToList();
     }
 
+    /// <summary>When the bot will next run each connection (its last run plus its interval, or now when it never ran); null while the bot is off or the connection paused. For the connections page.</summary>
+    public async Task<IReadOnlyDictionary<long, DateTime?>> NextRunsAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connections = await db.SyncConnections.AsNoTracking().Select(c => new { c.Id, c.ScheduleSeconds, c.Paused }).ToListAsync(ct);
+        var lastRuns = await db.SyncRuns.AsNoTracking().GroupBy(r => r.ConnectionId).Select(g => new { ConnectionId = g.Key, Last = g.Max(r => r.QueuedAt) })
+            .ToDictionaryAsync(x => x.ConnectionId, x => x.Last, ct);
+        return connections.ToDictionary(c => c.Id, c => !options.AutoSyncEnabled || c.Paused ? (DateTime?)null
+            : lastRuns.TryGetValue(c.Id, out var last) && last + TimeSpan.FromSeconds(c.ScheduleSeconds ?? options.IntervalSeconds) > now
+                ? last + TimeSpan.FromSeconds(c.ScheduleSeconds ?? options.IntervalSeconds) : now);
+    }
+
     /// <summary>One tick: runs each due connection once, one after the other; the runs it made (a connection already running is skipped).</summary>
     public async Task<IReadOnlyList<SyncRun>> TickAsync(CancellationToken ct)
     {

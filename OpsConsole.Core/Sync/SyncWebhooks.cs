@@ -108,6 +108,11 @@ public sealed class SyncWebhooks(IDbContextFactory<OpsDbContext> contexts, Accou
         {
             return Refused($"The webhook's {SignatureHeader} does not match its body (HMAC-SHA256 of '{{timestamp}}.{{body}}' with the connection's secret).");
         }
+        if (connection.Paused)
+        {
+            // Signed and well meant, but a paused connection runs only when someone asks (ADR 0036).
+            return new(null, null, OpsResult<SyncWebhookRun>.Conflict($"Connection {connectionId} is paused{(connection.PauseReason is { } why ? ": " + why : "")}; the webhook is not run."));
+        }
         var errors = new FieldErrors();
         if (items is not { Count: > 0 and <= MaxItems } || items.Any(string.IsNullOrWhiteSpace))
         {

@@ -206,6 +206,10 @@ public sealed class SyncRunLifecycleTests(SyncRunsApp app) : IClassFixture<SyncR
         var made = await bot.TickAsync(Ct);
         made.Where(r => r.ConnectionId == connection.Id).Should().ContainSingle().Which.Trigger.Should().Be(SyncTrigger.Bot);
         (await bot.DueAsync(Ct)).Should().NotContain(connection.Id, "it ran just now; the next is 60 s after");
+        var next = await bot.NextRunsAsync(Ct);
+        next[connection.Id].Should().BeCloseTo(made.Single(r => r.ConnectionId == connection.Id).QueuedAt.AddSeconds(60), TimeSpan.FromSeconds(1));
+        next[paused.Id].Should().BeNull("the bot leaves paused connections");
+        (await off.NextRunsAsync(Ct))[connection.Id].Should().BeNull("the bot is off");
         await using (var db = await DbAsync())
         {
             (await db.SyncRuns.CountAsync(r => r.ConnectionId == connection.Id, Ct)).Should().Be(2);
@@ -278,7 +282,19 @@ public sealed class SyncRunLifecycleTests(SyncRunsApp app) : IClassFixture<SyncR
             (await db.AuditEntries.CountAsync(e => e.Action == "connection.pause" && e.EntityId == connection.Id.ToString(), Ct)).Should().Be(1);
         }
 
+        using var admin = await app.ClientAsAsync("admin");
+        var secret = (await (await admin.PostAsync($"/api/sync/connections/{connection.Id}/webhook-secret", null, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("secret").GetString()!;
         using var anonymous = app.CreateClient();
+        var body = Encoding.UTF8.GetBytes("{\"items\": [\"SRC-1001\"]}");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var hook = new HttpRequestMessage(HttpMethod.Post, $"/api/sync/connections/{connection.Id}/webhook") { Content = new ByteArrayContent(body) };
+        hook.Headers.Add(SyncWebhooks.TimestampHeader, now);
+        hook.Headers.Add(SyncWebhooks.SignatureHeader, SyncWebhooks.Sign(secret, now, body));
+        var refused = await anonymous.SendAsync(hook, Ct);
+        refused.StatusCode.Should().Be(HttpStatusCode.Conflict, "a paused connection does not run webhooks");
+        (await refused.Content.ReadAsStringAsync(Ct)).Should().Contain("paused");
+
         var health = await anonymous.GetFromJsonAsync<JsonElement>("/api/health", Ct);
         health.GetProperty("status").GetString().Should().Be("degraded");
         health.GetProperty("connections_by_health").GetProperty("paused").GetInt32().Should().BeGreaterThan(0);

@@ -53,7 +53,7 @@ public static class SyncRunsApi
         (await webhooks.RotateSecretAsync(http.User.ToActor(), id, ct)).ToHttp(s => TypedResults.Ok(
             new WebhookSecretResponse(id, s, $"/api/sync/connections/{id}/webhook", SyncWebhooks.TimestampHeader, SyncWebhooks.SignatureHeader)));
 
-    private static async Task<Results<Accepted<WebhookAcceptedResponse>, ValidationProblem, NotFoundProblem, WebhookRefusedProblem>> WebhookAsync(long id,
+    private static async Task<Results<Accepted<WebhookAcceptedResponse>, ValidationProblem, NotFoundProblem, ConflictProblem, WebhookRefusedProblem>> WebhookAsync(long id,
         SyncWebhooks webhooks, HttpContext http, CancellationToken ct)
     {
         if (http.Request.ContentLength > MaxWebhookBytes)
@@ -90,7 +90,12 @@ public static class SyncRunsApi
         {
             return TypedResults.Accepted((string?)null, new WebhookAcceptedResponse(run.ConnectionId, run.SourceIds));
         }
-        return verdict.Result!.Outcome == OpsOutcome.NotFound ? ApiResults.NotFound(verdict.Result.Describe()) : ApiResults.Invalid(verdict.Result.Errors);
+        return verdict.Result!.Outcome switch
+        {
+            OpsOutcome.NotFound => ApiResults.NotFound(verdict.Result.Describe()),
+            OpsOutcome.Conflict => ApiResults.Conflict(verdict.Result.Describe()),
+            _ => ApiResults.Invalid(verdict.Result.Errors),
+        };
     }
 
     private static async Task<Ok<HealthResponse>> HealthAsync(SyncHistory history, SyncOptions options, CancellationToken ct)
