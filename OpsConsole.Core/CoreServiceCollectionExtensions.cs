@@ -33,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Shared.Telemetry.OpsMetrics>();
         services.AddSingleton<AuditPublisher>();
         services.AddSingleton<SqliteWriteTurns>();
+        services.AddSingleton<Shared.Leasing.DatabaseLease>();
 
         AddDbContexts(services, database);
 

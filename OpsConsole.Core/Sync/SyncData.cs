@@ -22,6 +22,7 @@ public static class SyncData
         public DbSet<SyncCreateIntent> SyncCreateIntents => db.Set<SyncCreateIntent>();
         public DbSet<SyncPlan> SyncPlans => db.Set<SyncPlan>();
         public DbSet<SyncConflict> SyncConflicts => db.Set<SyncConflict>();
+        public DbSet<SyncItemAttempt> SyncItemAttempts => db.Set<SyncItemAttempt>();
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -61,6 +62,8 @@ internal sealed class SyncConnectionConfiguration : IEntityTypeConfiguration<Syn
         builder.Property(c => c.Health).AsWord();
         builder.Property(c => c.UpdatedBy).HasMaxLength(256);
         builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Property(c => c.PauseReason).HasMaxLength(SyncRun.MaxErrorLength);
+        builder.Property(c => c.WebhookSecret).HasMaxLength(100);
     }
 }
 

@@ -4,7 +4,8 @@ namespace OpsConsole.Core.Sync;
 /// <param name="Plan">Apply this plan: its items are re-checked and carried out instead of a fresh read.</param>
 /// <param name="ConfirmDeletes">An admin confirms a mass archive the delete guard stopped.</param>
 /// <param name="LinkBy">Link unpaired items to existing destination items by `marker` or a mapped source field (<see cref="SyncLinking"/>).</param>
-public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes = false, string? LinkBy = null)
+/// <param name="OnlyItems">Only these source ids (a webhook's run, ADR 0036); such a run does not move the cursors.</param>
+public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes = false, string? LinkBy = null, IReadOnlyCollection<string>? OnlyItems = null)
 {
     public static readonly SyncRunOptions None = new();
 }

@@ -17,17 +17,23 @@ namespace OpsConsole.Core.Sync;
 /// marker. A dry run takes the same path up to the writes and keeps the plan instead (ADR 0034).
 /// </summary>
 public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSystemAdapters adapters, AccountGate gate, IOpsEventStream events,
-    SyncMetrics metrics, SyncOptions options, TimeProvider time, ILogger<SyncEngine> logger) : ISyncCaller
+    SyncMetrics metrics, SyncOptions options, TimeProvider time, ILogger<SyncEngine> logger, SyncRunLeases runLeases, SyncItemRetries itemRetries) : ISyncCaller
 {
-    /// <summary>The longest a run waits on one 429's Retry-After before trying the call again.</summary>
-    public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
-    public const int RateLimitTries = 5;
+    /// <summary>How many 429s in a row one call takes before it fails (each waits in the system's token bucket, <see cref="SyncRateLimits"/>).</summary>
+    public const int RateLimitTries = 8;
 
-    /// <summary>An operator (or the bot) runs a connection now; 409 with the running run's id while one runs.</summary>
+    /// <summary>
+    /// An operator (or the bot, or a webhook) runs a connection now, under its lease (<see cref="SyncRunLeases"/>): 409 with
+    /// the running run's id while one runs, here or on another instance.
+    /// </summary>
     public Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger = SyncTrigger.Manual, CancellationToken ct = default) =>
         RunAsync(actor, connectionId, trigger, SyncRunOptions.None, ct);
 
-    /// <summary>A run with options (ADR 0037): applying a plan instead of reading afresh, or an admin's confirmation of a stopped mass archive.</summary>
+    /// <summary>A run of only these items (source ids, a webhook's); such a run does not move the connection's cursors.</summary>
+    public Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger, IReadOnlyCollection<string>? onlyItems, CancellationToken ct) =>
+        RunAsync(actor, connectionId, trigger, SyncRunOptions.None with { OnlyItems = onlyItems }, ct);
+
+    /// <summary>A run with options (ADR 0037): applying a plan instead of reading afresh, an admin's confirmation of a stopped mass archive, linking, only some items.</summary>
     public async Task<OpsResult<SyncRun>> RunAsync(Actor actor, long connectionId, SyncTrigger trigger, SyncRunOptions runOptions, CancellationToken ct = default)
     {
         await gate.EnsureAsync(actor, OpsPolicies.Operate, ct);
@@ -35,34 +41,39 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         {
             await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
         }
-        var now = time.GetUtcNow().UtcDateTime;
         SyncConnection? connection;
-        SyncRun run;
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             connection = await db.SyncConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == connectionId, ct);
-            if (connection is null)
-            {
-                return OpsResult<SyncRun>.NotFound($"No sync connection {connectionId}.");
-            }
-            if (SyncLinking.Invalid(connection, runOptions.LinkBy) is { } invalidLink)
-            {
-                return OpsResult<SyncRun>.Invalid("link_by", invalidLink);
-            }
-            var active = SyncTransitions.Run.From(SyncRunMove.Fail);
-            if (await db.SyncRuns.AsNoTracking().Where(r => r.ConnectionId == connectionId && active.Contains(r.State)).OrderBy(r => r.Id)
-                    .Select(r => (long?)r.Id).FirstOrDefaultAsync(ct) is { } runningId)
-            {
-                return OpsResult<SyncRun>.Conflict($"Connection {connectionId} has run {runningId} under way.",
-                    new Dictionary<string, object?> { ["running_run_id"] = runningId });
-            }
-            run = new SyncRun { ConnectionId = connectionId, Trigger = trigger, RequestedBy = actor.Name, QueuedAt = now, PlanId = runOptions.Plan?.Id };
+        }
+        if (connection is null)
+        {
+            return OpsResult<SyncRun>.NotFound($"No sync connection {connectionId}.");
+        }
+        if (SyncLinking.Invalid(connection, runOptions.LinkBy) is { } invalidLink)
+        {
+            return OpsResult<SyncRun>.Invalid("link_by", invalidLink);
+        }
+        await using var lease = await runLeases.TryAcquireAsync(connectionId, ct);
+        if (lease is null)
+        {
+            var runningId = await runLeases.RunningRunIdAsync(connectionId, ct);
+            return OpsResult<SyncRun>.Conflict(runningId is { } id ? $"Connection {connectionId} has run {id} under way." : $"Connection {connectionId} has a run starting.",
+                new Dictionary<string, object?> { ["running_run_id"] = runningId });
+        }
+        await runLeases.CloseAbandonedAsync(connectionId, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var run = new SyncRun { ConnectionId = connectionId, Trigger = trigger, RequestedBy = actor.Name, QueuedAt = now, PlanId = runOptions.Plan?.Id };
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
             db.SyncRuns.Add(run);
             db.Audit(actor, now, SyncModule.Name, "run.start", nameof(SyncConnection), connectionId.ToString(), null,
-                new { trigger = trigger.Wire(), plan = runOptions.Plan?.Id, confirm_deletes = runOptions.ConfirmDeletes });
+                new { trigger = trigger.Wire(), plan = runOptions.Plan?.Id, confirm_deletes = runOptions.ConfirmDeletes, items = runOptions.OnlyItems?.Count });
             await db.SaveChangesAsync(ct);
         }
-        await ExecuteAsync(connection, run, runOptions, ct);
+        // The run stops when its lease is lost (taken over after a stall): another run may be under way by then.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+        await ExecuteAsync(connection, run, runOptions, stop.Token);
         return OpsResult<SyncRun>.Ok(run);
     }
 
@@ -123,55 +134,86 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
     private async Task ExecuteAsync(SyncConnection connection, SyncRun run, SyncRunOptions runOptions, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await MoveAsync(run, SyncRunMove.Start, connection, SyncConnectionHealth.Syncing, null, null, ct);
-        Snapshot snapshot;
+        var healthBefore = connection.Health;
+        var onlyItems = runOptions.OnlyItems?.ToHashSet(StringComparer.Ordinal);
         try
         {
-            snapshot = await ReadAsync(connection, runOptions, ct);
-        }
-        catch (TaskSystemException ex)
-        {
-            // A failed or partial read pushes nothing and archives nothing: the run fails as a whole.
-            logger.LogWarning("Sync run {Run} of connection {Connection} could not read: {Error}", run.Id, connection.Id, ex.Message);
-            await MoveAsync(run, SyncRunMove.Fail, connection, SyncConnectionHealth.UnableToSync, Trim(ex.Message), null, ct);
-            return;
-        }
-        run.Planned = snapshot.Work.Count;
-        if (SyncDeleteGuard.Refusal(snapshot, options, runOptions.ConfirmDeletes) is { } stop)
-        {
-            // Stopped before any write: an admin confirms (confirm_deletes) or the source is looked at first.
-            await MoveAsync(run, SyncRunMove.Fail, connection, SyncConnectionHealth.UnableToSync, stop, null, ct);
-            return;
-        }
-        var source = adapters.For(connection.Source);
-        var destination = adapters.For(connection.Destination);
-        foreach (var work in snapshot.Work)
-        {
-            ct.ThrowIfCancellationRequested();
-            var action = await CarryOutAsync(connection, run, work, source, destination, ct);
-            metrics.Items.Add(1, new KeyValuePair<string, object?>("action", action.Wire()));
-            switch (action)
+            await MoveAsync(run, SyncRunMove.Start, connection, SyncConnectionHealth.Syncing, null, null, ct);
+            Snapshot snapshot;
+            try
             {
-                case SyncAction.Add: run.Added++; break;
-                case SyncAction.Update: run.Updated++; break;
-                case SyncAction.Skip: run.Skipped++; break;
-                case SyncAction.Conflict: run.Conflicted++; break;
-                case SyncAction.Archive: run.Archived++; break;
-                default: run.Failed++; break;
+                snapshot = await ReadAsync(connection, runOptions, ct);
+            }
+            catch (TaskSystemException ex)
+            {
+                // A failed or partial read pushes nothing and archives nothing: the run fails as a whole. A connection
+                // error (credentials, shape) fails every run the same way, so the connection is paused, saying why.
+                logger.LogWarning("Sync run {Run} of connection {Connection} could not read: {Error}", run.Id, connection.Id, ex.Message);
+                var pause = SyncConnectionErrors.PauseReason(ex);
+                await MoveAsync(run, SyncRunMove.Fail, connection, SyncConnectionHealth.UnableToSync, Trim(pause is null ? ex.Message : $"{ex.Message} {pause}"),
+                    null, ct, pause);
+                return;
+            }
+            var retries = await itemRetries.ForRunAsync(connection.Id, ct);
+            var work = onlyItems is null ? snapshot.Work : snapshot.Work.Where(w => onlyItems.Contains(w.SourceId)).ToList();
+            run.Planned = work.Count;
+            if (SyncDeleteGuard.Refusal(snapshot, options, runOptions.ConfirmDeletes) is { } refusal)
+            {
+                // Stopped before any write: an admin confirms (confirm_deletes) or the source is looked at first.
+                await MoveAsync(run, SyncRunMove.Fail, connection, SyncConnectionHealth.UnableToSync, refusal, null, ct);
+                return;
+            }
+            var source = adapters.For(connection.Source);
+            var destination = adapters.For(connection.Destination);
+            var heldBack = false;
+            foreach (var item in work)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (retries.Holds(item.SourceId, item.Source) is { } hold)
+                {
+                    // Left for later (backoff) or for someone (needs attention); a backoff keeps the cursor where it is.
+                    heldBack |= hold == SyncItemHold.Backoff;
+                    run.Skipped++;
+                    continue;
+                }
+                var action = await CarryOutAsync(connection, run, item, source, destination, ct);
+                await retries.RecordAsync(run, item.SourceId, item.Pair?.DestinationId, item.Source, action, ct);
+                metrics.Items.Add(1, new KeyValuePair<string, object?>("action", action.Wire()));
+                switch (action)
+                {
+                    case SyncAction.Add: run.Added++; break;
+                    case SyncAction.Update: run.Updated++; break;
+                    case SyncAction.Skip: run.Skipped++; break;
+                    case SyncAction.Conflict: run.Conflicted++; break;
+                    case SyncAction.Archive: run.Archived++; break;
+                    default: run.Failed++; break;
+                }
+            }
+            // The cursors move only after every item is committed, not past an item that failed or waits for its next
+            // try (it is read again), and not after a run limited to some items.
+            var cursors = run.Failed == 0 && !heldBack && onlyItems is null
+                ? (snapshot.SourceHighWater ?? connection.SourceCursor, snapshot.DestinationHighWater ?? connection.DestinationCursor) : ((DateTime?, DateTime?)?)null;
+            var move = SyncTransitions.Finish(run);
+            await MoveAsync(run, move, connection, move == SyncRunMove.Fail ? SyncConnectionHealth.UnableToSync : SyncConnectionHealth.Healthy,
+                run.Failed > 0 ? $"{run.Failed} item(s) failed; see the run's items." : null, cursors, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped (shutdown, the caller gave up, or the lease was lost): what was committed stays; the next run goes on from there.
+            logger.LogWarning("Sync run {Run} of connection {Connection} was cancelled.", run.Id, connection.Id);
+            if (run.State is SyncRunState.Queued or SyncRunState.Running)
+            {
+                await MoveAsync(run, SyncRunMove.Cancel, connection, healthBefore, "Cancelled before it finished; the next run carries on from where it stopped.",
+                    null, CancellationToken.None);
             }
         }
-        // The cursors move only after every item is committed, and not past an item that failed (it is read again).
-        var cursors = run.Failed == 0 ? (snapshot.SourceHighWater ?? connection.SourceCursor, snapshot.DestinationHighWater ?? connection.DestinationCursor) : ((DateTime?, DateTime?)?)null;
-        var move = SyncTransitions.Finish(run);
-        await MoveAsync(run, move, connection, move == SyncRunMove.Fail ? SyncConnectionHealth.UnableToSync : SyncConnectionHealth.Healthy,
-            run.Failed > 0 ? $"{run.Failed} item(s) failed; see the run's items." : null, cursors, ct);
         metrics.Runs.Add(1, new KeyValuePair<string, object?>("state", run.State.Wire()));
         metrics.RunSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Moves the run through <see cref="SyncTransitions.Run"/>, with the connection's health (and cursors), and tells the stream.</summary>
     private async Task MoveAsync(SyncRun run, SyncRunMove move, SyncConnection connection, SyncConnectionHealth health, string? error,
-        (DateTime? Source, DateTime? Destination)? cursors, CancellationToken ct)
+        (DateTime? Source, DateTime? Destination)? cursors, CancellationToken ct, string? pauseReason = null)
     {
         var transition = SyncTransitions.Run.Apply(run.State, move, $"Run {run.Id}");
         if (!transition.Allowed)
@@ -191,6 +233,12 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             (row.Planned, row.Added, row.Updated, row.Skipped, row.Conflicted, row.Failed, row.Archived, row.Error) =
                 (run.Planned, run.Added, run.Updated, run.Skipped, run.Conflicted, run.Failed, run.Archived, error);
             var c = await db.SyncConnections.SingleAsync(x => x.Id == connection.Id, ct);
+            if (pauseReason is not null && !c.Paused)
+            {
+                (c.Paused, c.PauseReason) = (true, pauseReason);
+                db.Audit(Actor.System, now, SyncModule.Name, "connection.pause", nameof(SyncConnection), c.Id.ToString(), new { paused = false },
+                    new { paused = true, reason = pauseReason, run = run.Id });
+            }
             c.Health = c.Paused ? SyncConnectionHealth.Paused : health;
             if (cursors is { } moved)
             {
@@ -427,19 +475,18 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
         });
     }
 
-    /// <summary>Calls again after a 429 once its Retry-After (at most <see cref="MaxRateLimitWait"/>) has passed, up to <see cref="RateLimitTries"/> times.</summary>
-    private async Task<T> RateLimitedAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    /// <summary>Calls again after a 429, up to <see cref="RateLimitTries"/> times; the wait (Retry-After, then the learned rate) is the token bucket's, in the adapter.</summary>
+    private static async Task<T> RateLimitedAsync<T>(Func<Task<T>> call, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
+            ct.ThrowIfCancellationRequested();
             try
             {
                 return await call();
             }
-            catch (TaskSystemRateLimitedException ex) when (attempt < RateLimitTries)
+            catch (TaskSystemRateLimitedException) when (attempt < RateLimitTries)
             {
-                var wait = ex.RetryAfter is { } after && after > TimeSpan.Zero ? (after < MaxRateLimitWait ? after : MaxRateLimitWait) : TimeSpan.FromSeconds(1);
-                await Task.Delay(wait, time, ct);
             }
         }
     }

@@ -76,6 +76,10 @@ public sealed class SyncConnection
     public DateTime UpdatedAt { get; set; }
     public string UpdatedBy { get; set; } = "";
     public int Version { get; set; } = 1;
+    /// <summary>Why the sync paused the connection itself (a connection error: credentials refused, an answer of the wrong shape); null when it did not.</summary>
+    public string? PauseReason { get; set; }
+    /// <summary>The key webhooks for this connection are signed with (HMAC-SHA256); shown once to admins, rotatable (ADR 0036).</summary>
+    public string? WebhookSecret { get; set; }
 
     public string Marker(string sourceId) => $"opsconsole:{Id}:{sourceId}";
 }

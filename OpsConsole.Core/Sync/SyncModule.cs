@@ -24,6 +24,18 @@ public static class SyncModule
         services.AddOpsModule(Name, Title);
         services.AddOpsTopic(SyncEvents.Topic, OpsPolicies.Read);
         services.AddOpsOptions<SyncOptions>(configuration, "Sync");
+        // The seed's names, as environment variables (or root settings), win over `Sync:AutoSyncEnabled` / `Sync:IntervalSeconds`.
+        services.PostConfigure<SyncOptions>(o =>
+        {
+            if (configuration["AUTO_SYNC_ENABLED"] is { Length: > 0 } enabled)
+            {
+                o.AutoSyncEnabled = enabled.Trim() is "1" || bool.TryParse(enabled.Trim(), out var on) && on;
+            }
+            if (int.TryParse(configuration["SYNC_INTERVAL_SECONDS"], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                o.IntervalSeconds = seconds;
+            }
+        });
         foreach (var (upstream, display) in new[] { (SourceUpstream, "Task sync source"), (DestinationUpstream, "Task sync destination") })
         {
             services.AddOpsUpstream(configuration, upstream, display);
@@ -39,6 +51,11 @@ public static class SyncModule
         services.AddSingleton<SyncConflicts>();
         services.AddSingleton<SyncPlanApplier>();
         services.AddSingleton<SyncActivity>();
+        services.AddSingleton<SyncRateLimits>();
+        services.AddSingleton<SyncRunLeases>();
+        services.AddSingleton<SyncItemRetries>();
+        services.AddSingleton<SyncBot>();
+        services.AddSingleton<SyncWebhooks>();
         return services;
     }
 }

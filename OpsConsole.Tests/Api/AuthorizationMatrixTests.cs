@@ -19,7 +19,14 @@ namespace OpsConsole.Tests.Api;
 public sealed class AuthorizationMatrixTests(SharedApp app) : IClassFixture<SharedApp>
 {
     /// <summary>The only /api endpoints that may be called without signing in.</summary>
-    private static readonly string[] Anonymous = ["POST /api/auth/login"];
+    private static readonly string[] Anonymous =
+    [
+        "POST /api/auth/login",
+        // A task system's webhook: authenticated by its HMAC signature, not by an account (ADR 0036).
+        "POST /api/sync/connections/{id}/webhook",
+        // The seed's health check: counts only, no names.
+        "GET /api/health",
+    ];
 
     [Fact]
     public void EveryApiEndpoint_NamesAPolicyOrIsKnownAnonymous()

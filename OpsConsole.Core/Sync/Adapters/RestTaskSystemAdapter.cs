@@ -223,7 +223,9 @@ public sealed class RestTaskSystemAdapter(RestTaskSystemConfig config, IHttpClie
 }
 
 /// <summary>Makes the adapter of one side of a connection.</summary>
-public sealed class TaskSystemAdapters(IHttpClientFactory clients, IUpstreamAddresses addresses, IOptionsMonitor<UpstreamOptions> upstreams)
+public sealed class TaskSystemAdapters(IHttpClientFactory clients, IUpstreamAddresses addresses, IOptionsMonitor<UpstreamOptions> upstreams, SyncRateLimits rateLimits)
 {
-    public ITaskSystemAdapter For(RestTaskSystemConfig config) => new RestTaskSystemAdapter(config, clients, addresses, upstreams);
+    /// <summary>The system's adapter, its calls paced by the system's token bucket (ADR 0036).</summary>
+    public ITaskSystemAdapter For(RestTaskSystemConfig config) =>
+        new RateLimitedTaskSystemAdapter(new RestTaskSystemAdapter(config, clients, addresses, upstreams), rateLimits.For(config));
 }

@@ -38,6 +38,7 @@ public static class SyncApi
             .WithSummary("Apply a dry run's plan: each item re-checked, carried out if unchanged, reported if it changed since planning; 409 when applied already");
         group.MapGet("/activity", ActivityAsync).AllowedFor(OpsPolicies.Read)
             .WithSummary("History lines across runs, newest first, paged; optionally of one connection and of one item (source or destination id)");
+        api.MapSyncRunsApi(group);
     }
 
     private static async Task<(long? Id, ValidationProblem? Invalid, SyncRunOptions Options)> ConnectionAsync(HttpRequest request, SyncHistory history,

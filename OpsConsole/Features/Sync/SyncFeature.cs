@@ -1,4 +1,5 @@
 using OpsConsole.Infrastructure.Database;
+using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Simulators.Sync;
 
 namespace OpsConsole.Features.Sync;
@@ -10,6 +11,17 @@ public static class SyncFeature
     {
         services.AddSyncSimulator(configuration);
         services.AddDemoData<SyncDemoConnection>();
+        services.AddOpsJob<SyncBotJob>(Core.Sync.SyncModule.Name, SyncBotJob.Name,
+            "The sync bot: runs each connection whose interval has passed since its last run (AUTO_SYNC_ENABLED, SYNC_INTERVAL_SECONDS); ticks every 5 seconds", "0/5 * * * * ?");
+        services.AddHostedService<SyncWebhookRunner>();
+        // In Development the demo's bot is on unless a setting says otherwise (issue 19's demo).
+        services.AddOptions<Core.Sync.SyncOptions>().PostConfigure<IHostEnvironment>((o, environment) =>
+        {
+            if (environment.IsDevelopment() && configuration["AUTO_SYNC_ENABLED"] is null && configuration["Sync:AutoSyncEnabled"] is null)
+            {
+                o.AutoSyncEnabled = true;
+            }
+        });
         return services;
     }
 

@@ -52,6 +52,7 @@ public static class SyncSimulator
         services.AddSingleton<SyncSimulators>();
         services.AddSingleton<SyncDemoEditors>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncDemoEditors>());
+        services.AddSingleton<SyncSimulatorWebhooks>();
         return services;
     }
 
@@ -89,6 +90,8 @@ public static class SyncSimulator
             }
             return await next(context);
         });
+        api.AddEndpointFilter((context, next) => SyncSimulatorWebhooks.AfterWriteAsync(context, next, d));
+        SyncSimulatorWebhooks.MapControl(app, d);
 
         api.MapGet("", (HttpRequest request) =>
         {

@@ -1703,6 +1703,36 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Leasing.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Shared.Scheduling.JobSchedule", b =>
                 {
                     b.Property<string>("JobKey")
@@ -1941,6 +1971,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<bool>("Paused")
                         .HasColumnType("boolean");
 
@@ -1970,6 +2004,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
 
@@ -2020,6 +2058,61 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("sync_create_intents", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncItemAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DestinationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("FirstFailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("NeedsAttention")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("NeedsAttention", "ConnectionId");
+
+                    b.ToTable("sync_item_attempts", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncPair", b =>
@@ -2553,6 +2646,15 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncCreateIntent", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncItemAttempt", b =>
                 {
                     b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
                         .WithMany()

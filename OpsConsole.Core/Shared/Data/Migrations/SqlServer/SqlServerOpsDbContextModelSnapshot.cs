@@ -1711,6 +1711,36 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Leasing.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Shared.Scheduling.JobSchedule", b =>
                 {
                     b.Property<string>("JobKey")
@@ -1949,6 +1979,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<bool>("Paused")
                         .HasColumnType("bit");
 
@@ -1978,6 +2012,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("int");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.HasKey("Id");
 
@@ -2028,6 +2066,61 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("sync_create_intents", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncItemAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DestinationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("FirstFailedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("LastRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("NeedsAttention")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("NeedsAttention", "ConnectionId");
+
+                    b.ToTable("sync_item_attempts", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncPair", b =>
@@ -2561,6 +2654,15 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncCreateIntent", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncItemAttempt", b =>
                 {
                     b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
                         .WithMany()

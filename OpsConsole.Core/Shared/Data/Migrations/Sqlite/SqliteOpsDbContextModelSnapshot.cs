@@ -1646,6 +1646,36 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Leasing.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Shared.Scheduling.JobSchedule", b =>
                 {
                     b.Property<string>("JobKey")
@@ -1878,6 +1908,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Paused")
                         .HasColumnType("INTEGER");
 
@@ -1907,6 +1941,10 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -1955,6 +1993,59 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("sync_create_intents", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncItemAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ConnectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DestinationId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstFailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastFailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NeedsAttention")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SourceUpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConnectionId", "SourceId")
+                        .IsUnique();
+
+                    b.HasIndex("NeedsAttention", "ConnectionId");
+
+                    b.ToTable("sync_item_attempts", (string)null);
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncPair", b =>
@@ -2478,6 +2569,15 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("OpsConsole.Core.Sync.SyncCreateIntent", b =>
+                {
+                    b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
+                        .WithMany()
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Sync.SyncItemAttempt", b =>
                 {
                     b.HasOne("OpsConsole.Core.Sync.SyncConnection", null)
                         .WithMany()
