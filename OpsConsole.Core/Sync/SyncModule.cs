@@ -36,6 +36,7 @@ public static class SyncModule
         services.AddSingleton<SyncConnections>();
         services.AddSingleton<SyncEngine>();
         services.AddSingleton<SyncHistory>();
+        services.AddSingleton<SyncActivity>();
         return services;
     }
 }

@@ -28,6 +28,12 @@ public static class SyncApi
         group.MapGet("/connections", ListConnectionsAsync).AllowedFor(OpsPolicies.Read).WithSummary("Connections (auth values left out)");
         group.MapPost("/connections", CreateConnectionAsync).AllowedFor(OpsPolicies.Administer)
             .WithSummary("Create a connection; its field map is checked against both sides' fields");
+        group.MapPut("/connections/{id}", UpdateConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Replace a connection's settings based on its version (409 on a stale one); checked as on create; an empty auth_value keeps the stored one");
+        group.MapPost("/connections/{id}/pause", PauseConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Pause a connection (health paused, the bot leaves it alone), based on its version");
+        group.MapPost("/connections/{id}/resume", ResumeConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Resume a paused connection, based on its version");
     }
 
     private static async Task<(long? Id, ValidationProblem? Invalid)> ConnectionAsync(HttpRequest request, SyncHistory history, CancellationToken ct)
@@ -124,4 +130,21 @@ public static class SyncApi
     private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> CreateConnectionAsync(
         ConnectionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
         (await connections.CreateAsync(http.User.ToActor(), body.ToRequest(), ct)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)));
+
+    private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateConnectionAsync(long id,
+        ConnectionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        (await connections.UpdateAsync(http.User.ToActor(), id, body.ToRequest(), ct)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)));
+
+    private static Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> PauseConnectionAsync(long id,
+        ConnectionVersionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        SetPausedAsync(body, version => connections.PauseAsync(http.User.ToActor(), id, version, ct));
+
+    private static Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ResumeConnectionAsync(long id,
+        ConnectionVersionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        SetPausedAsync(body, version => connections.ResumeAsync(http.User.ToActor(), id, version, ct));
+
+    private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> SetPausedAsync(ConnectionVersionBody body,
+        Func<int, Task<OpsResult<SyncConnection>>> change) => body.Version is { } version
+        ? (await change(version)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)))
+        : ApiResults.Invalid("version", "version is required: the connection's version as you read it.");
 }

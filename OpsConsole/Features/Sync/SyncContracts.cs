@@ -43,9 +43,9 @@ public sealed record SyncRunItemResponse(long Id, long RunId, string SourceId, s
 
 /// <summary>A connection as admins send it and everyone reads it (auth values are never read back).</summary>
 public sealed record ConnectionBody(string? Name, RestTaskSystemConfig? Source, RestTaskSystemConfig? Destination, IReadOnlyList<FieldMapping>? FieldMap,
-    ConflictPolicy? Policy, SyncFilter? Filter, DeletePolicy? DeletePolicy, int? ScheduleSeconds, bool? Paused)
+    ConflictPolicy? Policy, SyncFilter? Filter, DeletePolicy? DeletePolicy, int? ScheduleSeconds, bool? Paused, int? Version = null)
 {
-    public ConnectionRequest ToRequest() => new(Name, Source, Destination, FieldMap, Policy, Filter, DeletePolicy, ScheduleSeconds, Paused ?? false);
+    public ConnectionRequest ToRequest() => new(Name, Source, Destination, FieldMap, Policy, Filter, DeletePolicy, ScheduleSeconds, Paused ?? false, Version);
 }
 
 public sealed record ConnectionResponse(long Id, string Name, RestTaskSystemConfig Source, RestTaskSystemConfig Destination, IReadOnlyList<FieldMapping> FieldMap,
@@ -57,3 +57,12 @@ public sealed record ConnectionResponse(long Id, string Name, RestTaskSystemConf
 
 /// <summary>`GET /api/sync/status` and `/api/sync/history`: an optional connection.</summary>
 public sealed record SyncConnectionQuery([FromQuery(Name = "connection_id")] string? ConnectionId);
+
+/// <summary>`POST /api/sync/connections/{id}/pause` and `/resume`: the connection's version as read.</summary>
+public sealed record ConnectionVersionBody(int? Version);
+
+/// <summary>The plan page's address (`/sync/plans/7?action=update`): which action's items it shows.</summary>
+public sealed record SyncPlanViewQuery([FromQuery(Name = "action")] string? Action);
+
+/// <summary>The activity stream's query (`/sync/activity?item=SRC-12&amp;connection_id=1`): an item (part of a source or destination id) and a connection.</summary>
+public sealed record SyncActivityQuery([FromQuery(Name = "item")] string? Item, [FromQuery(Name = "connection_id")] string? ConnectionId);
