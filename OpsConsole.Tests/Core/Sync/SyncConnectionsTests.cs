@@ -12,7 +12,6 @@ namespace OpsConsole.Tests.Core.Sync;
 public sealed class SyncConnectionsTests
 {
     private static readonly Actor Admin = new("admin", [OpsRoles.Admin]);
-    private static readonly Actor Operator = new("operator", [OpsRoles.Operator]);
 
     private static async Task<(CoreHost Host, SyncConnection Connection)> StartAsync()
     {
@@ -75,8 +74,15 @@ public sealed class SyncConnectionsTests
         await using var _ = host;
         var connections = host.Get<SyncConnections>();
 
-        var refused = async () => await connections.PauseAsync(Operator, connection.Id, 1);
-        await refused.Should().ThrowAsync<Exception>("operators run syncs; admins pause connections");
+        await host.Get<UserAdministration>().EnsureRolesAsync();
+        (await host.Get<UserAdministration>().CreateAsync(Actor.System, new NewUser("operator", null, [OpsRoles.Operator], "a-long-test-pass-2026"))).Succeeded.Should().BeTrue();
+        string operatorId;
+        await using (var users = await host.DbAsync())
+        {
+            operatorId = await users.Users.Where(u => u.UserName == "operator").Select(u => u.Id).SingleAsync();
+        }
+        var refused = async () => await connections.PauseAsync(new Actor("operator", [OpsRoles.Operator]) { AccountId = operatorId }, connection.Id, 1);
+        await refused.Should().ThrowAsync<AccessRefusedException>("operators run syncs; admins pause connections");
 
         var paused = await connections.PauseAsync(Admin, connection.Id, 1);
         (paused.Value!.Paused, paused.Value.Health, paused.Value.Version).Should().Be((true, SyncConnectionHealth.Paused, 2));

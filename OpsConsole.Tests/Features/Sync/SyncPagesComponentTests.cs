@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using OpsConsole.Core.Shared.Auditing;
@@ -43,7 +44,13 @@ public sealed class SyncPagesComponentTests : ComponentTestContext, IAsyncLifeti
     {
         _slot.Host = await CoreHost.StartAsync();
         _connection = (await Connections.CreateAsync(Actor.System, SyncDemoConnection.Request())).Value!;
-        SignInAs("admin", OpsRoles.Admin);
+        // Core's AccountGate checks the signed-in account at the moment each command runs: it must exist.
+        var users = _slot.Host.Get<UserAdministration>();
+        await users.EnsureRolesAsync();
+        (await users.CreateAsync(Actor.System, new NewUser("admin", null, [OpsRoles.Admin], "a-long-test-pass-2026"))).Succeeded.Should().BeTrue();
+        await using var db = await _slot.Host.DbAsync();
+        var id = await db.Users.Where(u => u.UserName == "admin").Select(u => u.Id).SingleAsync();
+        SignInAs("admin", OpsRoles.Admin, new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, id));
         Render<MudBlazor.MudPopoverProvider>();
     }
 
