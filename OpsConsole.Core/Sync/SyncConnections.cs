@@ -9,9 +9,10 @@ using OpsConsole.Core.Sync.Adapters;
 
 namespace OpsConsole.Core.Sync;
 
-/// <summary>A connection as an admin sends it (create).</summary>
+/// <summary>A connection as an admin sends it (create; an edit also names the <see cref="Version"/> it was read at).</summary>
 public sealed record ConnectionRequest(string? Name, RestTaskSystemConfig? Source, RestTaskSystemConfig? Destination, IReadOnlyList<FieldMapping>? FieldMap,
-    ConflictPolicy? Policy = null, SyncFilter? Filter = null, DeletePolicy? DeletePolicy = null, int? ScheduleSeconds = null, bool Paused = false);
+    ConflictPolicy? Policy = null, SyncFilter? Filter = null, DeletePolicy? DeletePolicy = null, int? ScheduleSeconds = null, bool Paused = false,
+    int? Version = null);
 
 /// <summary>Connections between task systems: admins create them; everyone who reads sees them.</summary>
 public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, AccountGate gate, UpstreamCatalog upstreams, IOpsEventStream events, TimeProvider time)
@@ -65,6 +66,129 @@ public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, Ac
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         });
+        events.Publish(new SyncConnectionChanged(connection.Id));
+        return OpsResult<SyncConnection>.Ok(connection);
+    }
+
+    /// <summary>
+    /// An admin replaces a connection's settings, based on the version read (a stale one is refused with the current
+    /// version); the map is checked as on create. An auth value left empty keeps the stored one (it is never read back).
+    /// Pairs, bases and cursors stay: a changed map takes effect from the next run.
+    /// </summary>
+    public async Task<OpsResult<SyncConnection>> UpdateAsync(Actor actor, long id, ConnectionRequest request, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        var errors = Validate(request);
+        if (request.Version is null)
+        {
+            errors.Add("version", "version is required: the connection's version as you read it.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var name = request.Name?.Trim();
+        if (name is { Length: > 0 } && await db.SyncConnections.AnyAsync(c => c.Name == name && c.Id != id, ct))
+        {
+            errors.Add("name", $"A connection named '{name}' exists already.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToResult<SyncConnection>();
+        }
+        var connection = await db.SyncConnections.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (connection is null)
+        {
+            return OpsResult<SyncConnection>.NotFound($"No sync connection {id}.");
+        }
+        if (connection.Version != request.Version)
+        {
+            return StaleVersion(connection, request.Version);
+        }
+        var before = Snapshot(connection);
+        // Whether an auth value changed is worth saying in the audit line; the value itself never goes there.
+        var authChanged = new[] { ("source", request.Source!.AuthValue, connection.Source.AuthValue), ("destination", request.Destination!.AuthValue, connection.Destination.AuthValue) }
+            .Where(a => !string.IsNullOrEmpty(a.Item2) && a.Item2 != a.Item3).Select(a => a.Item1).ToList();
+        (connection.Name, connection.Source, connection.Destination) = (name!, KeepAuth(request.Source!, connection.Source), KeepAuth(request.Destination!, connection.Destination));
+        (connection.FieldMap, connection.Policy, connection.Filter) = ([.. request.FieldMap!], request.Policy ?? connection.Policy, request.Filter);
+        (connection.DeletePolicy, connection.ScheduleSeconds) = (request.DeletePolicy ?? connection.DeletePolicy, request.ScheduleSeconds);
+        SetPaused(connection, request.Paused);
+        var after = Snapshot(connection);
+        if (authChanged.Count == 0 && System.Text.Json.JsonSerializer.Serialize(before) == System.Text.Json.JsonSerializer.Serialize(after))
+        {
+            return OpsResult<SyncConnection>.Ok(connection);
+        }
+        return await SaveEditAsync(db, actor, connection, "connection.edit", before, new { after, authValueChanged = authChanged }, ct);
+    }
+
+    /// <summary>An admin pauses a connection (health "paused"; the bot leaves a paused connection alone) until it is resumed.</summary>
+    public Task<OpsResult<SyncConnection>> PauseAsync(Actor actor, long id, int version, CancellationToken ct = default) => SetPausedAsync(actor, id, version, true, ct);
+
+    /// <summary>An admin resumes a paused connection (also one the sync paused after a connection error).</summary>
+    public Task<OpsResult<SyncConnection>> ResumeAsync(Actor actor, long id, int version, CancellationToken ct = default) => SetPausedAsync(actor, id, version, false, ct);
+
+    private async Task<OpsResult<SyncConnection>> SetPausedAsync(Actor actor, long id, int version, bool paused, CancellationToken ct)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connection = await db.SyncConnections.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (connection is null)
+        {
+            return OpsResult<SyncConnection>.NotFound($"No sync connection {id}.");
+        }
+        if (connection.Version != version)
+        {
+            return StaleVersion(connection, version);
+        }
+        if (connection.Paused == paused)
+        {
+            return OpsResult<SyncConnection>.Ok(connection);
+        }
+        var before = new { connection.Paused, health = connection.Health.Wire() };
+        SetPaused(connection, paused);
+        return await SaveEditAsync(db, actor, connection, paused ? "connection.pause" : "connection.resume", before,
+            new { connection.Paused, health = connection.Health.Wire() }, ct);
+    }
+
+    private static OpsResult<SyncConnection> StaleVersion(SyncConnection connection, int? version) => OpsResult<SyncConnection>.Conflict(
+        $"{connection.Name} was changed since you read it (your version {version}, now {connection.Version}). Reload it and try again.",
+        new Dictionary<string, object?> { ["version"] = connection.Version });
+
+    /// <summary>Paused is the admin's switch; health follows it (back to initial sync when nothing was synced yet, else healthy until the next run says otherwise).</summary>
+    private static void SetPaused(SyncConnection connection, bool paused)
+    {
+        if (connection.Paused == paused)
+        {
+            return;
+        }
+        connection.Paused = paused;
+        // A resumed connection's pause reason (a connection error, ADR 0036) is history: the next run says whether it still holds.
+        connection.PauseReason = paused ? connection.PauseReason : null;
+        connection.Health = paused ? SyncConnectionHealth.Paused
+            : connection.SourceCursor is null && connection.DestinationCursor is null ? SyncConnectionHealth.InitialSync : SyncConnectionHealth.Healthy;
+    }
+
+    private static RestTaskSystemConfig KeepAuth(RestTaskSystemConfig sent, RestTaskSystemConfig stored) =>
+        string.IsNullOrEmpty(sent.AuthValue) ? sent with { AuthValue = stored.AuthValue } : sent;
+
+    private static object Snapshot(SyncConnection c) => new
+    {
+        c.Name, source = c.Source with { AuthValue = null }, destination = c.Destination with { AuthValue = null },
+        fieldMap = c.FieldMap, policy = c.Policy.Wire(), c.Filter, deletePolicy = c.DeletePolicy.Wire(), c.ScheduleSeconds, c.Paused,
+    };
+
+    private async Task<OpsResult<SyncConnection>> SaveEditAsync(OpsDbContext db, Actor actor, SyncConnection connection, string action, object before, object after,
+        CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        (connection.UpdatedAt, connection.UpdatedBy) = (now, actor.Name);
+        connection.Version++;
+        db.Audit(actor, now, SyncModule.Name, action, nameof(SyncConnection), connection.Id.ToString(), before, after);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return OpsResult<SyncConnection>.Conflict($"{connection.Name} was changed while you saved. Reload it and try again.");
+        }
         events.Publish(new SyncConnectionChanged(connection.Id));
         return OpsResult<SyncConnection>.Ok(connection);
     }
@@ -132,6 +256,11 @@ public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, Ac
         if (config.BaseUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
         {
             errors.Add($"{side}.base_url", "base_url must be an absolute http(s) address.");
+        }
+        if (config.BrowseUrl is { Length: > 0 } browse && !(browse.Contains("{id}", StringComparison.Ordinal)
+                && Uri.TryCreate(browse.Replace("{id}", "1", StringComparison.Ordinal), UriKind.Absolute, out var b) && b.Scheme is "http" or "https"))
+        {
+            errors.Add($"{side}.browse_url", "browse_url must be an absolute http(s) address with {id} where the item's id goes.");
         }
         if (config.Fields.Count == 0)
         {

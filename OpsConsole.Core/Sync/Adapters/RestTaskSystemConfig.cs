@@ -55,4 +55,14 @@ public sealed record RestTaskSystemConfig
 
     /// <summary>The task fields the system has (its schema): what a field map may name.</summary>
     public IReadOnlyList<string> Fields { get; init; } = [];
+
+    /// <summary>
+    /// Where a person opens one item in the system's own web UI, with `{id}` for the item's id
+    /// (`https://jira.example/browse/{id}`); none: the console's pages show the id without a link.
+    /// </summary>
+    public string? BrowseUrl { get; init; }
+
+    /// <summary>The item's address in the system's own UI, when it has one.</summary>
+    public string? BrowseAddress(string? id) =>
+        BrowseUrl is { Length: > 0 } template && id is { Length: > 0 } ? template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal) : null;
 }

@@ -39,6 +39,12 @@ public static class SyncApi
         group.MapGet("/activity", ActivityAsync).AllowedFor(OpsPolicies.Read)
             .WithSummary("History lines across runs, newest first, paged; optionally of one connection and of one item (source or destination id)");
         api.MapSyncRunsApi(group);
+        group.MapPut("/connections/{id}", UpdateConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Replace a connection's settings based on its version (409 on a stale one); checked as on create; an empty auth_value keeps the stored one");
+        group.MapPost("/connections/{id}/pause", PauseConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Pause a connection (health paused, the bot leaves it alone), based on its version");
+        group.MapPost("/connections/{id}/resume", ResumeConnectionAsync).AllowedFor(OpsPolicies.Administer)
+            .WithSummary("Resume a paused connection, based on its version");
     }
 
     private static async Task<(long? Id, ValidationProblem? Invalid, SyncRunOptions Options)> ConnectionAsync(HttpRequest request, SyncHistory history,
@@ -175,13 +181,28 @@ public static class SyncApi
         [AsParameters] SyncActivityQuery query, [AsParameters] PageQuery paging, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var id = errors.OptionalId("connection_id", query.ConnectionId);
-        var item = errors.OptionalText("item", query.Item, SyncActivity.MaxItemLength);
+        var filter = SyncActivity.ReadFilter(errors, query.Item, query.ConnectionId);
         var page = paging.Read(errors, DefaultPageSize, SyncActivity.MaxPageSize);
         if (errors.Any)
         {
             return errors.ToHttp();
         }
-        return TypedResults.Ok(PageResponse<SyncActivityResponse>.From(await activity.LinesAsync(id, item, page, ct), SyncActivityResponse.From));
+        return TypedResults.Ok(PageResponse<SyncActivityResponse>.From(await activity.SearchAsync(filter, page, ct), SyncActivityResponse.From));
     }
+    private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> UpdateConnectionAsync(long id,
+        ConnectionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        (await connections.UpdateAsync(http.User.ToActor(), id, body.ToRequest(), ct)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)));
+
+    private static Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> PauseConnectionAsync(long id,
+        ConnectionVersionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        SetPausedAsync(body, version => connections.PauseAsync(http.User.ToActor(), id, version, ct));
+
+    private static Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> ResumeConnectionAsync(long id,
+        ConnectionVersionBody body, SyncConnections connections, HttpContext http, CancellationToken ct) =>
+        SetPausedAsync(body, version => connections.ResumeAsync(http.User.ToActor(), id, version, ct));
+
+    private static async Task<Results<Ok<ConnectionResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> SetPausedAsync(ConnectionVersionBody body,
+        Func<int, Task<OpsResult<SyncConnection>>> change) => body.Version is { } version
+        ? (await change(version)).ToHttp(c => TypedResults.Ok(ConnectionResponse.From(c)))
+        : ApiResults.Invalid("version", "version is required: the connection's version as you read it.");
 }

@@ -50,9 +50,9 @@ public sealed record SyncRunItemResponse(long Id, long RunId, string SourceId, s
 
 /// <summary>A connection as admins send it and everyone reads it (auth values are never read back).</summary>
 public sealed record ConnectionBody(string? Name, RestTaskSystemConfig? Source, RestTaskSystemConfig? Destination, IReadOnlyList<FieldMapping>? FieldMap,
-    ConflictPolicy? Policy, SyncFilter? Filter, DeletePolicy? DeletePolicy, int? ScheduleSeconds, bool? Paused)
+    ConflictPolicy? Policy, SyncFilter? Filter, DeletePolicy? DeletePolicy, int? ScheduleSeconds, bool? Paused, int? Version = null)
 {
-    public ConnectionRequest ToRequest() => new(Name, Source, Destination, FieldMap, Policy, Filter, DeletePolicy, ScheduleSeconds, Paused ?? false);
+    public ConnectionRequest ToRequest() => new(Name, Source, Destination, FieldMap, Policy, Filter, DeletePolicy, ScheduleSeconds, Paused ?? false, Version);
 }
 
 public sealed record ConnectionResponse(long Id, string Name, RestTaskSystemConfig Source, RestTaskSystemConfig Destination, IReadOnlyList<FieldMapping> FieldMap,
@@ -100,7 +100,7 @@ public sealed record PlanAppliedResponse(SyncPlanResponse Plan, SyncRunResponse 
         a.ChangedSincePlanning.Select(SyncRunItemResponse.From).ToList());
 }
 
-/// <summary>`GET /api/sync/activity`: an optional connection and an item (its source or destination id).</summary>
+/// <summary>`GET /api/sync/activity` and the activity page (`/sync/activity?item=SRC-12&amp;connection_id=1`): an optional connection and an item (part of a source or destination id).</summary>
 public sealed record SyncActivityQuery([FromQuery(Name = "connection_id")] string? ConnectionId, [FromQuery(Name = "item")] string? Item);
 
 /// <summary>One line of the activity stream: a history line with its connection.</summary>
@@ -109,3 +109,9 @@ public sealed record SyncActivityResponse(long Id, long RunId, long ConnectionId
 {
     public static SyncActivityResponse From(SyncRunItem i) => new(i.Id, i.RunId, i.ConnectionId, i.SourceId, i.DestinationId, i.Action, i.Fields, i.Error, i.At);
 }
+/// <summary>`POST /api/sync/connections/{id}/pause` and `/resume`: the connection's version as read.</summary>
+public sealed record ConnectionVersionBody(int? Version);
+
+/// <summary>The plan page's address (`/sync/plans/7?action=update`): which action's items it shows.</summary>
+public sealed record SyncPlanViewQuery([FromQuery(Name = "action")] string? Action);
+

@@ -1,3 +1,4 @@
+using OpsConsole.Components.Layout;
 using OpsConsole.Infrastructure.Database;
 using OpsConsole.Infrastructure.Scheduling;
 using OpsConsole.Simulators.Sync;
@@ -22,6 +23,11 @@ public static class SyncFeature
                 o.AutoSyncEnabled = true;
             }
         });
+        services.AddShellPart<SyncNav>(ShellPlace.Navigation, 50);
+        services.AddShellPart<SyncTile>(ShellPlace.Dashboard, 50);
+        services.AddShellShortcut("g c", "Go to the sync connections (task sync)", "/sync");
+        services.AddShellShortcut("g w", "Go to the sync runs (task sync)", "/sync/runs");
+        services.AddShellShortcut("g e", "Go to the sync activity, searchable by item (task sync)", "/sync/activity");
         return services;
     }
 
