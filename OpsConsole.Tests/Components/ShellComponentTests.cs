@@ -10,10 +10,10 @@ public sealed class ShellComponentTests : ComponentTestContext
 {
     public static TheoryData<string, string[]> NavigationByRole => new()
     {
-        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "schedules", "parts", "production", "analytics", "settings", "api"] },
-        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "analytics", "settings", "api"] },
-        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "analytics", "settings", "api"] },
-        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "analytics", "users", "simulators", "settings", "api"] },
+        { OpsRoles.Viewer, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "settings", "api"] },
+        { OpsRoles.Operator, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "settings", "api"] },
+        { OpsRoles.Supervisor, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "settings", "api"] },
+        { OpsRoles.Admin, ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "users", "simulators", "settings", "api"] },
         { OpsRoles.Worker, [] },
         { OpsRoles.MlEngine, [] },
     };
