@@ -23,10 +23,10 @@ public sealed class ShellE2ETests(BrowserFixture browser) : IAsyncLifetime
 
     public static TheoryData<string, string[]> NavigationByUser => new()
     {
-        { "viewer", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "settings", "api"] },
-        { "operator", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "settings", "api"] },
-        { "supervisor", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "settings", "api"] },
-        { "admin", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-activity", "users", "simulators", "settings", "api"] },
+        { "viewer", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-conflicts", "sync-attention", "sync-activity", "settings", "api"] },
+        { "operator", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-conflicts", "sync-attention", "sync-activity", "settings", "api"] },
+        { "supervisor", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-conflicts", "sync-attention", "sync-activity", "settings", "api"] },
+        { "admin", ["dashboard", "alerts", "audit", "scheduler", "missing", "jobs", "files", "records", "branches", "hostlers", "suggestions", "tasks", "machines", "tickets", "report", "schedules", "parts", "production", "codes", "analytics", "sync-connections", "sync-runs", "sync-conflicts", "sync-attention", "sync-activity", "users", "simulators", "settings", "api"] },
         { "worker", [] },
         { "mlengine", [] },
     };

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OpsConsole.Core.Shared.Auditing;
+using OpsConsole.Core.Sync;
+using OpsConsole.Simulators.Sync;
 using OpsConsole.Tests.TestSupport;
 
 namespace OpsConsole.Tests.E2E;
@@ -10,6 +14,8 @@ public sealed class SyncE2ETests(BrowserFixture browser) : IAsyncLifetime
     private readonly OpsAppFactory _app = new(settings: new Dictionary<string, string?>
     {
         ["Sync:DemoConnection"] = "true",
+        // The demo's busy people stay still: the tests make the edits they mean.
+        ["Simulators:Sync:DemoEditSeconds"] = "0",
         ["Resilience:AttemptTimeoutSeconds"] = "15",
         ["Resilience:TotalTimeoutSeconds"] = "30",
     });
@@ -62,5 +68,33 @@ public sealed class SyncE2ETests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForURLAsync("**/sync/runs/*");
         await RowsAsync(page, "run-items-table", 6);
         await console.ScreenshotAsync("sync-run");
+    }
+
+    [Fact]
+    public async Task ASupervisor_SeesAConflictInTheQueue_KeepsTheDestinationsValue_AndItIsWrittenToTheSource()
+    {
+        var engine = _app.Services.GetRequiredService<SyncEngine>();
+        var connections = _app.Services.GetRequiredService<SyncConnections>();
+        var simulators = _app.Services.GetRequiredService<SyncSimulators>();
+        var demo = (await connections.ListAsync(TestContext.Current.CancellationToken)).Single();
+        await engine.RunAsync(Actor.System, demo.Id, SyncTrigger.Manual, TestContext.Current.CancellationToken);
+        var made = _app.Services.GetRequiredService<SyncDemoEditors>().MakeConflict();
+        var sourceId = made!.Split(' ')[0];
+        (await engine.RunAsync(Actor.System, demo.Id, SyncTrigger.Manual, TestContext.Current.CancellationToken)).Value!.Conflicted.Should().Be(1);
+
+        await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
+        await console.SignInAsync("supervisor", OpsAppFactory.Password);
+        await console.GotoAsync("/sync/conflicts");
+        await console.WaitUntilLiveAsync();
+        var page = console.Page;
+        await RowsAsync(page, "conflicts", 1);
+        var row = page.Locator("[data-testid=conflicts] tbody tr").First;
+        (await row.TextContentAsync()).Should().Contain(sourceId).And.Contain("assignee ↔ owner");
+        var owner = (await row.Locator("[data-testid=destination-value]").TextContentAsync())!.Trim();
+        await console.ScreenshotAsync("sync-conflicts");
+
+        await row.Locator("[data-testid=keep-destination]").ClickAsync();
+        await page.GetByText("No open conflicts").WaitForAsync();
+        simulators.Source.Get(sourceId)!.Fields["assignee"].Should().Be(owner, "the destination's value is written to the source at once");
     }
 }
