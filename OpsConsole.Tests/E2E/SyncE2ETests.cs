@@ -53,6 +53,11 @@ public sealed class SyncE2ETests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForURLAsync("**action=update");
         await page.GetByText("No items with this action").WaitForAsync();
 
+        // Applying the plan carries it out once; a second look shows the run it became.
+        await page.ClickAsync("[data-testid=apply-plan]");
+        await page.Locator("[data-testid=plan-applied]").WaitForAsync(new() { Timeout = 60_000 });
+        (await page.Locator("[data-testid=apply-plan]").CountAsync()).Should().Be(0, "a plan is applied once");
+
         await console.GotoAsync("/sync");
         await console.WaitUntilLiveAsync();
         await page.ClickAsync("[data-testid=sync-now]");
@@ -61,7 +66,10 @@ public sealed class SyncE2ETests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("[data-testid=health] [data-status=healthy]").WaitForAsync();
 
         await console.GotoAsync("/sync/runs");
-        var run = page.Locator("[data-testid=runs-table] tbody tr").First;
+        await RowsAsync(page, "runs-table", 2);
+        // Newest first: Sync now found nothing left to do; the run before it is the applied plan's, which added the six.
+        (await page.Locator("[data-testid=runs-table] tbody tr").First.TextContentAsync()).Should().Contain("manual · operator").And.NotContain("6 added");
+        var run = page.Locator("[data-testid=runs-table] tbody tr").Nth(1);
         await run.Locator("[data-status=succeeded]").WaitForAsync();
         (await run.TextContentAsync()).Should().Contain("6 added").And.Contain("manual · operator");
         await run.Locator("a").First.ClickAsync();
