@@ -62,7 +62,10 @@ public sealed class EtlFetchAndFilesE2ETests(BrowserFixture browser) : IAsyncLif
     private static async Task FetchAsync(IPage page, string expected)
     {
         await page.ClickAsync("[data-testid=fetch-submit]");
-        await page.WaitForFunctionAsync("t => document.querySelector('[data-testid=fetch-outcome]').innerText.includes(t)", expected);
+        // A fetch runs the whole pipeline (download, parse, store) before it answers; the suite's first minute, when this
+        // class runs, is its busiest, so the wait is for the outcome, not for the page's usual 15 s.
+        await page.WaitForFunctionAsync("t => document.querySelector('[data-testid=fetch-outcome]').innerText.includes(t)", expected,
+            new() { Timeout = 60_000 });
     }
 
     [Fact]
