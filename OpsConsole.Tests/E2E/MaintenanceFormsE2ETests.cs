@@ -51,7 +51,11 @@ public sealed class MaintenanceFormsE2ETests(BrowserFixture browser, SharedKestr
         var ticket = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
         await using var console = await OpenAsync("operator", $"/maintenance/tickets/{ticket}");
 
-        await Field(console.Page, "part-picker").PressSequentiallyAsync(number[..8]);
+        // The whole search text in one input event: typed key by key at machine speed, the picker's first keys can land
+        // before it is ready (the box then read "AL-246" for "SEAL-246") and a click can hit a list being replaced.
+        var picker = Field(console.Page, "part-picker");
+        await picker.FillAsync(number[..8]);
+        await Assertions.Expect(picker).ToHaveValueAsync(number[..8]);
         await console.Page.Locator($"[data-part='{number}']").ClickAsync();
         await console.Page.GetByText("5 pcs available (5 on hand, 0 reserved)").WaitForAsync();
         // A search the typing started may still open the list again after the pick; Escape closes it, as a person would.
