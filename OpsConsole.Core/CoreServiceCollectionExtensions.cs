@@ -27,6 +27,7 @@ public static class CoreServiceCollectionExtensions
     {
         var database = ReadDatabaseOptions(configuration);
         services.AddSingleton(database);
+        services.AddSingleton(Shared.Cluster.ClusterOptions.Read(configuration));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOpsEventStream, OpsEventStream>();
         services.AddMetrics();
