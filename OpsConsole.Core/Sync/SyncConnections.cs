@@ -12,7 +12,7 @@ namespace OpsConsole.Core.Sync;
 /// <summary>A connection as an admin sends it (create; an edit also names the <see cref="Version"/> it was read at).</summary>
 public sealed record ConnectionRequest(string? Name, RestTaskSystemConfig? Source, RestTaskSystemConfig? Destination, IReadOnlyList<FieldMapping>? FieldMap,
     ConflictPolicy? Policy = null, SyncFilter? Filter = null, DeletePolicy? DeletePolicy = null, int? ScheduleSeconds = null, bool Paused = false,
-    int? Version = null);
+    int? Version = null, DateTime? CreatedAfter = null);
 
 /// <summary>Connections between task systems: admins create them; everyone who reads sees them.</summary>
 public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, AccountGate gate, UpstreamCatalog upstreams, IOpsEventStream events, TimeProvider time)
@@ -51,7 +51,7 @@ public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, Ac
         var connection = new SyncConnection
         {
             Name = name!, Source = request.Source!, Destination = request.Destination!, FieldMap = [.. request.FieldMap!],
-            Policy = request.Policy ?? ConflictPolicy.NewestWins, Filter = request.Filter, DeletePolicy = request.DeletePolicy ?? DeletePolicy.Ignore,
+            Policy = request.Policy ?? ConflictPolicy.NewestWins, Filter = request.Filter, CreatedAfter = Utc(request.CreatedAfter), DeletePolicy = request.DeletePolicy ?? DeletePolicy.Ignore,
             ScheduleSeconds = request.ScheduleSeconds, Paused = request.Paused, Health = request.Paused ? SyncConnectionHealth.Paused : SyncConnectionHealth.InitialSync,
             CreatedAt = now, UpdatedAt = now, UpdatedBy = actor.Name,
         };
@@ -108,7 +108,7 @@ public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, Ac
             .Where(a => !string.IsNullOrEmpty(a.Item2) && a.Item2 != a.Item3).Select(a => a.Item1).ToList();
         (connection.Name, connection.Source, connection.Destination) = (name!, KeepAuth(request.Source!, connection.Source), KeepAuth(request.Destination!, connection.Destination));
         (connection.FieldMap, connection.Policy, connection.Filter) = ([.. request.FieldMap!], request.Policy ?? connection.Policy, request.Filter);
-        (connection.DeletePolicy, connection.ScheduleSeconds) = (request.DeletePolicy ?? connection.DeletePolicy, request.ScheduleSeconds);
+        (connection.DeletePolicy, connection.ScheduleSeconds, connection.CreatedAfter) = (request.DeletePolicy ?? connection.DeletePolicy, request.ScheduleSeconds, Utc(request.CreatedAfter));
         SetPaused(connection, request.Paused);
         var after = Snapshot(connection);
         if (authChanged.Count == 0 && System.Text.Json.JsonSerializer.Serialize(before) == System.Text.Json.JsonSerializer.Serialize(after))
@@ -165,13 +165,15 @@ public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, Ac
             : connection.SourceCursor is null && connection.DestinationCursor is null ? SyncConnectionHealth.InitialSync : SyncConnectionHealth.Healthy;
     }
 
+    private static DateTime? Utc(DateTime? at) => at is { } t ? (t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
     private static RestTaskSystemConfig KeepAuth(RestTaskSystemConfig sent, RestTaskSystemConfig stored) =>
         string.IsNullOrEmpty(sent.AuthValue) ? sent with { AuthValue = stored.AuthValue } : sent;
 
     private static object Snapshot(SyncConnection c) => new
     {
         c.Name, source = c.Source with { AuthValue = null }, destination = c.Destination with { AuthValue = null },
-        fieldMap = c.FieldMap, policy = c.Policy.Wire(), c.Filter, deletePolicy = c.DeletePolicy.Wire(), c.ScheduleSeconds, c.Paused,
+        fieldMap = c.FieldMap, policy = c.Policy.Wire(), c.Filter, c.CreatedAfter, deletePolicy = c.DeletePolicy.Wire(), c.ScheduleSeconds, c.Paused,
     };
 
     private async Task<OpsResult<SyncConnection>> SaveEditAsync(OpsDbContext db, Actor actor, SyncConnection connection, string action, object before, object after,
@@ -234,6 +236,10 @@ public sealed class SyncConnections(IDbContextFactory<OpsDbContext> contexts, Ac
         if (request.Filter is { } filter && request.Source is { } src && !src.Fields.Contains(filter.Field))
         {
             errors.Add("filter.field", $"The source has no field '{filter.Field}'.");
+        }
+        if (request.CreatedAfter is not null && request.Source is { } createdSource && string.IsNullOrWhiteSpace(createdSource.CreatedAtField))
+        {
+            errors.Add("created_after", "created_after needs the source's created_at_field (the field that says when the source made a task).");
         }
         if (request.ScheduleSeconds is { } seconds && seconds is < MinScheduleSeconds or > MaxScheduleSeconds)
         {

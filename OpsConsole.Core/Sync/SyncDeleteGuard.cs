@@ -17,14 +17,25 @@ public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes =
 /// </summary>
 public static class SyncDeleteGuard
 {
-    internal static string? Refusal(Snapshot snapshot, SyncOptions options, bool confirmed)
-    {
-        var archives = snapshot.Work.Count(w => w.Plan.Action == SyncAction.Archive);
-        return confirmed ? null : Refusal(archives, snapshot.LivePairs, options.MaxDeletesPercent, options.DeleteGuardFloor);
-    }
+    internal static string? Refusal(Snapshot snapshot, SyncOptions options, bool confirmed) =>
+        confirmed || Excess(snapshot, options) is not { } excess ? null
+        : $"Stopped before archiving: {excess}. Nothing was written. Check the source; an admin may run again with confirm_deletes=true.";
+
+    /// <summary>What a dry run says of its plan when carrying it out would stop at the guard (null: it would not).</summary>
+    internal static string? PlanWarning(Snapshot snapshot, SyncOptions options) =>
+        Excess(snapshot, options) is { } excess
+            ? $"A run would stop before archiving: {excess}. Check the source first; an admin may confirm the archive (confirm_deletes=true)."
+            : null;
 
     public static string? Refusal(int archives, int livePairs, int maxPercent, int floor) =>
+        Excess(archives, livePairs, maxPercent, floor) is { } excess
+            ? $"Stopped before archiving: {excess}. Nothing was written. Check the source; an admin may run again with confirm_deletes=true."
+            : null;
+
+    private static string? Excess(Snapshot snapshot, SyncOptions options) =>
+        Excess(snapshot.Work.Count(w => w.Plan.Action == SyncAction.Archive), snapshot.LivePairs, options.MaxDeletesPercent, options.DeleteGuardFloor);
+
+    private static string? Excess(int archives, int livePairs, int maxPercent, int floor) =>
         archives <= floor || (long)archives * 100 <= (long)maxPercent * livePairs ? null
-        : $"Stopped before archiving: {archives} of {livePairs} paired items would be archived or deleted, more than Sync:MaxDeletesPercent ({maxPercent}%). " +
-          "Nothing was written. Check the source; an admin may run again with confirm_deletes=true.";
+        : $"{archives} of {livePairs} paired items would be archived or deleted, more than Sync:MaxDeletesPercent ({maxPercent}%)";
 }

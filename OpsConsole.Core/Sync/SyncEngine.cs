@@ -115,6 +115,7 @@ public sealed class SyncEngine(IDbContextFactory<OpsDbContext> contexts, TaskSys
             Adds = items.Count(i => i.Action == SyncAction.Add), Updates = items.Count(i => i.Action == SyncAction.Update),
             Skips = items.Count(i => i.Action == SyncAction.Skip), Conflicts = items.Count(i => i.Action == SyncAction.Conflict),
             Archives = items.Count(i => i.Action == SyncAction.Archive),
+            Warning = runOptions.ConfirmDeletes ? null : SyncDeleteGuard.PlanWarning(snapshot, options),
         };
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {

@@ -64,6 +64,11 @@ public sealed class SyncConnection
     public List<FieldMapping> FieldMap { get; set; } = [];
     public ConflictPolicy Policy { get; set; } = ConflictPolicy.NewestWins;
     public SyncFilter? Filter { get; set; }
+    /// <summary>
+    /// A first run's option kept for every run: source items created before this time (the source's
+    /// <see cref="RestTaskSystemConfig.CreatedAtField"/>) are not added; items already paired go on syncing (ADR 0037).
+    /// </summary>
+    public DateTime? CreatedAfter { get; set; }
     public DeletePolicy DeletePolicy { get; set; } = DeletePolicy.Ignore;
     /// <summary>Seconds between bot runs; null: no schedule of its own.</summary>
     public int? ScheduleSeconds { get; set; }
@@ -210,6 +215,8 @@ public sealed class SyncPlan
     public int Skips { get; set; }
     public int Conflicts { get; set; }
     public int Archives { get; set; }
+    /// <summary>What a run of this plan would stop at (the delete guard's refusal), said when it was planned; null: nothing.</summary>
+    public string? Warning { get; set; }
     /// <summary>Set once, when someone applies the plan: a plan is applied at most once (ADR 0037).</summary>
     public DateTime? AppliedAt { get; set; }
     public string? AppliedBy { get; set; }

@@ -252,6 +252,12 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
                 ? Plan(SyncAction.Skip, [], "archived at the source")
                 : Plan(SyncAction.Archive, [], connection.DeletePolicy == DeletePolicy.Delete ? "deleted at the destination" : "archived at the destination");
         }
+        if (pair is null && intent is null && connection.CreatedAfter is { } after && !(source.CreatedAt >= after))
+        {
+            return Plan(SyncAction.Skip, [], source.CreatedAt is { } created
+                ? $"created {created:yyyy-MM-dd HH:mm}, before the connection's start ({after:yyyy-MM-dd HH:mm} UTC)"
+                : "the source does not say when it was created; the connection syncs only items created after a date");
+        }
         if (pair is null)
         {
             var (fields, _) = SyncChangeDetector.ForCreate(connection.FieldMap, source);

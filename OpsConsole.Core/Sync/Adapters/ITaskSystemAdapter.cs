@@ -2,9 +2,11 @@ namespace OpsConsole.Core.Sync.Adapters;
 
 /// <summary>
 /// One task as a task system holds it: its id, its fields under the system's own names (values as text, null when
-/// empty), when the system last changed it (the system's own clock), its version and whether it is archived.
+/// empty), when the system last changed it (the system's own clock), its version, whether it is archived and, where the
+/// system says, when it was created (a connection's "only items created after", ADR 0037).
 /// </summary>
-public sealed record RemoteTask(string Id, IReadOnlyDictionary<string, string?> Fields, DateTime UpdatedAt, string? Version, bool Archived = false)
+public sealed record RemoteTask(string Id, IReadOnlyDictionary<string, string?> Fields, DateTime UpdatedAt, string? Version, bool Archived = false,
+    DateTime? CreatedAt = null)
 {
     public string? this[string field] => Fields.GetValueOrDefault(field);
 }

@@ -121,18 +121,26 @@ public sealed class RestTaskSystemAdapter(RestTaskSystemConfig config, IHttpClie
             throw new TaskSystemException($"{where}: the task is not a JSON object.", uncertain: false);
         }
         var id = Text(item[config.IdField]) ?? throw new TaskSystemException($"{where}: the task has no '{config.IdField}'.", uncertain: false);
-        var updatedText = Text(item[config.UpdatedAtField]) ?? throw new TaskSystemException($"{where}: task {id} has no '{config.UpdatedAtField}'.", uncertain: false);
-        if (!DateTime.TryParse(updatedText, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var updatedAt))
-        {
-            throw new TaskSystemException($"{where}: task {id}'s '{config.UpdatedAtField}' is not a time ('{updatedText}').", uncertain: false);
-        }
+        var updatedAt = Time(config.UpdatedAtField) ?? throw new TaskSystemException($"{where}: task {id} has no '{config.UpdatedAtField}'.", uncertain: false);
+        var createdAt = config.CreatedAtField is { } createdField ? Time(createdField) : null;
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var field in config.Fields.Append(config.MarkerField).Distinct())
         {
             fields[field] = Text(item[field]);
         }
         var archived = config.ArchivedField is { } af && item[af] is JsonValue flag && flag.TryGetValue<bool>(out var a) && a;
-        return new RemoteTask(id, fields, DateTime.SpecifyKind(updatedAt, DateTimeKind.Utc), config.VersionField is { } vf ? Text(item[vf]) : null, archived);
+        return new RemoteTask(id, fields, updatedAt, config.VersionField is { } vf ? Text(item[vf]) : null, archived, createdAt);
+
+        DateTime? Time(string field)
+        {
+            if (Text(item[field]) is not { } text)
+            {
+                return null;
+            }
+            return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+                ? DateTime.SpecifyKind(at, DateTimeKind.Utc)
+                : throw new TaskSystemException($"{where}: task {id}'s '{field}' is not a time ('{text}').", uncertain: false);
+        }
     }
 
     /// <summary>A JSON scalar as text (numbers in their JSON form, true/false), null for null or an empty string.</summary>

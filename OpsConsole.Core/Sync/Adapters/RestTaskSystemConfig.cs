@@ -46,6 +46,8 @@ public sealed record RestTaskSystemConfig
 
     public string IdField { get; init; } = "id";
     public string UpdatedAtField { get; init; } = "updated_at";
+    /// <summary>When the system created a task (optional): what a connection's "only items created after" reads.</summary>
+    public string? CreatedAtField { get; init; }
     public string? VersionField { get; init; } = "version";
     public string? ArchivedField { get; init; } = "archived";
     /// <summary>The field that carries the marker `opsconsole:{connection}:{source id}` (a field of its own, or the description).</summary>

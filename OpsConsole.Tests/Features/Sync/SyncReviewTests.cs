@@ -249,6 +249,10 @@ public sealed class SyncReviewTests(SyncApp app) : IClassFixture<SyncApp>
         {
             await Source(app).ArchiveAsync(pair.SourceId, delete: false, Ct);
         }
+        // The dry run says so before anyone runs it; with the admin's confirmation it does not.
+        var plan = (await Engine.DryRunAsync(Actor.System, connection.Id, Ct)).Value!;
+        (plan.Archives, plan.Warning).Should().Match<(int, string?)>(p => p.Item1 == 7 && p.Item2!.StartsWith("A run would stop before archiving: 7 of 12"));
+        (await Engine.DryRunAsync(Actor.System, connection.Id, new SyncRunOptions(ConfirmDeletes: true), Ct)).Value!.Warning.Should().BeNull();
         var stopped = await RunAsync(connection);
         stopped.State.Should().Be(SyncRunState.Failed);
         stopped.Error.Should().Contain("Sync:MaxDeletesPercent").And.Contain("7 of 12");
@@ -354,5 +358,35 @@ public sealed class SyncReviewTests(SyncApp app) : IClassFixture<SyncApp>
         var bad = await op.PostAsJsonAsync("/api/sync/dry-run", new { connection_id = connection.Id, link_by = "headline" }, Ct);
         bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await bad.Content.ReadAsStringAsync(Ct)).Should().Contain("link_by");
+    }
+
+    [Fact]
+    public async Task OnlyItemsCreatedAfterADate_AreAdded_PairedItemsGoOnSyncing_AndTheSettingNeedsTheSourcesCreatedAtField()
+    {
+        ResetSimulators(app, sourceTasks: 6);
+        var sources = (await AllAsync(Source(app))).OrderBy(t => t.CreatedAt).ToList();
+        sources.Should().OnlyContain(t => t.CreatedAt != null, "the simulator says when it made each task");
+        var after = sources[3].CreatedAt!.Value;
+        var connection = await ConnectionAsync(app, r => r with { CreatedAfter = after });
+
+        var plan = (await Engine.DryRunAsync(Actor.System, connection.Id, Ct)).Value!;
+        plan.Items.Where(i => i.Action == SyncAction.Add).Select(i => i.SourceId).Should().BeEquivalentTo(sources.Skip(3).Select(t => t.Id));
+        plan.Items.Where(i => i.Action == SyncAction.Skip).Should().HaveCount(3).And.OnlyContain(i => i.Note!.Contains("before the connection's start"));
+        (await RunAsync(connection)).Added.Should().Be(3);
+
+        // An old item edited later is still not added; a new one is, and the paired ones go on syncing.
+        await Source(app).UpdateAsync(sources[0].Id, Set("title", "old but edited"), Ct);
+        await Source(app).UpdateAsync(sources[4].Id, Set("title", "paired and edited"), Ct);
+        var made = await Source(app).CreateAsync(Set("title", "made today"), "made by hand", Guid.NewGuid().ToString("N"), Ct);
+        var next = await RunAsync(connection);
+        (next.Added, next.Updated).Should().Be((1, 1));
+        (await PairsAsync(connection)).Select(p => p.SourceId).Should().Contain(made.Id).And.NotContain(sources[0].Id);
+
+        var refused = await app.Services.GetRequiredService<SyncConnections>().CreateAsync(Actor.System, SyncDemoConnection.Request() with
+        {
+            Name = "no created field " + Guid.NewGuid().ToString("N")[..6], CreatedAfter = after,
+            Source = TaskSystemDialect.Source.AdapterConfig() with { CreatedAtField = null },
+        }, Ct);
+        refused.Errors.Keys.Should().Equal("created_after");
     }
 }

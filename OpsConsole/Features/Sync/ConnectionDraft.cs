@@ -19,6 +19,8 @@ public sealed class ConnectionDraft
     public ConflictPolicy Policy { get; set; } = ConflictPolicy.NewestWins;
     public string? FilterField { get; set; }
     public string? FilterValues { get; set; }
+    /// <summary>"Only items created after" as the date input gives it (`yyyy-MM-dd`, UTC midnight); empty: every item.</summary>
+    public string? CreatedAfter { get; set; }
     public DeletePolicy DeletePolicy { get; set; } = DeletePolicy.Ignore;
     public int? ScheduleSeconds { get; set; } = 300;
     public bool Paused { get; set; }
@@ -29,7 +31,8 @@ public sealed class ConnectionDraft
     {
         Name = asCopy ? $"{c.Name} (copy)" : c.Name, Source = SideDraft.From(c.Source), Destination = SideDraft.From(c.Destination),
         FieldMap = c.FieldMap.Select(FieldMapDraft.From).ToList(), Policy = c.Policy, FilterField = c.Filter?.Field,
-        FilterValues = c.Filter is { } f ? string.Join(", ", f.Values) : null, DeletePolicy = c.DeletePolicy, ScheduleSeconds = c.ScheduleSeconds,
+        FilterValues = c.Filter is { } f ? string.Join(", ", f.Values) : null,
+        CreatedAfter = c.CreatedAfter?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DeletePolicy = c.DeletePolicy, ScheduleSeconds = c.ScheduleSeconds,
         Paused = c.Paused, Version = asCopy ? null : c.Version,
     };
 
@@ -47,7 +50,19 @@ public sealed class ConnectionDraft
         var errors = new FieldErrors();
         var map = FieldMap.Select((row, i) => row.ToMapping(errors, $"field_map[{i}]")).ToList();
         var filter = FilterField is { Length: > 0 } field ? new SyncFilter(field.Trim(), SplitList(FilterValues)) : null;
-        return (new ConnectionRequest(Name, Source.ToConfig(), Destination.ToConfig(), map, Policy, filter, DeletePolicy, ScheduleSeconds, Paused, Version), errors);
+        DateTime? createdAfter = null;
+        if (!string.IsNullOrWhiteSpace(CreatedAfter))
+        {
+            if (DateTime.TryParseExact(CreatedAfter.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var day))
+            {
+                createdAfter = DateTime.SpecifyKind(day, DateTimeKind.Utc);
+            }
+            else
+            {
+                errors.Add("created_after", $"'{CreatedAfter}' is not a date (yyyy-MM-dd).");
+            }
+        }
+        return (new ConnectionRequest(Name, Source.ToConfig(), Destination.ToConfig(), map, Policy, filter, DeletePolicy, ScheduleSeconds, Paused, Version, createdAfter), errors);
     }
 
     public static IReadOnlyList<string> SplitList(string? text) =>
@@ -68,6 +83,7 @@ public sealed class SideDraft
     public int PageSize { get; set; }
     public string IdField { get; set; } = "";
     public string UpdatedAtField { get; set; } = "";
+    public string? CreatedAtField { get; set; }
     public string MarkerField { get; set; } = "";
     public string FieldsText { get; set; } = "";
     public string? BrowseUrl { get; set; }
@@ -78,14 +94,14 @@ public sealed class SideDraft
     public static SideDraft From(RestTaskSystemConfig c) => new()
     {
         Rest = c with { AuthValue = null }, Upstream = c.Upstream, BaseUrl = c.BaseUrl, AuthHeader = c.AuthHeader, ItemsPath = c.ItemsPath, Paging = c.Paging,
-        PageSize = c.PageSize, IdField = c.IdField, UpdatedAtField = c.UpdatedAtField, MarkerField = c.MarkerField, FieldsText = string.Join(", ", c.Fields),
+        PageSize = c.PageSize, IdField = c.IdField, UpdatedAtField = c.UpdatedAtField, CreatedAtField = c.CreatedAtField, MarkerField = c.MarkerField, FieldsText = string.Join(", ", c.Fields),
         BrowseUrl = c.BrowseUrl, SendsIdempotencyKey = c.SendsIdempotencyKey,
     };
 
     public RestTaskSystemConfig ToConfig() => Rest with
     {
         Upstream = Upstream.Trim(), BaseUrl = Blank(BaseUrl), AuthHeader = Blank(AuthHeader), AuthValue = Blank(AuthValue), ItemsPath = ItemsPath.Trim(),
-        Paging = Paging, PageSize = PageSize, IdField = IdField.Trim(), UpdatedAtField = UpdatedAtField.Trim(), MarkerField = MarkerField.Trim(),
+        Paging = Paging, PageSize = PageSize, IdField = IdField.Trim(), UpdatedAtField = UpdatedAtField.Trim(), CreatedAtField = Blank(CreatedAtField), MarkerField = MarkerField.Trim(),
         Fields = Fields, BrowseUrl = Blank(BrowseUrl), SendsIdempotencyKey = SendsIdempotencyKey,
     };
 

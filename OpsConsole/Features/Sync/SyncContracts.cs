@@ -26,10 +26,10 @@ public sealed record SyncRunResponse(long Id, long ConnectionId, SyncRunState St
 public sealed record PlannedItemResponse(string SourceId, string? DestinationId, SyncAction Action, IReadOnlyList<FieldDiff> Fields, string? Note);
 
 public sealed record SyncPlanResponse(long Id, long ConnectionId, DateTime CreatedAt, string CreatedBy, int Adds, int Updates, int Skips, int Conflicts,
-    int Archives, IReadOnlyList<PlannedItemResponse> Items, DateTime? AppliedAt = null, string? AppliedBy = null, long? AppliedRunId = null)
+    int Archives, IReadOnlyList<PlannedItemResponse> Items, DateTime? AppliedAt = null, string? AppliedBy = null, long? AppliedRunId = null, string? Warning = null)
 {
     public static SyncPlanResponse From(SyncPlan p) => new(p.Id, p.ConnectionId, p.CreatedAt, p.CreatedBy, p.Adds, p.Updates, p.Skips, p.Conflicts, p.Archives,
-        p.Items.Select(i => new PlannedItemResponse(i.SourceId, i.DestinationId, i.Action, i.Fields, i.Note)).ToList(), p.AppliedAt, p.AppliedBy, p.AppliedRunId);
+        p.Items.Select(i => new PlannedItemResponse(i.SourceId, i.DestinationId, i.Action, i.Fields, i.Note)).ToList(), p.AppliedAt, p.AppliedBy, p.AppliedRunId, p.Warning);
 }
 
 public sealed record ConnectionStatusResponse(long Id, string Name, SyncConnectionHealth Health, bool Paused, int? ScheduleSeconds, int Pairs,
@@ -50,16 +50,17 @@ public sealed record SyncRunItemResponse(long Id, long RunId, string SourceId, s
 
 /// <summary>A connection as admins send it and everyone reads it (auth values are never read back).</summary>
 public sealed record ConnectionBody(string? Name, RestTaskSystemConfig? Source, RestTaskSystemConfig? Destination, IReadOnlyList<FieldMapping>? FieldMap,
-    ConflictPolicy? Policy, SyncFilter? Filter, DeletePolicy? DeletePolicy, int? ScheduleSeconds, bool? Paused, int? Version = null)
+    ConflictPolicy? Policy, SyncFilter? Filter, DeletePolicy? DeletePolicy, int? ScheduleSeconds, bool? Paused, int? Version = null, DateTime? CreatedAfter = null)
 {
-    public ConnectionRequest ToRequest() => new(Name, Source, Destination, FieldMap, Policy, Filter, DeletePolicy, ScheduleSeconds, Paused ?? false, Version);
+    public ConnectionRequest ToRequest() => new(Name, Source, Destination, FieldMap, Policy, Filter, DeletePolicy, ScheduleSeconds, Paused ?? false, Version, CreatedAfter);
 }
 
 public sealed record ConnectionResponse(long Id, string Name, RestTaskSystemConfig Source, RestTaskSystemConfig Destination, IReadOnlyList<FieldMapping> FieldMap,
-    ConflictPolicy Policy, SyncFilter? Filter, DeletePolicy DeletePolicy, int? ScheduleSeconds, bool Paused, SyncConnectionHealth Health, int Version)
+    ConflictPolicy Policy, SyncFilter? Filter, DeletePolicy DeletePolicy, int? ScheduleSeconds, bool Paused, SyncConnectionHealth Health, int Version,
+    DateTime? CreatedAfter)
 {
     public static ConnectionResponse From(SyncConnection c) => new(c.Id, c.Name, c.Source with { AuthValue = null }, c.Destination with { AuthValue = null },
-        c.FieldMap, c.Policy, c.Filter, c.DeletePolicy, c.ScheduleSeconds, c.Paused, c.Health, c.Version);
+        c.FieldMap, c.Policy, c.Filter, c.DeletePolicy, c.ScheduleSeconds, c.Paused, c.Health, c.Version, c.CreatedAfter);
 }
 
 /// <summary>`GET /api/sync/status` and `/api/sync/history`: an optional connection.</summary>

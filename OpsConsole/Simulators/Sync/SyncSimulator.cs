@@ -214,7 +214,7 @@ public static class SyncSimulator
             var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var (name, value) in body)
             {
-                if (name == d.IdField || name == d.UpdatedAtField || name == d.VersionField)
+                if (name == d.IdField || name == d.UpdatedAtField || name == d.VersionField || name == TaskSystemDialect.CreatedAtField)
                 {
                     continue;
                 }
@@ -244,6 +244,7 @@ public static class SyncSimulator
             item[k] = v;
         }
         item[d.UpdatedAtField] = t.UpdatedAt.ToString("O", CultureInfo.InvariantCulture);
+        item[TaskSystemDialect.CreatedAtField] = t.CreatedAt.ToString("O", CultureInfo.InvariantCulture);
         item[d.VersionField] = t.Version;
         item[TaskSystemDialect.ArchivedField] = t.Archived;
         return item;

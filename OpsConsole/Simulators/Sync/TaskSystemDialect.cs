@@ -14,6 +14,8 @@ public sealed record TaskSystemDialect(
     string AuthHeader, string AuthValue, string MarkerField, IReadOnlyDictionary<string, string[]?> Fields)
 {
     public const string ArchivedField = "archived";
+    /// <summary>When a task was made, on both systems (read-only, as `updated_at`).</summary>
+    public const string CreatedAtField = "created_at";
 
     /// <summary>The built-in source ("sync-source"): tasks with page-number paging and an API key.</summary>
     public static readonly TaskSystemDialect Source = new(SyncModule.SourceUpstream, "SRC-", "api/tasks", "id", "updated_at", "version",
@@ -39,7 +41,7 @@ public sealed record TaskSystemDialect(
         Upstream = Upstream, AuthHeader = AuthHeader, AuthValue = AuthValue, ItemsPath = Collection, SearchPath = $"{Collection}/search",
         SearchParam = SearchParam, ArchiveSuffix = "archive", ChangedSinceParam = ChangedSinceParam, Paging = Paging, PageParam = PageParam,
         PageSizeParam = PageSizeParam, PageSize = 50, ItemsProperty = ItemsProperty, HasMoreProperty = "has_more", NextCursorProperty = "next_cursor",
-        IdField = IdField, UpdatedAtField = UpdatedAtField, VersionField = VersionField, ArchivedField = ArchivedField, MarkerField = MarkerField,
+        IdField = IdField, UpdatedAtField = UpdatedAtField, CreatedAtField = CreatedAtField, VersionField = VersionField, ArchivedField = ArchivedField, MarkerField = MarkerField,
         SendsIdempotencyKey = sendsIdempotencyKey, Fields = [.. Fields.Keys],
     };
 }

@@ -43,6 +43,8 @@ public sealed class SimulatedTask
     public required string Id { get; init; }
     public Dictionary<string, string?> Fields { get; } = new(StringComparer.Ordinal);
     public DateTime UpdatedAt { get; set; }
+    /// <summary>When the task was made (the system's clock); never changes.</summary>
+    public DateTime CreatedAt { get; init; }
     public long Version { get; set; } = 1;
     public bool Archived { get; set; }
 }
@@ -167,7 +169,8 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
         {
             return new TaskWrite(null, $"The simulator holds at most {MaxTasks} tasks.");
         }
-        var task = new SimulatedTask { Id = $"{dialect.IdPrefix}{++_nextId}", UpdatedAt = Now };
+        var now = Now;
+        var task = new SimulatedTask { Id = $"{dialect.IdPrefix}{++_nextId}", UpdatedAt = now, CreatedAt = now };
         foreach (var field in dialect.Fields.Keys)
         {
             task.Fields[field] = fields.GetValueOrDefault(field);
@@ -318,7 +321,8 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
         var start = Now;
         for (var i = 0; i < count; i++)
         {
-            var task = new SimulatedTask { Id = $"{dialect.IdPrefix}{++_nextId}", UpdatedAt = start.AddMinutes(-(count - i) * 7) };
+            var at = start.AddMinutes(-(count - i) * 7);
+            var task = new SimulatedTask { Id = $"{dialect.IdPrefix}{++_nextId}", UpdatedAt = at, CreatedAt = at };
             foreach (var (field, words) in dialect.Fields)
             {
                 task.Fields[field] = field == dialect.MarkerField ? null : ValueFor(field, words, dice, start, $"Seeded task {i + 1}.");
@@ -329,7 +333,7 @@ public sealed class TaskSystemWorld(TaskSystemDialect dialect, TimeProvider time
 
     private static SimulatedTask Copy(SimulatedTask t)
     {
-        var copy = new SimulatedTask { Id = t.Id, UpdatedAt = t.UpdatedAt, Version = t.Version, Archived = t.Archived };
+        var copy = new SimulatedTask { Id = t.Id, UpdatedAt = t.UpdatedAt, CreatedAt = t.CreatedAt, Version = t.Version, Archived = t.Archived };
         foreach (var (k, v) in t.Fields)
         {
             copy.Fields[k] = v;

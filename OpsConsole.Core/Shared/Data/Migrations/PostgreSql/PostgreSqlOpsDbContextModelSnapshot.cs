@@ -1939,6 +1939,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime?>("CreatedAfter")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2223,6 +2226,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
 
                     b.Property<int>("Updates")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Warning")
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 

@@ -1947,6 +1947,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime?>("CreatedAfter")
+                        .HasColumnType("datetime2");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
 
@@ -2231,6 +2234,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
 
                     b.Property<int>("Updates")
                         .HasColumnType("int");
+
+                    b.Property<string>("Warning")
+                        .HasColumnType("nvarchar(max)");
 
                     b.HasKey("Id");
 

@@ -1876,6 +1876,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("CreatedAfter")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -2152,6 +2155,9 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
 
                     b.Property<int>("Updates")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Warning")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
