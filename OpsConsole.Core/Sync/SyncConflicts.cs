@@ -33,13 +33,12 @@ public sealed record ConflictDiff(SyncConflict Conflict, FieldMapping? Mapping, 
 /// run finds both sides equal to the base and leaves the field alone.
 /// </summary>
 public sealed class SyncConflicts(IDbContextFactory<OpsDbContext> contexts, TaskSystemAdapters adapters, AccountGate gate, IOpsEventStream events,
-    TimeProvider time, ILogger<SyncConflicts> logger)
+    SyncRunLeases runLeases, TimeProvider time, ILogger<SyncConflicts> logger)
 {
     public const int MaxPageSize = 500;
 
-    // One resolution at a time in this console: two supervisors picking different values for the same field must not
-    // both write to the task systems (the second finds the conflict resolved and gets 409).
-    private readonly SemaphoreSlim _resolving = new(1, 1);
+    /// <summary>How long a resolution waits for the connection's lease (a run or another resolution holding it) before it answers 409.</summary>
+    public static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(5);
 
     /// <summary>The conflict rows for an item's decisions that are manual conflicts (none are open for those fields: the reader holds open ones).</summary>
     internal static IReadOnlyList<SyncConflict> Open(SyncRun run, ItemWork work, DateTime now) =>
@@ -99,14 +98,43 @@ public sealed class SyncConflicts(IDbContextFactory<OpsDbContext> contexts, Task
         {
             return errors.ToResult<SyncConflict>();
         }
-        await _resolving.WaitAsync(ct);
-        try
+        long connectionId;
+        await using (var read = await contexts.CreateDbContextAsync(ct))
         {
-            return await ResolveHeldAsync(actor, id, choice!.Value, request.Value, ct);
+            if (await read.SyncConflicts.AsNoTracking().Where(c => c.Id == id).Select(c => (long?)c.ConnectionId).SingleOrDefaultAsync(ct) is not { } found)
+            {
+                return OpsResult<SyncConflict>.NotFound($"No sync conflict {id}.");
+            }
+            connectionId = found;
         }
-        finally
+        // Under the connection's lease, across instances: a run must not commit the pair's old bases over the resolution's,
+        // and two supervisors picking different values must not both write to the task systems (the second finds it resolved).
+        await using var lease = await AcquireAsync(connectionId, ct);
+        if (lease is null)
         {
-            _resolving.Release();
+            var running = await runLeases.RunningRunIdAsync(connectionId, ct);
+            return OpsResult<SyncConflict>.Conflict(running is { } run
+                    ? $"Run {run} of this connection is under way; resolve the conflict when it has finished."
+                    : "Another resolution or run of this connection is under way; try again in a moment.",
+                new Dictionary<string, object?> { ["running_run_id"] = running });
+        }
+        return await ResolveHeldAsync(actor, id, choice!.Value, request.Value, ct);
+    }
+
+    private async Task<Shared.Leasing.HeldLease?> AcquireAsync(long connectionId, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + LeaseWait;
+        while (true)
+        {
+            if (await runLeases.TryAcquireAsync(connectionId, ct) is { } lease)
+            {
+                return lease;
+            }
+            if (time.GetUtcNow() >= until)
+            {
+                return null;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, ct);
         }
     }
 

@@ -58,7 +58,7 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
             {
                 work.Add(new ItemWork(pair.SourceId, null, d, pair, null, [], new PlannedItem(pair.SourceId, pair.DestinationId, SyncAction.Skip, [], UnchangedNote)));
             }
-            else if (await calls.CallAsync(() => source.GetAsync(pair.SourceId, ct), ct) is { } s)
+            else if ((LastKnown(connection, pair, SyncSide.Source, sourceFields) ?? await calls.CallAsync(() => source.GetAsync(pair.SourceId, ct), ct)) is { } s)
             {
                 sourceById[s.Id] = s;
             }
@@ -75,7 +75,8 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
                 work.Add(new ItemWork(s.Id, s, read, pair, null, [], new PlannedItem(s.Id, pair.DestinationId, SyncAction.Skip, [], UnchangedNote)));
                 continue;
             }
-            var d = pair is null ? null : read ?? await calls.CallAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
+            var d = pair is null ? null
+                : read ?? LastKnown(connection, pair, SyncSide.Destination, destinationFields) ?? await calls.CallAsync(() => destination.GetAsync(pair.DestinationId, ct), ct);
             work.Add(Hashed(connection, Decide(connection, s, d, pair, known.Intents.GetValueOrDefault(s.Id), known.Held(pair))));
         }
         if (linkBy is not null && work.Any(w => w.Plan.Action == SyncAction.Add))
@@ -149,6 +150,37 @@ internal sealed class SyncReader(IDbContextFactory<OpsDbContext> contexts, TaskS
                     Recorded: true));
         }
         return new Snapshot(work, null, null, known.LivePairs);
+    }
+
+    private enum SyncSide { Source, Destination }
+
+    /// <summary>
+    /// One side of a pair as it was last committed, without asking its system: an item that side did not list as changed
+    /// since its cursor (minus the overlap) has not changed since, and the pair's bases hold its mapped values; taken only
+    /// when they reproduce it exactly (the same hash as the pair's), else null and the item is read (held conflicts, a
+    /// field mapped since, a filter field). Its time is the side's cursor, an upper bound of its real one (ADR 0037).
+    /// An item deleted there meanwhile shows when the run writes to it ("is gone"), as an item error.
+    /// </summary>
+    private static RemoteTask? LastKnown(SyncConnection connection, SyncPair pair, SyncSide side, IReadOnlyList<string> hashFields)
+    {
+        var (kept, cursor) = side == SyncSide.Source ? (pair.SourceHash, connection.SourceCursor) : (pair.DestinationHash, connection.DestinationCursor);
+        if (kept is null || cursor is not { } at)
+        {
+            return null;
+        }
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var m in connection.FieldMap)
+        {
+            if (!pair.Bases.TryGetValue(m.Key, out var b))
+            {
+                return null;
+            }
+            fields[side == SyncSide.Source ? m.Source : m.Destination] = side == SyncSide.Source ? b.Source : b.Destination;
+        }
+        var task = side == SyncSide.Source
+            ? new RemoteTask(pair.SourceId, fields, at, pair.SourceVersion, pair.Archived)
+            : new RemoteTask(pair.DestinationId, fields, at, pair.DestinationVersion, pair.Archived);
+        return SyncItemHash.Of(hashFields, task) == kept ? task : null;
     }
 
     /// <summary>The adds that find an existing destination item by the link key become links (or skips when the key is shared).</summary>

@@ -389,4 +389,30 @@ public sealed class SyncReviewTests(SyncApp app) : IClassFixture<SyncApp>
         }, Ct);
         refused.Errors.Keys.Should().Equal("created_after");
     }
+
+    [Fact]
+    public async Task AnItemChangedOnOneSide_IsComparedWithTheOtherSidesLastKnownState_WithoutReadingItAgain()
+    {
+        var simulators = ResetSimulators(app, sourceTasks: 10);
+        var connection = await ConnectionAsync(app);
+        await RunAsync(connection);
+        await RunAsync(connection); // reads its own creates back once, as the scheduled run after a first sync does
+        var pairs = await PairsAsync(connection);
+        foreach (var pair in pairs.Take(3))
+        {
+            await Source(app).UpdateAsync(pair.SourceId, Set("title", $"changed {pair.SourceId}"), Ct);
+        }
+        await Destination(app).UpdateAsync(pairs[5].DestinationId, Set("notes", "changed on the card"), Ct);
+
+        var (destinationBefore, sourceBefore) = (simulators.Destination.RequestsServed, simulators.Source.RequestsServed);
+        var run = await RunAsync(connection);
+        (run.Updated, run.Failed).Should().Be((4, 0));
+        (simulators.Destination.RequestsServed - destinationBefore).Should().Be(1 + 3, "one page of its changes and the three updates: no read of each card");
+        (simulators.Source.RequestsServed - sourceBefore).Should().Be(1 + 1, "one page of its changes and the one update");
+        foreach (var pair in pairs.Take(3))
+        {
+            (await Destination(app).GetAsync(pair.DestinationId, Ct))!["name"].Should().Be($"changed {pair.SourceId}");
+        }
+        (await Source(app).GetAsync(pairs[5].SourceId, Ct))!["description"].Should().Be("changed on the card");
+    }
 }
