@@ -55,3 +55,13 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
 }
+
+/// <summary>
+/// The every-page sweep (six minutes of axe checks on every page) in a Chromium of its own, so that it runs beside the
+/// other end-to-end tests instead of after them: the browser tests were the suite's longest chain.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SweepBrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser-sweep";
+}

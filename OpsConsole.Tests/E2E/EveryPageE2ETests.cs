@@ -15,7 +15,7 @@ namespace OpsConsole.Tests.E2E;
 /// admin's navigation links (a page a module adds later is covered without a change here) plus the detail, settings
 /// and account pages below; every view is saved to TestResults/artifacts/screenshots to look at.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SweepBrowserCollection.Name)]
 public sealed class EveryPageE2ETests(BrowserFixture browser, EveryPageE2ETests.App app) : IClassFixture<EveryPageE2ETests.App>
 {
     /// <summary>One console with something on every page: two branches with a fetched day and missing ones, waiting and
