@@ -57,7 +57,7 @@ public sealed class ClusterEventsTests : IAsyncLifetime
         var scheduler = await Service<ISchedulerFactory>(_cluster.A).GetScheduler(TestContext.Current.CancellationToken);
         var meta = await scheduler.GetMetadata(TestContext.Current.CancellationToken);
         meta.JobStoreClustered.Should().BeTrue();
-        meta.JobStoreType.Name.Should().NotBe("RAMJobStore", "Cluster:Enabled needs no Scheduler:Store=Persistent beside it");
+        meta.JobStorePersistent.Should().BeTrue("Cluster:Enabled needs no Scheduler:Store=Persistent beside it");
         Service<HubLifetimeManager<OpsHub>>(_cluster.A).GetType().Name.Should().StartWith("RedisHubLifetimeManager");
         Service<IDistributedCache>(_cluster.A).GetType().Name.Should().Be("RedisCache");
 
