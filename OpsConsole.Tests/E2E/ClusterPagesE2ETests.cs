@@ -54,7 +54,7 @@ public sealed class ClusterPagesE2ETests(BrowserFixture browser) : IAsyncLifetim
         await console.SignInAsync("supervisor", OpsAppFactory.Password);
         await console.GotoAsync("/maintenance/codes");
         await console.WaitUntilLiveAsync();
-        await console.Page.Locator("[data-testid=codes], text=No codes").First.WaitForAsync();
+        await console.Page.Locator("[data-testid=codes]").Or(console.Page.GetByText("No codes")).First.WaitForAsync();
 
         await AddCodeAsync(adminOnA, "clu1");
         await console.Page.Locator("tr[data-code='reason:clu1']").WaitForAsync(new() { Timeout = 20_000 });
