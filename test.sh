@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every OpsConsole test, as a new user and CI do.
-#  - installs what the tests need when it is missing (Debian's chromium, postgresql and mosquitto, through apt-get);
-#  - starts a throwaway PostgreSQL and a throwaway mosquitto (MQTT broker) on loopback and stops them afterwards;
+#  - installs what the tests need when it is missing (Debian's chromium, postgresql, mosquitto, redis-server and
+#    haproxy, through apt-get);
+#  - starts a throwaway PostgreSQL, mosquitto (MQTT broker) and redis-server on loopback and stops them afterwards;
 #  - runs `dotnet test` and prints the closing line "N passed, N failed", exiting non-zero on any failure.
 # Extra arguments go to `dotnet test` (for example: ./test.sh --filter "FullyQualifiedName~Api").
 set -euo pipefail
@@ -22,11 +23,16 @@ trap stop_pg EXIT
 # MQTT: a throwaway mosquitto for the telemetry tests; the outage tests start their own from the same binary.
 . .ci/throwaway-mosquitto.sh
 trap 'stop_mqtt; stop_pg' EXIT
+# Redis: a throwaway redis-server for the cluster tests (event bridge, backplane, cache); outage tests run their own.
+. .ci/throwaway-redis.sh
+trap 'stop_redis; stop_mqtt; stop_pg' EXIT
 
 export OPSCONSOLE_TEST_POSTGRES="$pg_connection"
 export OPSCONSOLE_REQUIRE_POSTGRES=1
 export OPSCONSOLE_TEST_MQTT="$mqtt_address" OPSCONSOLE_TEST_MOSQUITTO="$mqtt_binary"
 export OPSCONSOLE_REQUIRE_MQTT=1
+export OPSCONSOLE_TEST_REDIS="$redis_address" OPSCONSOLE_TEST_REDIS_BINARY="$redis_binary"
+export OPSCONSOLE_REQUIRE_REDIS=1
 export OPSCONSOLE_TEST_ARTIFACTS="$root/TestResults/artifacts"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 rm -rf "$root/TestResults"

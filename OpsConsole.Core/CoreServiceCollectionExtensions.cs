@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(Shared.Cluster.ClusterOptions.Read(configuration));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOpsEventStream, OpsEventStream>();
+        services.AddSingleton<LiveUpdates>(); // ADR 0039: degraded while a clustered instance's event bridge is down
         services.AddMetrics();
         services.AddSingleton<Shared.Telemetry.OpsMetrics>();
         services.AddSingleton<AuditPublisher>();
@@ -70,6 +71,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<UpstreamHealthBoard>();
         services.AddSingleton<UpstreamProbe>();
         services.AddHybridCache();
+        services.AddSingleton<SharedCacheEviction>(); // evicts on every instance through the event bridge (ADR 0039)
         services.TryAddSingleton<OpsModuleCatalog>();
         services.AddSingleton<UpstreamCatalog>();
         services.AddSingleton(configuration.GetSection("Resilience").Get<UpstreamResilienceOptions>() ?? new UpstreamResilienceOptions());

@@ -21,6 +21,7 @@ using OpsConsole.Features.Users;
 using OpsConsole.Features.Yard;
 using OpsConsole.Infrastructure.Api;
 using OpsConsole.Infrastructure.Auth;
+using OpsConsole.Infrastructure.Cluster;
 using OpsConsole.Infrastructure.Database;
 using OpsConsole.Infrastructure.Events;
 using OpsConsole.Infrastructure.Health;
@@ -72,10 +73,12 @@ public static class OpsWeb
         services.AddRequestLimits(configuration);
 
         services.AddSignalR().AddJsonProtocol(o => ApiJson.Configure(o.PayloadSerializerOptions));
-        if (configuration["Redis:Backplane"] is { Length: > 0 } redis)
+        // A single instance may still use a backplane of its own; a clustered one always has it (from Redis:Connection).
+        if (!ClusterServices.ClusterOptionsOf(services).Enabled && configuration["Redis:Backplane"] is { Length: > 0 } redis)
         {
             services.AddSignalR().AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("opsconsole"));
         }
+        services.AddOpsCluster(configuration, builder.Environment); // Cluster:Enabled (ADR 0039): bridge, backplane, cache, refusals
         services.AddHostedService<OpsHubRelay>();
         services.AddSingleton<HubSessions>();
         services.AddHostedService(sp => sp.GetRequiredService<HubSessions>());
@@ -137,7 +140,8 @@ public static class OpsWeb
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.InstanceName = configuration["Scheduler:Name"] ?? "OpsConsole");
-            if (configuration["Scheduler:Store"] is { } store && store.Equals("Persistent", StringComparison.OrdinalIgnoreCase))
+            if (configuration["Scheduler:Store"] is { } store && store.Equals("Persistent", StringComparison.OrdinalIgnoreCase)
+                || ClusterServices.ClusterOptionsOf(services).Enabled)
             {
                 PersistentScheduler.Configure(q, configuration);
             }

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using OpsConsole.Core.Shared.Events;
 
 namespace OpsConsole.Core.Yard;
 
 /// <summary>
 /// Task details in HybridCache (ADR 0011): keyed by the task's id and version, so a list that shows a new version
-/// fetches the detail again without any time-based expiry; tagged by id, so a patch or delete forgets every version.
+/// fetches the detail again without any time-based expiry; tagged by id, so a patch or delete forgets every version
+/// (on every instance: <see cref="SharedCacheEviction"/>).
 /// </summary>
-public sealed class YardTaskCache(HybridCache cache, YardClient client)
+public sealed class YardTaskCache(HybridCache cache, SharedCacheEviction eviction, YardClient client)
 {
     private static readonly HybridCacheEntryOptions DetailEntry = new() { Expiration = TimeSpan.FromMinutes(30), LocalCacheExpiration = TimeSpan.FromMinutes(30) };
 
@@ -36,7 +38,7 @@ public sealed class YardTaskCache(HybridCache cache, YardClient client)
     /// <summary>Forgets a task that was changed or deleted; a PATCH's answer is the new detail and is kept.</summary>
     public async Task ForgetAsync(string id, YardTask? replacement, CancellationToken ct)
     {
-        await cache.RemoveByTagAsync(Tag(id), ct);
+        await eviction.RemoveByTagAsync(Tag(id), ct);
         if (replacement is not null)
         {
             await cache.SetAsync(Key(id, replacement.Version), replacement, DetailEntry, [Tag(id)], ct);

@@ -93,15 +93,20 @@ public sealed class OpsHub(OpsTopicCatalog topics, AccountGate gate, HubSessions
 /// <summary>What a hub client receives: the event's topic, its type's name, and the event itself (the API's JSON style).</summary>
 public sealed record OpsEventMessage(string Topic, string Type, object Data);
 
-/// <summary>Relays every event of the in-process stream to the hub group of its topic.</summary>
-public sealed class OpsHubRelay(IOpsEventStream events, IHubContext<OpsHub> hub) : IHostedService
+/// <summary>
+/// Relays every event of the in-process stream to the hub group of its topic. When clustered, an event another
+/// instance published (it came through the event bridge) is left alone: that instance's relay sent it, and the
+/// SignalR Redis backplane, always on with the cluster, brought it to this instance's clients (ADR 0039).
+/// </summary>
+public sealed class OpsHubRelay(IOpsEventStream events, IHubContext<OpsHub> hub, BridgedEvents bridged) : IHostedService
 {
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = events.Subscribe<IOpsEvent>(evt =>
-            hub.Clients.Group(evt.Topic).SendAsync(OpsHub.EventMethod, new OpsEventMessage(evt.Topic, evt.GetType().Name, evt), CancellationToken.None));
+        _subscription = events.Subscribe<IOpsEvent>(evt => bridged.Contains(evt)
+            ? Task.CompletedTask
+            : hub.Clients.Group(evt.Topic).SendAsync(OpsHub.EventMethod, new OpsEventMessage(evt.Topic, evt.GetType().Name, evt), CancellationToken.None));
         return Task.CompletedTask;
     }
 
