@@ -139,7 +139,12 @@ public static class OpsWeb
     {
         services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(s => s.InstanceName = configuration["Scheduler:Name"] ?? "OpsConsole");
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = configuration["Scheduler:Name"] ?? "OpsConsole";
+                // `{Cluster:InstanceId}/{random}`, new at every start: the page names instances by it (ADR 0040).
+                s.InstanceId = SchedulerInstances.NewSchedulerInstanceId(Core.Shared.Cluster.ClusterOptions.Read(configuration));
+            });
             if (configuration["Scheduler:Store"] is { } store && store.Equals("Persistent", StringComparison.OrdinalIgnoreCase)
                 || ClusterServices.ClusterOptionsOf(services).Enabled)
             {
@@ -153,10 +158,11 @@ public static class OpsWeb
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSingleton<JobRunHistory>();
         services.AddSingleton<JobRunListener>();
+        services.AddSingleton<SchedulerInstances>();
         services.AddSingleton<SchedulerService>();
         services.AddHostedService<JobScheduling>();
         services.AddOpsJob<UpstreamProbeJob>(OpsModules.Shared, UpstreamProbeJob.Name,
-            "Probes every upstream through its client for the dashboard and /health/ready", "0/15 * * * * ?");
+            "Probes every upstream through its client for the dashboard and /health/ready", "0/15 * * * * ?", safeToRepeat: true);
     }
 
     public static WebApplication MapOpsEndpoints(this WebApplication app)

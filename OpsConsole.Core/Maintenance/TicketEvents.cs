@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Data;
+using OpsConsole.Core.Shared.Leasing;
 
 namespace OpsConsole.Core.Maintenance;
 
@@ -8,16 +9,36 @@ namespace OpsConsole.Core.Maintenance;
 /// (<see cref="TicketJournal"/>); a relay hands the unpublished ones, oldest first, to a transport (MQTT in the app) and
 /// marks each once the transport took it. Transport-free, so it is tested with a plain delegate.
 /// </summary>
-public sealed class TicketEvents(IDbContextFactory<OpsDbContext> contexts, TimeProvider time)
+public sealed class TicketEvents(IDbContextFactory<OpsDbContext> contexts, DatabaseLease leases, TimeProvider time)
 {
     public const int BatchSize = 200;
 
     /// <summary>
+    /// The lease a publishing pass holds (ADR 0040): one instance publishes at a time, so each event goes out once and in
+    /// order, whichever console relays it.
+    /// </summary>
+    public const string LeaseName = "maintenance:ticket-events";
+
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Publishes the unpublished events in id order through <paramref name="publish"/> until none are left or one fails.
     /// A failure is recorded on its row (attempts, error) and rethrown: the rows after it wait, so order is kept.
+    /// While another instance's pass holds the lease, that pass publishes them and this one does nothing.
     /// </summary>
     /// <returns>How many were published.</returns>
     public async Task<int> PublishPendingAsync(Func<string, CancellationToken, Task> publish, CancellationToken ct)
+    {
+        await using var lease = await leases.TryAcquireAsync(LeaseName, LeaseTtl, ct);
+        if (lease is null)
+        {
+            return 0;
+        }
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+        return await PublishUnderLeaseAsync(publish, held.Token);
+    }
+
+    private async Task<int> PublishUnderLeaseAsync(Func<string, CancellationToken, Task> publish, CancellationToken ct)
     {
         var published = 0;
         while (true)

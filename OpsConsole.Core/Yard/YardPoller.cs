@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Events;
+using OpsConsole.Core.Shared.Leasing;
 using OpsConsole.Core.Shared.Settings;
 using OpsConsole.Core.Shared.Upstreams;
 
@@ -18,7 +19,8 @@ public sealed record YardCycleResult(long Cycle, DateTime StartedAt, string Trig
 /// task's detail (through <see cref="YardTaskCache"/>); the <see cref="YardCyclePlanner"/> runs the rules; the
 /// <see cref="YardMutator"/> patches and deletes unless a guard holds it; the <see cref="YardViewBuilder"/> makes the
 /// unified view, which is stored and published only when it differs from the last. The <see cref="YardPollerState"/>
-/// keeps what lasts between cycles. Cycles never overlap.
+/// keeps what lasts between cycles. Cycles never overlap, across instances too: a cycle holds the database lease
+/// <see cref="LeaseName"/> (ADR 0040), so two consoles never patch and delete in the yard system at once.
 /// </summary>
 public sealed class YardPoller(
     YardClient client,
@@ -34,10 +36,19 @@ public sealed class YardPoller(
     RuntimeSettings settings,
     YardOptions options,
     UpstreamBreakers breakers,
+    DatabaseLease leases,
     TimeProvider time,
     ILogger<YardPoller> logger)
 {
     public static readonly Actor PollerActor = new("yard-poller", []);
+
+    /// <summary>The lease a cycle holds, on whichever instance it runs.</summary>
+    public const string LeaseName = "yard:poller";
+
+    /// <summary>Renewed every third of this while a cycle runs; a dead instance's cycle frees it after this long.</summary>
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan LeaseRetry = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _cycleGate = new(1, 1);
     private readonly SemaphoreSlim _loadGate = new(1, 1);
@@ -88,7 +99,7 @@ public sealed class YardPoller(
         {
             return null;
         }
-        return await PollAsync("schedule", ct: ct);
+        return await PollAsync("schedule", waitForLease: false, ct: ct);
     }
 
     /// <summary>
@@ -96,13 +107,34 @@ public sealed class YardPoller(
     /// cycle's audit lines name <paramref name="actor"/> (the poller's own by default; an operator who asked for it
     /// through <see cref="YardOperations.PollNowAsync"/>).
     /// </summary>
-    internal async Task<YardCycleResult> PollAsync(string trigger, Actor? actor = null, CancellationToken ct = default)
+    internal async Task<YardCycleResult> PollAsync(string trigger, Actor? actor = null, CancellationToken ct = default) =>
+        (await PollAsync(trigger, waitForLease: true, actor, ct))!;
+
+    /// <summary>
+    /// A cycle under the lease. A scheduled tick that finds another instance cycling leaves it (null: nothing due here);
+    /// a person's "poll now" waits for that cycle to end, as it waits for one in this process.
+    /// </summary>
+    private async Task<YardCycleResult?> PollAsync(string trigger, bool waitForLease, Actor? actor = null, CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
         await _cycleGate.WaitAsync(ct);
         try
         {
-            return await CycleAsync(trigger, actor ?? PollerActor, ct);
+            var lease = await leases.TryAcquireAsync(LeaseName, LeaseTtl, ct);
+            while (lease is null && waitForLease)
+            {
+                await Task.Delay(LeaseRetry, time, ct);
+                lease = await leases.TryAcquireAsync(LeaseName, LeaseTtl, ct);
+            }
+            if (lease is null)
+            {
+                return null;
+            }
+            await using (lease)
+            {
+                using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+                return await CycleAsync(trigger, actor ?? PollerActor, work.Token);
+            }
         }
         finally
         {

@@ -19,6 +19,7 @@ public abstract class OpsDbContext(DbContextOptions options) : IdentityDbContext
 {
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<JobSchedule> JobSchedules => Set<JobSchedule>();
+    public DbSet<JobRunRecord> JobRuns => Set<JobRunRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract DatabaseProvider Provider { get; }

@@ -11,9 +11,9 @@ public static class DispatchFeature
     public static IServiceCollection AddDispatchFeature(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOpsJob<DispatchLeaseJob>(DispatchModule.Name, DispatchLeaseJob.Name,
-            "Returns tasks assigned longer than the Dispatch task lease (Settings) to ready (off when 0)", "0/30 * * * * ?");
+            "Returns tasks assigned longer than the Dispatch task lease (Settings) to ready (off when 0)", "0/30 * * * * ?", safeToRepeat: true);
         services.AddOpsJob<DispatchBacklogAlertsJob>(DispatchModule.Name, DispatchBacklogAlertsJob.Name,
-            "Raises and resolves the backlog alerts (ready tasks, waiting suggestions) against the Dispatch thresholds (Settings)", "15/30 * * * * ?");
+            "Raises and resolves the backlog alerts (ready tasks, waiting suggestions) against the Dispatch thresholds (Settings)", "15/30 * * * * ?", safeToRepeat: true);
         services.AddDispatchSimulator(configuration, environment);
         services.AddShellPart<DispatchNav>(ShellPlace.Navigation, 30);
         services.AddShellPart<DispatchTile>(ShellPlace.Dashboard, 20);

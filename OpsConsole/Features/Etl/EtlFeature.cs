@@ -12,15 +12,15 @@ public static class EtlFeature
     {
         services.AddSingleton<IEtlWake, QuartzEtlWake>();
         services.AddOpsJob<EtlRunnerJob>(EtlModule.Name, EtlRunnerJob.Name,
-            "Runs queued ETL jobs with Etl:Runners runners (also started at once when jobs are queued)", "0/5 * * * * ?");
+            "Runs queued ETL jobs with Etl:Runners runners (also started at once when jobs are queued)", "0/5 * * * * ?", safeToRepeat: true);
         services.AddOpsJob<EtlFetchYesterdayJob>(EtlModule.Name, EtlFetchYesterdayJob.Name,
-            "Queues yesterday for every active branch and POS", "0 30 2 * * ?");
+            "Queues yesterday for every active branch and POS", "0 30 2 * * ?", safeToRepeat: true);
         services.AddOpsJob<EtlMissingScanJob>(EtlModule.Name, EtlMissingScanJob.Name,
-            "Queues cells of the last Etl:ScanDays days that have no job", "0 15 * * * ?");
+            "Queues cells of the last Etl:ScanDays days that have no job", "0 15 * * * ?", safeToRepeat: true);
         services.AddOpsJob<EtlAlertsJob>(EtlModule.Name, EtlAlertsJob.Name,
-            "Raises and resolves the ETL alerts (failure rate over the last hour, branches missing days in a row)", "45 * * * * ?");
+            "Raises and resolves the ETL alerts (failure rate over the last hour, branches missing days in a row)", "45 * * * * ?", safeToRepeat: true);
         services.AddOpsJob<EtlMissingGaugeJob>(EtlModule.Name, EtlMissingGaugeJob.Name,
-            "Counts each branch's days with no data for the missing-cells gauge on /metrics", "30 * * * * ?");
+            "Counts each branch's days with no data for the missing-cells gauge on /metrics", "30 * * * * ?", safeToRepeat: true);
         services.AddEtlSimulator();
         services.AddShellPart<EtlNav>(ShellPlace.Navigation, 10);
         services.AddShellPart<EtlTile>(ShellPlace.Dashboard, 10);

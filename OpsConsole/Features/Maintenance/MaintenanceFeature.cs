@@ -11,13 +11,13 @@ public static class MaintenanceFeature
     public static IServiceCollection AddMaintenanceFeature(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOpsJob<MaintenanceFailureTicketsJob>(MaintenanceModule.Name, MaintenanceFailureTicketsJob.Name,
-            "Opens the failure ticket of a machine whose stop outlasts the micro-stop threshold (Settings)", "5/10 * * * * ?");
+            "Opens the failure ticket of a machine whose stop outlasts the micro-stop threshold (Settings)", "5/10 * * * * ?", safeToRepeat: true);
         services.AddOpsJob<MaintenancePlannedTicketsJob>(MaintenanceModule.Name, MaintenancePlannedTicketsJob.Name,
-            "Opens the planned ticket of every preventive schedule that is due (days, cycles or run hours) and has none open", "20 0/5 * * * ?");
+            "Opens the planned ticket of every preventive schedule that is due (days, cycles or run hours) and has none open", "20 0/5 * * * ?", safeToRepeat: true);
         services.AddOpsJob<MaintenanceMonitoringStatesJob>(MaintenanceModule.Name, MaintenanceMonitoringStatesJob.Name,
-            "Sets the state of machines fed by the monitoring upstream from its latest snapshot", "10/15 * * * * ?");
+            "Sets the state of machines fed by the monitoring upstream from its latest snapshot", "10/15 * * * * ?", safeToRepeat: true);
         services.AddOpsJob<MaintenanceTelemetryRetentionJob>(MaintenanceModule.Name, MaintenanceTelemetryRetentionJob.Name,
-            "Deletes raw telemetry (heartbeats and counters) older than the retention setting; states, periods and production stay", "40 35 * * * ?");
+            "Deletes raw telemetry (heartbeats and counters) older than the retention setting; states, periods and production stay", "40 35 * * * ?", safeToRepeat: true);
         services.AddMaintenanceSimulator(configuration, environment);
         services.AddMachineMonitoringSimulator(configuration);
         services.AddShellPart<MaintenanceNav>(ShellPlace.Navigation, 40);

@@ -13,7 +13,7 @@ public static class SyncFeature
         services.AddSyncSimulator(configuration);
         services.AddDemoData<SyncDemoConnection>();
         services.AddOpsJob<SyncBotJob>(Core.Sync.SyncModule.Name, SyncBotJob.Name,
-            "The sync bot: runs each connection whose interval has passed since its last run (AUTO_SYNC_ENABLED, SYNC_INTERVAL_SECONDS); ticks every 5 seconds", "0/5 * * * * ?");
+            "The sync bot: runs each connection whose interval has passed since its last run (AUTO_SYNC_ENABLED, SYNC_INTERVAL_SECONDS); ticks every 5 seconds", "0/5 * * * * ?", safeToRepeat: true);
         services.AddHostedService<SyncWebhookRunner>();
         // In Development the demo's bot is on unless a setting says otherwise (issue 19's demo).
         services.AddOptions<Core.Sync.SyncOptions>().PostConfigure<IHostEnvironment>((o, environment) =>

@@ -12,7 +12,7 @@ public static class YardFeature
     public static IServiceCollection AddYardFeature(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOpsJob<YardPollerJob>(YardModule.Name, YardPollerJob.Name,
-            "Polls the yard system every poll interval (Settings; one probe per interval while the yard system is down) and reports its alerts; ticks every second", "* * * * * ?");
+            "Polls the yard system every poll interval (Settings; one probe per interval while the yard system is down) and reports its alerts; ticks every second", "* * * * * ?", safeToRepeat: true);
         services.AddYardSimulator(configuration);
         services.AddShellPart<YardNav>(ShellPlace.Navigation, 20);
         services.AddShellPart<YardTile>(ShellPlace.Dashboard, 30);

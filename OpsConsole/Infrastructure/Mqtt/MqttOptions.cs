@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpsConsole.Core.Shared.Cluster;
 
 namespace OpsConsole.Infrastructure.Mqtt;
 
@@ -23,6 +24,15 @@ public sealed class MqttOptions
     /// <summary>`Mqtt:ClientId`: fixed, so the broker keeps this console's session (and its unacknowledged messages) across restarts.</summary>
     [Required, StringLength(64, MinimumLength = 1)]
     public string ClientId { get; set; } = "opsconsole-telemetry";
+
+    /// <summary>
+    /// With `Cluster:Enabled`, the shared-subscription group (`$share/opsconsole/…`) every instance subscribes in, so the
+    /// broker hands each message to one of them (ADR 0040); null for a single console.
+    /// </summary>
+    public string? SharedSubscriptionGroup { get; set; }
+
+    /// <summary>The topic filter as this console subscribes to it: shared when clustered.</summary>
+    public string Subscription(string filter) => SharedSubscriptionGroup is { } group ? $"$share/{group}/{filter}" : filter;
 
     public string? Username { get; set; }
     public string? Password { get; set; }
@@ -58,6 +68,8 @@ public sealed class MqttOptions
 
     public MachineSimulatorOptions Simulator { get; set; } = new();
 
+    public const string SharedGroup = "opsconsole";
+
     /// <summary>Binds `Mqtt:*` with the environment's defaults and checks it; a bad value stops the start naming its key.</summary>
     public static MqttOptions Read(IConfiguration configuration, IHostEnvironment environment)
     {
@@ -69,6 +81,14 @@ public sealed class MqttOptions
         options.Simulator.Seed = configuration.GetValue("Mqtt:Simulator:Seed", configuration.GetValue("Simulators:Seed", 42));
         Check(options, "Mqtt");
         Check(options.Simulator, "Mqtt:Simulator");
+        var cluster = ClusterOptions.Read(configuration);
+        if (cluster.Enabled)
+        {
+            // One persistent session per instance: its own client id (the broker keeps its queue while it restarts),
+            // and a share of the stream instead of every message on every instance.
+            options.ClientId = $"{options.ClientId}-{cluster.InstanceId}";
+            options.SharedSubscriptionGroup = SharedGroup;
+        }
         if (options.ReconnectMaxMilliseconds < options.ReconnectMinMilliseconds)
         {
             throw new InvalidOperationException("Mqtt:ReconnectMaxMilliseconds must not be below Mqtt:ReconnectMinMilliseconds.");

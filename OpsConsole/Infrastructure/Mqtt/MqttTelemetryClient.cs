@@ -6,7 +6,8 @@ namespace OpsConsole.Infrastructure.Mqtt;
 
 /// <summary>
 /// The console's subscriber: one MQTT 5 connection with the fixed `Mqtt:ClientId`, a persistent session (CleanStart
-/// false, `Mqtt:SessionExpirySeconds`) and QoS 1 subscriptions to the status and production topics. Its receive
+/// false, `Mqtt:SessionExpirySeconds`) and QoS 1 subscriptions to the status and production topics (shared, with a
+/// client id per instance, when clustered: ADR 0040). Its receive
 /// handler turns off auto-acknowledge and only hands the message and its acknowledgement to the
 /// <see cref="TelemetryPipeline"/>, which acknowledges after the sink stored it. MQTTnet 5 has no managed client, so
 /// the reconnect loop is here: exponential backoff with jitter, resubscribe on every connect (the broker's session
@@ -124,7 +125,7 @@ public sealed class MqttTelemetryClient(
         var subscribe = new MqttClientSubscribeOptionsBuilder();
         foreach (var filter in topics.Subscriptions)
         {
-            subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+            subscribe.WithTopicFilter(options.Subscription(filter), MqttQualityOfServiceLevel.AtLeastOnce);
         }
         var subscribed = await client.SubscribeAsync(subscribe.Build(), ct);
         var refused = subscribed.Items.Where(i => i.ResultCode != MqttClientSubscribeResultCode.GrantedQoS1).ToList();
@@ -136,7 +137,7 @@ public sealed class MqttTelemetryClient(
         }
         metrics.Connects.Add(1, new KeyValuePair<string, object?>("outcome", "connected"));
         logger.LogInformation("MQTT connected to {Host}:{Port} as {ClientId} (session resumed: {SessionPresent}); subscribed to {Topics}",
-            options.Host, options.Port, options.ClientId, connected.IsSessionPresent, string.Join(", ", topics.Subscriptions));
+            options.Host, options.Port, options.ClientId, connected.IsSessionPresent, string.Join(", ", topics.Subscriptions.Select(options.Subscription)));
         status.Connected();
     }
 

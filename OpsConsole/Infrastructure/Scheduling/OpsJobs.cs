@@ -2,8 +2,11 @@ using Quartz;
 
 namespace OpsConsole.Infrastructure.Scheduling;
 
-/// <summary>A scheduled job as its module registered it: key, what it does, and its default cron.</summary>
-public sealed record OpsJobDefinition(string Module, string Name, string Description, string DefaultCron, Type JobType)
+/// <summary>
+/// A scheduled job as its module registered it: key, what it does, its default cron, and whether running it again
+/// after an instance died mid-run is harmless (<see cref="SafeToRepeat"/>: Quartz's RequestsRecovery, ADR 0040).
+/// </summary>
+public sealed record OpsJobDefinition(string Module, string Name, string Description, string DefaultCron, Type JobType, bool SafeToRepeat = false)
 {
     public JobKey JobKey => new(Name, Module);
     public TriggerKey TriggerKey => new(Name + ".trigger", Module);
@@ -12,12 +15,16 @@ public sealed record OpsJobDefinition(string Module, string Name, string Descrip
 
 public static class OpsJobRegistration
 {
-    /// <summary>Registers a thin Quartz job; <see cref="SchedulerService"/> schedules it at start with any stored override.</summary>
+    /// <summary>
+    /// Registers a thin Quartz job; <see cref="SchedulerService"/> schedules it at start with any stored override.
+    /// <paramref name="safeToRepeat"/>: a run cut short by a dead instance may be run again by another one (the job is
+    /// idempotent or works under its own lease); the default is no.
+    /// </summary>
     public static IServiceCollection AddOpsJob<TJob>(this IServiceCollection services, string module, string name,
-        string description, string defaultCron) where TJob : class, IJob
+        string description, string defaultCron, bool safeToRepeat = false) where TJob : class, IJob
     {
         services.AddTransient<TJob>();
-        services.AddSingleton(new OpsJobDefinition(module, name, description, defaultCron, typeof(TJob)));
+        services.AddSingleton(new OpsJobDefinition(module, name, description, defaultCron, typeof(TJob), safeToRepeat));
         return services;
     }
 }

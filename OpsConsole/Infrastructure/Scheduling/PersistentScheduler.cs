@@ -14,7 +14,8 @@ public static class PersistentScheduler
     public static void Configure(IQuartzBuilder q, IConfiguration configuration)
     {
         var database = CoreServiceCollectionExtensions.ReadDatabaseOptions(configuration);
-        q.ConfigureScheduler(s => s.GenerateInstanceId = true);
+        // One trigger per acquisition round: a batch would hold triggers on this node that another could fire (ADR 0040).
+        q.ConfigureScheduler(s => s.MaxBatchSize = 1);
         q.UsePersistentStore(store =>
         {
             switch (database.Provider)

@@ -6,8 +6,9 @@ using Quartz;
 
 namespace OpsConsole.Infrastructure.Scheduling;
 
+/// <summary>A job as the page and the API show it; <see cref="RunningOn"/> is the instance it runs on now, on any instance's page.</summary>
 public sealed record ScheduledJobView(string Key, string Module, string Name, string Description, string Cron, string DefaultCron,
-    bool IsPaused, bool IsRunning, DateTime? PreviousFireAt, DateTime? NextFireAt, JobRun? LastRun);
+    bool IsPaused, bool IsRunning, DateTime? PreviousFireAt, DateTime? NextFireAt, JobRun? LastRun, string? RunningOn, bool SafeToRepeat);
 
 /// <summary>Lists, runs, pauses and reschedules the registered jobs; schedule changes are stored and applied live.</summary>
 public sealed class SchedulerService(
@@ -16,6 +17,7 @@ public sealed class SchedulerService(
     JobScheduleStore store,
     JobRunHistory history,
     JobRunListener listener,
+    SchedulerInstances instances,
     AuditLog audit,
     AccountGate gate,
     TimeProvider time)
@@ -44,7 +46,7 @@ public sealed class SchedulerService(
             var schedule = stored.GetValueOrDefault(definition.Key);
             var cron = schedule is not null && JobScheduleStore.ValidateCron(schedule.Cron) is null ? schedule.Cron : definition.DefaultCron;
             var job = JobBuilder.Create().OfType(definition.JobType).WithIdentity(definition.JobKey).WithDescription(definition.Description)
-                .StoreDurably().DisallowConcurrentExecution().Build();
+                .StoreDurably().DisallowConcurrentExecution().RequestRecovery(definition.SafeToRepeat).Build();
             await scheduler.ScheduleJob(job, [BuildTrigger(definition, cron)], new ScheduleJobOptions { Replace = true }, ct);
             if (schedule?.IsPaused == true)
             {
@@ -79,28 +81,51 @@ public sealed class SchedulerService(
         }
     }
 
+    /// <summary>Every job with its last run and the instance it runs on, from the database (every instance's runs).</summary>
     public async Task<IReadOnlyList<ScheduledJobView>> ListAsync(CancellationToken ct = default)
     {
         var scheduler = await schedulers.GetScheduler(ct);
+        var runs = await RunStatesAsync(scheduler, ct);
         var views = new List<ScheduledJobView>();
         foreach (var d in _definitions)
         {
             var trigger = await scheduler.GetTrigger(d.TriggerKey, ct);
             var state = await scheduler.GetTriggerState(d.TriggerKey, ct);
+            var run = runs.GetValueOrDefault(d.Key);
             views.Add(new ScheduledJobView(d.Key, d.Module, d.Name, d.Description,
                 (trigger as ICronTrigger)?.CronExpressionString ?? d.DefaultCron, d.DefaultCron, state == TriggerState.Paused,
-                history.IsRunning(d.Key), trigger?.PreviousFireTimeUtc?.UtcDateTime,
-                state == TriggerState.Paused ? null : trigger?.NextFireTimeUtc?.UtcDateTime, history.Last(d.Key)));
+                run?.RunningOn is not null, trigger?.PreviousFireTimeUtc?.UtcDateTime,
+                state == TriggerState.Paused ? null : trigger?.NextFireTimeUtc?.UtcDateTime, run?.Last, run?.RunningOn, d.SafeToRepeat));
         }
         return views;
     }
 
-    public Task<OpsResult<ScheduledJobView>> RunNowAsync(Actor actor, string key, CancellationToken ct = default) =>
-        WithJobAsync(actor, key, async (scheduler, d) =>
+    /// <summary>The instances that run jobs, with their last check-in.</summary>
+    public Task<IReadOnlyList<SchedulerInstanceView>> InstancesAsync(CancellationToken ct = default) => instances.ListAsync(ct);
+
+    private async Task<IReadOnlyDictionary<string, JobRunState>> RunStatesAsync(IScheduler scheduler, CancellationToken ct)
+    {
+        var self = scheduler.SchedulerInstanceId;
+        var alive = (await instances.ListAsync(ct)).Where(i => i.IsAlive).Select(i => i.SchedulerInstance).ToHashSet(StringComparer.Ordinal);
+        return await history.StatesAsync(id => id == self || alive.Contains(id), ct);
+    }
+
+    /// <summary>Starts the job now; refused (409) while it runs on any instance, naming the instance.</summary>
+    public async Task<OpsResult<ScheduledJobView>> RunNowAsync(Actor actor, string key, CancellationToken ct = default)
+    {
+        await gate.EnsureAsync(actor, OpsPolicies.Administer, ct);
+        if (_definitions.FirstOrDefault(d => d.Key == key) is { } definition
+            && (await RunStatesAsync(await schedulers.GetScheduler(ct), ct)).GetValueOrDefault(definition.Key)?.RunningOn is { } runningOn)
+        {
+            return OpsResult<ScheduledJobView>.Conflict($"{key} is running on {runningOn}; run it again once that run has ended.",
+                new Dictionary<string, object?> { ["running_on"] = runningOn });
+        }
+        return await WithJobAsync(actor, key, async (scheduler, d) =>
         {
             await audit.RecordAsync(actor, OpsModules.Shared, "job.run-now", "Job", d.Key, null, null, ct);
             await scheduler.TriggerJob(d.JobKey, ct);
         }, ct);
+    }
 
     public Task<OpsResult<ScheduledJobView>> SetPausedAsync(Actor actor, string key, bool paused, CancellationToken ct = default) =>
         WithJobAsync(actor, key, async (scheduler, d) =>
