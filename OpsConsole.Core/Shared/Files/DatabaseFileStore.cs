@@ -157,10 +157,17 @@ internal sealed class DatabaseChunkStream(IDbContextFactory<OpsDbContext> contex
     public override bool CanWrite => false;
     public override long Length => file.Length;
 
+    /// <summary>Where the reader is; setting it to where it is already is allowed (the ETL parser rewinds only what can seek).</summary>
     public override long Position
     {
         get => _position;
-        set => throw new NotSupportedException();
+        set
+        {
+            if (value != _position)
+            {
+                throw new NotSupportedException("A stored file is read from start to end.");
+            }
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

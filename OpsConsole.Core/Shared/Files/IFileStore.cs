@@ -10,13 +10,16 @@ namespace OpsConsole.Core.Shared.Files;
 /// </summary>
 public interface IFileStore
 {
-    /// <summary>Which backend holds the files, for logs and the health page (`local`, `database`, `s3`).</summary>
+    /// <summary>Which backend holds the files, for logs (`local`, `database`, `s3`).</summary>
     string Backend { get; }
 
     /// <summary>Reads <paramref name="content"/> to its end, streaming, and keeps it under its SHA-256.</summary>
     Task<StoredFile> PutAsync(Stream content, CancellationToken ct = default);
 
-    /// <summary>A stream of the file's bytes (the caller disposes it), or null when nothing is stored under the address.</summary>
+    /// <summary>
+    /// A stream of the file's bytes from start to end (the caller disposes it; sync and async reads; not seekable on every
+    /// backend), or null when nothing is stored under the address.
+    /// </summary>
     Task<Stream?> OpenReadAsync(string sha256, CancellationToken ct = default);
 
     Task<bool> ExistsAsync(string sha256, CancellationToken ct = default);

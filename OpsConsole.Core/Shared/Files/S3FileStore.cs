@@ -92,11 +92,34 @@ public sealed class S3FileStore(IAmazonS3 s3, string bucket, string prefix) : IF
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => response.ContentLength;
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => _body.Read(buffer);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => _body.ReadAsync(buffer, offset, count, ct);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => _body.ReadAsync(buffer, ct);
+        private long _position;
+
+        public override long Position
+        {
+            get => _position;
+            set
+            {
+                if (value != _position)
+                {
+                    throw new NotSupportedException("A stored file is read from start to end.");
+                }
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer) => Advance(_body.Read(buffer));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Advance(await _body.ReadAsync(buffer, ct));
+
+        private int Advance(int read)
+        {
+            _position += read;
+            return read;
+        }
+
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
