@@ -27,7 +27,8 @@ public static class CoreServiceCollectionExtensions
     {
         var database = ReadDatabaseOptions(configuration);
         services.AddSingleton(database);
-        services.AddSingleton(Shared.Cluster.ClusterOptions.Read(configuration));
+        var cluster = Shared.Cluster.ClusterOptions.Read(configuration);
+        services.AddSingleton(cluster);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOpsEventStream, OpsEventStream>();
         services.AddSingleton<LiveUpdates>(); // ADR 0039: degraded while a clustered instance's event bridge is down
@@ -36,6 +37,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AuditPublisher>();
         services.AddSingleton<SqliteWriteTurns>();
         services.AddSingleton<Shared.Leasing.DatabaseLease>();
+        services.AddSingleton(Shared.Files.FileStoreOptions.Read(configuration, cluster));
+        services.AddSingleton<Shared.Files.FileStores>();
 
         AddDbContexts(services, database);
 

@@ -77,7 +77,8 @@ public sealed class EtlPipeline(
                 bad.Clear();
                 badCount = 0;
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                var count = await EtlRecordWriter.ReplaceAsync(db, job.Id, Records(), ct);
+                await using var sources = await ChosenContents.OpenAsync(store, files, ct);
+                var count = await EtlRecordWriter.ReplaceAsync(db, job.Id, Records(sources), ct);
                 ct.ThrowIfCancellationRequested();
                 if (count == 0 && badCount > 0)
                 {
@@ -115,11 +116,10 @@ public sealed class EtlPipeline(
         metrics.JobDuration.Record(clock.Elapsed.TotalSeconds);
         events.Publish(new EtlJobsChanged([EtlJobState.Of(job, EtlJobStatus.Succeeded, stored)]));
 
-        IEnumerable<EtlRecord> Records()
+        IEnumerable<EtlRecord> Records(ChosenContents sources)
         {
-            foreach (var file in files.Where(f => f.Chosen))
+            foreach (var (file, content) in sources.Files)
             {
-                using var content = store.OpenRead(file.Sha256) ?? throw new EtlFailure($"The stored copy of {file.FileName} is missing.", retriable: true);
                 foreach (var row in PosFileParser.Read(content, config, file.FileType))
                 {
                     ct.ThrowIfCancellationRequested();
@@ -174,7 +174,7 @@ public sealed class EtlPipeline(
     {
         var (sha, size) = await fileHost.DownloadAsync(remote, store.PutAsync, ct);
         int rows;
-        await using (var stored = store.OpenRead(sha)!)
+        await using (var stored = await store.OpenReadAsync(sha, ct) ?? throw new EtlFailure($"The stored copy of {remote.Name} is missing.", retriable: true))
         {
             rows = PosFileParser.CountRows(stored, config);
         }
@@ -201,5 +201,43 @@ public sealed class EtlPipeline(
         await using var db = await contexts.CreateDbContextAsync(ct);
         db.EtlJobEvents.Add(EtlService.Event(job, time.GetUtcNow(), kind, message));
         await db.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary>
+/// The chosen files' stored copies, opened before the records are written (the store is read asynchronously; the
+/// parser reads each stream as it comes to it) and closed together.
+/// </summary>
+internal sealed class ChosenContents : IAsyncDisposable
+{
+    private ChosenContents(List<(EtlFile File, Stream Content)> files) => Files = files;
+
+    public List<(EtlFile File, Stream Content)> Files { get; }
+
+    public static async Task<ChosenContents> OpenAsync(EtlFileStore store, IEnumerable<EtlFile> files, CancellationToken ct)
+    {
+        var opened = new ChosenContents([]);
+        try
+        {
+            foreach (var file in files.Where(f => f.Chosen))
+            {
+                opened.Files.Add((file, await store.OpenReadAsync(file.Sha256, ct)
+                    ?? throw new EtlFailure($"The stored copy of {file.FileName} is missing.", retriable: true)));
+            }
+            return opened;
+        }
+        catch
+        {
+            await opened.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, content) in Files)
+        {
+            await content.DisposeAsync();
+        }
     }
 }

@@ -37,6 +37,7 @@ public static class MaintenanceModule
         services.AddSingleton<ShiftCalendars>();
         services.AddSingleton<DowntimeLog>();
         services.AddSingleton<PartsLedger>();
+        services.AddSingleton<PhotoFileStore>();
         services.AddSingleton<TicketPhotos>();
         // Machine telemetry (MQTT, ADR 0031) is stored by this module: registered before the transport's default sink.
         services.AddSingleton<TicketEvents>();

@@ -7,13 +7,12 @@ using OpsConsole.Core.Shared.Results;
 namespace OpsConsole.Core.Maintenance;
 
 /// <summary>
-/// Photos of tickets (ADR 0025): processed by <see cref="PhotoProcessor"/>, kept by their SHA-256 under
-/// `Maintenance:PhotoStore` (ab/cd/abcd….jpg, the same bytes once), and recorded on the ticket with a history line.
+/// Photos of tickets (ADR 0025): processed by <see cref="PhotoProcessor"/>, kept by their SHA-256 in the
+/// <see cref="PhotoFileStore"/> (the same bytes once, ADR 0041), and recorded on the ticket with a history line.
 /// </summary>
-public sealed class TicketPhotos(IDbContextFactory<OpsDbContext> contexts, TicketService tickets, MaintenanceOptions options, MaintenanceMetrics metrics,
+public sealed class TicketPhotos(IDbContextFactory<OpsDbContext> contexts, TicketService tickets, PhotoFileStore store, MaintenanceMetrics metrics,
     AccountGate gate)
 {
-    private string Root => Path.GetFullPath(options.PhotoStore);
 
     /// <summary>Attaches a photo to a ticket, or to one of its comments (operators and up).</summary>
     public async Task<OpsResult<TicketPhoto>> AttachAsync(Actor actor, long ticketId, long? commentId, string? fileName, byte[] bytes, CancellationToken ct = default)
@@ -59,35 +58,33 @@ public sealed class TicketPhotos(IDbContextFactory<OpsDbContext> contexts, Ticke
         return result.Map(_ => photo!);
     }
 
-    /// <summary>A stored photo's bytes (or its thumbnail's), or not found.</summary>
-    public async Task<OpsResult<(byte[] Bytes, string ContentType, string? FileName)>> ReadAsync(long ticketId, long photoId, bool thumbnail, CancellationToken ct = default)
+    /// <summary>A stored photo's bytes (or its thumbnail's) as a stream the caller disposes, or not found.</summary>
+    public async Task<OpsResult<(Stream Content, string ContentType, string? FileName)>> ReadAsync(long ticketId, long photoId, bool thumbnail, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var photo = await db.TicketPhotos.AsNoTracking().SingleOrDefaultAsync(p => p.Id == photoId && p.TicketId == ticketId, ct);
         if (photo is null)
         {
-            return OpsResult<(byte[], string, string?)>.NotFound($"No photo {photoId} on ticket #{ticketId}.");
+            return OpsResult<(Stream, string, string?)>.NotFound($"No photo {photoId} on ticket #{ticketId}.");
         }
-        var path = PathOf(thumbnail ? photo.ThumbnailSha256 : photo.Sha256);
-        if (!File.Exists(path))
+        if (await store.OpenReadAsync(thumbnail ? photo.ThumbnailSha256 : photo.Sha256, ct) is not { } content)
         {
-            return OpsResult<(byte[], string, string?)>.NotFound($"Photo {photoId}'s file is missing from the photo store.");
+            return OpsResult<(Stream, string, string?)>.NotFound($"Photo {photoId}'s file is missing from the photo store.");
         }
-        return OpsResult<(byte[], string, string?)>.Ok((await File.ReadAllBytesAsync(path, ct), photo.ContentType, photo.FileName));
+        return OpsResult<(Stream, string, string?)>.Ok((content, photo.ContentType, photo.FileName));
     }
-
-    public string PathOf(string sha256) => Path.Combine(Root, sha256[..2], sha256[2..4], sha256 + ".jpg");
 
     private async Task WriteAsync(string sha, byte[] bytes, CancellationToken ct)
     {
-        var target = PathOf(sha);
-        if (File.Exists(target))
+        if (await store.ExistsAsync(sha, ct))
         {
             return;
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = target + $".{Guid.NewGuid():N}.incoming";
-        await File.WriteAllBytesAsync(temp, bytes, ct);
-        File.Move(temp, target, overwrite: true);
+        using var content = new MemoryStream(bytes, writable: false);
+        var stored = await store.PutAsync(content, ct);
+        if (stored.Sha256 != sha)
+        {
+            throw new InvalidOperationException($"The photo store kept {stored.Sha256} for a photo whose SHA-256 is {sha}.");
+        }
     }
 }

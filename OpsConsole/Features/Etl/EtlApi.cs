@@ -192,7 +192,7 @@ public static class EtlApi
     private static async Task<Results<FileStreamHttpResult, NotFoundProblem>> DownloadFileAsync(Guid id, EtlFilesQuery files, EtlFileStore store,
         CancellationToken ct)
     {
-        if (await files.FindAsync(id, ct) is not { } file || store.OpenRead(file.Sha256) is not { } content)
+        if (await files.FindAsync(id, ct) is not { } file || await store.OpenReadAsync(file.Sha256, ct) is not { } content)
         {
             return ApiResults.NotFound($"No file {id}.");
         }
@@ -202,7 +202,7 @@ public static class EtlApi
     private static async Task<Results<Ok<FilePreviewResponse>, NotFoundProblem>> PreviewFileAsync(Guid id, EtlFilesQuery files, EtlFileStore store,
         EtlBranches branches, CancellationToken ct)
     {
-        if (await files.FindAsync(id, ct) is not { } file || store.OpenRead(file.Sha256) is not { } content)
+        if (await files.FindAsync(id, ct) is not { } file || await store.OpenReadAsync(file.Sha256, ct) is not { } content)
         {
             return ApiResults.NotFound($"No file {id}.");
         }

@@ -185,7 +185,7 @@ public static partial class MaintenanceApi
         };
     }
 
-    private static async Task<Results<FileContentHttpResult, NotFoundProblem>> ReadPhotoAsync(long id, long photoId, bool? thumbnail, TicketPhotos photos,
+    private static async Task<Results<FileStreamHttpResult, NotFoundProblem>> ReadPhotoAsync(long id, long photoId, bool? thumbnail, TicketPhotos photos,
         CancellationToken ct)
     {
         var result = await photos.ReadAsync(id, photoId, thumbnail == true, ct);
@@ -193,8 +193,8 @@ public static partial class MaintenanceApi
         {
             return ApiResults.NotFound(result.Describe());
         }
-        var (bytes, type, _) = result.Value;
-        return TypedResults.File(bytes, type);
+        var (content, type, _) = result.Value;
+        return TypedResults.Stream(content, type);
     }
 
     private static async Task<Results<Created<MovementResponse>, ValidationProblem, NotFoundProblem, ConflictProblem>> RecordTicketPartAsync(long id,

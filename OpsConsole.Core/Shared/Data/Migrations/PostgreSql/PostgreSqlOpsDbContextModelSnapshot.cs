@@ -1627,6 +1627,59 @@ namespace OpsConsole.Core.Shared.Data.Migrations.PostgreSql
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Files.StoredFileChunk", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("WrittenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ContentId", "Index");
+
+                    b.HasIndex("WrittenAt");
+
+                    b.ToTable("stored_file_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Shared.Files.StoredFileRow", b =>
+                {
+                    b.Property<string>("Area")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .IsFixedLength();
+
+                    b.Property<int>("ChunkCount")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Area", "Sha256");
+
+                    b.HasIndex("ContentId")
+                        .IsUnique();
+
+                    b.ToTable("stored_files", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Shared.Identity.OpsUser", b =>
                 {
                     b.Property<string>("Id")

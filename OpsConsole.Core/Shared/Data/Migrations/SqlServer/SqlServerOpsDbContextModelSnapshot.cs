@@ -1634,6 +1634,59 @@ namespace OpsConsole.Core.Shared.Data.Migrations.SqlServer
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Files.StoredFileChunk", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("int");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime>("WrittenAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("ContentId", "Index");
+
+                    b.HasIndex("WrittenAt");
+
+                    b.ToTable("stored_file_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Shared.Files.StoredFileRow", b =>
+                {
+                    b.Property<string>("Area")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<int>("ChunkCount")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Area", "Sha256");
+
+                    b.HasIndex("ContentId")
+                        .IsUnique();
+
+                    b.ToTable("stored_files", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Shared.Identity.OpsUser", b =>
                 {
                     b.Property<string>("Id")

@@ -1570,6 +1570,59 @@ namespace OpsConsole.Core.Shared.Data.Migrations.Sqlite
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("OpsConsole.Core.Shared.Files.StoredFileChunk", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("WrittenAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ContentId", "Index");
+
+                    b.HasIndex("WrittenAt");
+
+                    b.ToTable("stored_file_chunks", (string)null);
+                });
+
+            modelBuilder.Entity("OpsConsole.Core.Shared.Files.StoredFileRow", b =>
+                {
+                    b.Property<string>("Area")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("ChunkCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StoredAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Area", "Sha256");
+
+                    b.HasIndex("ContentId")
+                        .IsUnique();
+
+                    b.ToTable("stored_files", (string)null);
+                });
+
             modelBuilder.Entity("OpsConsole.Core.Shared.Identity.OpsUser", b =>
                 {
                     b.Property<string>("Id")
