@@ -120,6 +120,11 @@ public sealed class YardPoller(
         await _cycleGate.WaitAsync(ct);
         try
         {
+            // A tick that found a cycle due may have waited here behind an operator's "poll now", which made it not due.
+            if (!waitForLease && !state.IsDue())
+            {
+                return null;
+            }
             var lease = await leases.TryAcquireAsync(LeaseName, LeaseTtl, ct);
             while (lease is null && waitForLease)
             {
