@@ -14,10 +14,10 @@ namespace OpsConsole.Core.Shared.Leasing;
 /// on a timer (the heartbeat) while it works and deletes it when done; a holder that died stops renewing, and the
 /// lease is free once <c>ttl</c> has passed (ADR 0036).
 /// </summary>
-public sealed class DatabaseLease(IDbContextFactory<OpsDbContext> contexts, TimeProvider time, ILogger<DatabaseLease> logger)
+public sealed class DatabaseLease(IDbContextFactory<OpsDbContext> contexts, TimeProvider time, ILogger<DatabaseLease> logger, Cluster.ClusterOptions cluster)
 {
-    /// <summary>This process, as it appears in a lease's holder column.</summary>
-    public static readonly string Instance = $"{Environment.MachineName}/{Environment.ProcessId}";
+    /// <summary>This process, as it appears in a lease's holder column: the instance's id (`Cluster:InstanceId`) and its process.</summary>
+    public string Instance { get; } = $"{cluster.InstanceId}/{Environment.ProcessId}";
 
     /// <summary>
     /// Takes the lease <paramref name="name"/> for <paramref name="ttl"/> when nobody holds it (or its holder's time has run

@@ -24,7 +24,8 @@ public sealed class DatabaseLeaseTests
     }
 
     private static DatabaseLease Leases(CoreHost host, TimeProvider? time = null) =>
-        new(host.Get<IDbContextFactory<OpsDbContext>>(), time ?? TimeProvider.System, NullLogger<DatabaseLease>.Instance);
+        new(host.Get<IDbContextFactory<OpsDbContext>>(), time ?? TimeProvider.System, NullLogger<DatabaseLease>.Instance,
+            host.Get<OpsConsole.Core.Shared.Cluster.ClusterOptions>());
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -41,7 +42,7 @@ public sealed class DatabaseLeaseTests
         }
         (await leases.IsHeldAsync("job:a", Ct)).Should().BeTrue();
         var row = (await leases.FindAsync("job:a", Ct))!;
-        (row.Holder, row.Token).Should().Be((DatabaseLease.Instance, first!.Token));
+        (row.Holder, row.Token).Should().Be((leases.Instance, first!.Token));
         (row.ExpiresAt - row.AcquiredAt).Should().BeCloseTo(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
 
         await first.DisposeAsync();
