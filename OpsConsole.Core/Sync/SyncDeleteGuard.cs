@@ -18,8 +18,7 @@ public sealed record SyncRunOptions(SyncPlan? Plan = null, bool ConfirmDeletes =
 public static class SyncDeleteGuard
 {
     internal static string? Refusal(Snapshot snapshot, SyncOptions options, bool confirmed) =>
-        confirmed || Excess(snapshot, options) is not { } excess ? null
-        : $"Stopped before archiving: {excess}. Nothing was written. Check the source; an admin may run again with confirm_deletes=true.";
+        confirmed ? null : Refusal(Archives(snapshot), snapshot.LivePairs, options.MaxDeletesPercent, options.DeleteGuardFloor);
 
     /// <summary>What a dry run says of its plan when carrying it out would stop at the guard (null: it would not).</summary>
     internal static string? PlanWarning(Snapshot snapshot, SyncOptions options) =>
@@ -32,8 +31,10 @@ public static class SyncDeleteGuard
             ? $"Stopped before archiving: {excess}. Nothing was written. Check the source; an admin may run again with confirm_deletes=true."
             : null;
 
+    private static int Archives(Snapshot snapshot) => snapshot.Work.Count(w => w.Plan.Action == SyncAction.Archive);
+
     private static string? Excess(Snapshot snapshot, SyncOptions options) =>
-        Excess(snapshot.Work.Count(w => w.Plan.Action == SyncAction.Archive), snapshot.LivePairs, options.MaxDeletesPercent, options.DeleteGuardFloor);
+        Excess(Archives(snapshot), snapshot.LivePairs, options.MaxDeletesPercent, options.DeleteGuardFloor);
 
     private static string? Excess(int archives, int livePairs, int maxPercent, int floor) =>
         archives <= floor || (long)archives * 100 <= (long)maxPercent * livePairs ? null
