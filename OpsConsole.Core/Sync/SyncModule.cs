@@ -41,7 +41,15 @@ public static class SyncModule
             services.AddOpsUpstream(configuration, upstream, display);
             // Writes are not retried by the client: a create that timed out may have happened, and only the engine
             // (which looks for the create's marker first) may try it again (ADR 0034).
-            services.PostConfigure<HttpStandardResilienceOptions>($"{upstream}-standard", o => o.Retry.DisableForUnsafeHttpMethods());
+            // A 429 is not retried by the client either: it goes straight to the system's token bucket, which holds every
+            // call to that system back for its Retry-After (capped) and learns its rate (ADR 0036). Retried here, a long
+            // Retry-After would hold one call until the total timeout and end as a timeout, and the bucket would learn nothing.
+            services.PostConfigure<HttpStandardResilienceOptions>($"{upstream}-standard", o =>
+            {
+                o.Retry.ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(args.Outcome));
+                o.Retry.DisableForUnsafeHttpMethods();
+            });
         }
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<TaskSystemAdapters>();

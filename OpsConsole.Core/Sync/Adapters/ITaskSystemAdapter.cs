@@ -17,7 +17,7 @@ public sealed record RateLimitHint(int? Remaining, TimeSpan? RetryAfter);
 /// <summary>One page of a list; <see cref="Next"/> is the token of the next page, null on the last.</summary>
 public sealed record TaskPage(IReadOnlyList<RemoteTask> Items, string? Next, RateLimitHint? RateLimit);
 
-/// <summary>The task system answered 429 (after the client's own retries): wait <see cref="RetryAfter"/> before the next call.</summary>
+/// <summary>The task system answered 429 (the client does not retry it; the system's token bucket waits): wait <see cref="RetryAfter"/> before the next call.</summary>
 public sealed class TaskSystemRateLimitedException(string message, TimeSpan? retryAfter) : TaskSystemException(message, uncertain: false)
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
