@@ -18,6 +18,27 @@ public sealed class ConsoleProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    public int Port { get; private init; }
+
+    public bool HasExited => _process.HasExited;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    /// <summary>The process's last 200 lines of output (warnings and errors: it logs at Warning), for a failing test's message.</summary>
+    public string Output => string.Join('\n', _lines);
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _lines.Enqueue(line);
+        while (_lines.Count > 200 && _lines.TryDequeue(out _))
+        {
+        }
+    }
+
     public static ProcessStartInfo StartInfo(DatabaseOptions database, IDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
@@ -37,9 +58,9 @@ public sealed class ConsoleProcess : IAsyncDisposable
         return start;
     }
 
-    public static async Task<ConsoleProcess> StartAsync(DatabaseOptions database, IDictionary<string, string>? environment = null)
+    public static async Task<ConsoleProcess> StartAsync(DatabaseOptions database, IDictionary<string, string>? environment = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["Urls"] = $"http://127.0.0.1:{port}",
@@ -47,12 +68,12 @@ public sealed class ConsoleProcess : IAsyncDisposable
             ["Demo__Password"] = OpsAppFactory.Password,
         };
         var process = Process.Start(StartInfo(database, env))!;
+        var console = new ConsoleProcess(process, $"http://127.0.0.1:{port}") { Port = port.Value };
         process.StandardInput.Close();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => console.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => console.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var console = new ConsoleProcess(process, $"http://127.0.0.1:{port}");
         using var client = new HttpClient();
         // Ready is a condition, bounded generously: a cold .NET start with migrations takes well over 30 s when other
         // test classes (and other builds) share two cores; the process exiting ends the wait at once.
@@ -76,10 +97,10 @@ public sealed class ConsoleProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         await console.DisposeAsync();
-        throw new InvalidOperationException("The console process did not become ready.");
+        throw new InvalidOperationException("The console process did not become ready. Its last lines:\n" + console.Output);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -19,7 +19,12 @@ public static class SchedulerApi
         group.MapPost("/{key}/pause", PauseScheduledJobAsync).AllowedFor(OpsPolicies.Administer);
         group.MapPost("/{key}/resume", ResumeScheduledJobAsync).AllowedFor(OpsPolicies.Administer);
         group.MapPut("/{key}/schedule", RescheduleJobAsync).AllowedFor(OpsPolicies.Administer).WithSummary("Change the cron (Quartz syntax); empty restores the default");
+        api.MapGet("/scheduler/instances", ListSchedulerInstancesAsync).WithTags("Scheduler").AllowedFor(OpsPolicies.Read)
+            .WithSummary("The console instances that run the schedule, with their last check-in (one, in memory, on the embedded default)");
     }
+
+    private static async Task<Ok<IReadOnlyList<SchedulerInstanceView>>> ListSchedulerInstancesAsync(SchedulerService scheduler, CancellationToken ct) =>
+        TypedResults.Ok(await scheduler.InstancesAsync(ct));
 
     private static async Task<Ok<IReadOnlyList<ScheduledJobView>>> ListScheduledJobsAsync(SchedulerService scheduler, CancellationToken ct) =>
         TypedResults.Ok(await scheduler.ListAsync(ct));

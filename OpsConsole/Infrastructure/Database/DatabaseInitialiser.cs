@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using OpsConsole.Core.Shared.Auditing;
@@ -22,6 +24,11 @@ public sealed class DatabaseStatus
 /// database that cannot be opened or written is reported in one clear log line and by /health/ready, and the
 /// process stays up so that an operator can see why.
 /// </summary>
+/// <remarks>
+/// On a shared server (PostgreSQL, SQL Server) all of it runs under a cluster-wide start-up lock (an advisory lock on
+/// its own connection), so instances started at the same moment migrate once, create each role and demo row once,
+/// and the first one creates the one data-protection key the others then read (issue 20; ADR 0040).
+/// </remarks>
 public sealed class DatabaseInitialiser(
     IDbContextFactory<OpsDbContext> contexts,
     DatabaseOptions options,
@@ -30,7 +37,8 @@ public sealed class DatabaseInitialiser(
     IConfiguration configuration,
     IHostEnvironment environment,
     IEnumerable<IDemoData> demoData,
-    ILogger<DatabaseInitialiser> logger)
+    ILogger<DatabaseInitialiser> logger,
+    IDataProtectionProvider? keyRing = null)
 {
     public static readonly string[] DemoUsers = ["admin", "supervisor", "operator", "viewer", "worker", "mlengine"];
     public const string DefaultDemoPassword = "demo-pass-2026";
@@ -40,6 +48,7 @@ public sealed class DatabaseInitialiser(
         try
         {
             PrepareSqliteFolder();
+            await using var startLock = await StartupLockAsync(ct);
             await using (var db = await contexts.CreateDbContextAsync(ct))
             {
                 if (options.Provider == DatabaseProvider.Sqlite)
@@ -58,6 +67,8 @@ public sealed class DatabaseInitialiser(
             {
                 await demo.SeedAsync(ct);
             }
+            // The key ring's first use creates its default key when there is none: under the lock, so one instance does.
+            keyRing?.CreateProtector("OpsConsole.Startup").Protect([1]);
             status.MarkReady();
         }
         catch (Exception ex) when (ex is SqliteException or DbUpdateException or InvalidOperationException or IOException
@@ -66,6 +77,63 @@ public sealed class DatabaseInitialiser(
             var problem = $"Database unavailable ({options.Provider}, {Describe()}): {Root(ex).Message}";
             status.MarkFailed(problem);
             logger.LogCritical("{Problem}. The console is running without it; /health/ready reports this until it is fixed and the console restarted.", problem);
+        }
+    }
+
+    /// <summary>The start-up lock on PostgreSQL and SQL Server, held by its own connection until disposed; nothing on SQLite (one process).</summary>
+    private async Task<IAsyncDisposable?> StartupLockAsync(CancellationToken ct)
+    {
+        var (take, release) = options.Provider switch
+        {
+            DatabaseProvider.PostgreSql => ("SELECT pg_advisory_lock(hashtext('opsconsole:start'))", "SELECT pg_advisory_unlock(hashtext('opsconsole:start'))"),
+            DatabaseProvider.SqlServer => ("EXEC sp_getapplock @Resource = 'opsconsole:start', @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = -1",
+                "EXEC sp_releaseapplock @Resource = 'opsconsole:start', @LockOwner = 'Session'"),
+            _ => (null, null),
+        };
+        if (take is null)
+        {
+            return null;
+        }
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        // A connection of its own (not the context's, which is disposed here), closed with the lock.
+        var own = (DbConnection)((ICloneable)connection).Clone();
+        try
+        {
+            await own.OpenAsync(ct);
+        }
+        catch (DbException ex)
+        {
+            // A database that does not exist yet is created by the migration below; the first start of a cluster is
+            // then unlocked, as it was before this lock.
+            logger.LogWarning("The start-up lock could not be taken ({Reason}); starting without it.", Root(ex).Message);
+            await own.DisposeAsync();
+            return null;
+        }
+        await using (var command = own.CreateCommand())
+        {
+            command.CommandText = take;
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        return new StartupLock(own, release!);
+    }
+
+    private sealed class StartupLock(DbConnection connection, string release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = release;
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (DbException)
+            {
+                // Closing the session below releases it anyway.
+            }
+            await connection.DisposeAsync();
         }
     }
 
