@@ -90,51 +90,57 @@ public sealed class MaintenanceDemoHistory(IDbContextFactory<OpsDbContext> conte
             periods[index].TicketId = ticket.Id;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        var dbTransaction = transaction.GetDbTransaction();
-        await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_downtime",
-            ["MachineId", "StartAt", "EndAt", "Kind", "ReasonCode", "Note", "TicketId", "Origin", "MicroStop", "UpdatedAt", "UpdatedBy"],
-            periods.Select(p => new object?[] { p.MachineId, p.StartAt, p.EndAt, p.Kind.Wire(), p.ReasonCode, p.Note, p.TicketId, p.Origin.Wire(), p.MicroStop, p.UpdatedAt, p.UpdatedBy }), ct);
-        await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_ticket_history",
-            ["TicketId", "At", "Actor", "Action", "Field", "Before", "After", "Version"], tickets.SelectMany(t => History(t.Ticket)), ct);
-
-        // Production per shift of the machine's calendar (its own zone), 85-100 % of the shift run, a few % scrap.
-        var production = new List<object?[]>();
-        for (var day = DateOnly.FromDateTime(start); day < DateOnly.FromDateTime(end); day = day.AddDays(1))
+        // One transaction for the bulk inserts, run through the provider's execution strategy (PostgreSQL and SQL Server
+        // retry on transient errors and refuse a transaction of the caller's own outside it).
+        var (productionCount, movementCount) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            foreach (var machine in machines)
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var connection = db.Database.GetDbConnection();
+            var dbTransaction = transaction.GetDbTransaction();
+            await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_downtime",
+                ["MachineId", "StartAt", "EndAt", "Kind", "ReasonCode", "Note", "TicketId", "Origin", "MicroStop", "UpdatedAt", "UpdatedBy"],
+                periods.Select(p => new object?[] { p.MachineId, p.StartAt, p.EndAt, p.Kind.Wire(), p.ReasonCode, p.Note, p.TicketId, p.Origin.Wire(), p.MicroStop, p.UpdatedAt, p.UpdatedBy }), ct);
+            await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_ticket_history",
+                ["TicketId", "At", "Actor", "Action", "Field", "Before", "After", "Version"], tickets.SelectMany(t => History(t.Ticket)), ct);
+
+            // Production per shift of the machine's calendar (its own zone), 85-100 % of the shift run, a few % scrap.
+            var production = new List<object?[]>();
+            for (var day = DateOnly.FromDateTime(start); day < DateOnly.FromDateTime(end); day = day.AddDays(1))
             {
-                foreach (var shift in shifts.Where(s => s.CalendarId == machine.CalendarId && s.StartsOn(day.DayOfWeek)))
+                foreach (var machine in machines)
                 {
-                    var planned = shift.DurationMinutes * 60;
-                    var run = (int)(planned * (0.85 + random.NextDouble() * 0.15));
-                    var made = (int)(run / ((machine.IdealCycleSeconds ?? 60) * (1.05 + random.NextDouble() * 0.25)));
-                    var scrap = (int)(made * random.NextDouble() * 0.04);
-                    production.Add([machine.Id, RawSql.Date(db.Provider, day), shift.Name, made - scrap, scrap, run, planned,
-                        (machine.Feed == StateFeed.Manual ? ProductionSource.Import : ProductionSource.Telemetry).Wire(), end]);
+                    foreach (var shift in shifts.Where(s => s.CalendarId == machine.CalendarId && s.StartsOn(day.DayOfWeek)))
+                    {
+                        var planned = shift.DurationMinutes * 60;
+                        var run = (int)(planned * (0.85 + random.NextDouble() * 0.15));
+                        var made = (int)(run / ((machine.IdealCycleSeconds ?? 60) * (1.05 + random.NextDouble() * 0.25)));
+                        var scrap = (int)(made * random.NextDouble() * 0.04);
+                        production.Add([machine.Id, RawSql.Date(db.Provider, day), shift.Name, made - scrap, scrap, run, planned,
+                            (machine.Feed == StateFeed.Manual ? ProductionSource.Import : ProductionSource.Telemetry).Wire(), end]);
+                    }
                 }
             }
-        }
-        await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_production",
-            ["MachineId", "Date", "Shift", "Good", "Scrap", "RunSeconds", "PlannedSeconds", "Source", "UpdatedAt"], production, ct);
+            await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_production",
+                ["MachineId", "Date", "Shift", "Good", "Scrap", "RunSeconds", "PlannedSeconds", "Source", "UpdatedAt"], production, ct);
 
-        // Parts issued to about a third of the repairs, covered by a receipt at the start of the history: no balance ever below zero.
-        var issues = tickets.Where(t => t.Ticket.Kind == TicketKind.Corrective && t.Ticket.ResolvedAt is not null && parts.Count > 0 && random.NextDouble() < 0.35)
-            .Select(t => (Part: parts[random.Next(parts.Count)], Quantity: random.Next(1, 3), t.Ticket)).ToList();
-        var movements = issues.GroupBy(i => i.Part)
-            .Select(g => new object?[] { g.Key, MovementKind.Receipt.Wire(), g.Sum(i => i.Quantity), start, start, null, "Stock at the start of the demo history", Actor })
-            .Concat(issues.Select(i => new object?[] { i.Part, MovementKind.Issue.Wire(), -i.Quantity, i.Ticket.ResolvedAt!.Value.AddMinutes(-20), i.Ticket.ResolvedAt!.Value.AddMinutes(-20), i.Ticket.Id, null, Actor }))
-            .ToList();
-        await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_part_movements",
-            ["PartId", "Kind", "Quantity", "OccurredAt", "RecordedAt", "TicketId", "Reason", "Actor"], movements, ct);
-        foreach (var part in movements.GroupBy(m => (int)m[0]!))
-        {
-            await db.Parts.Where(p => p.Id == part.Key).ExecuteUpdateAsync(s => s.SetProperty(p => p.LedgerVersion, p => p.LedgerVersion + part.Count()), ct);
-        }
-        await transaction.CommitAsync(ct);
+            // Parts issued to about a third of the repairs, covered by a receipt at the start of the history: no balance ever below zero.
+            var issues = tickets.Where(t => t.Ticket.Kind == TicketKind.Corrective && t.Ticket.ResolvedAt is not null && parts.Count > 0 && random.NextDouble() < 0.35)
+                .Select(t => (Part: parts[random.Next(parts.Count)], Quantity: random.Next(1, 3), t.Ticket)).ToList();
+            var movements = issues.GroupBy(i => i.Part)
+                .Select(g => new object?[] { g.Key, MovementKind.Receipt.Wire(), g.Sum(i => i.Quantity), start, start, null, "Stock at the start of the demo history", Actor })
+                .Concat(issues.Select(i => new object?[] { i.Part, MovementKind.Issue.Wire(), -i.Quantity, i.Ticket.ResolvedAt!.Value.AddMinutes(-20), i.Ticket.ResolvedAt!.Value.AddMinutes(-20), i.Ticket.Id, null, Actor }))
+                .ToList();
+            await InsertAsync(connection, dbTransaction, db.Provider, "maintenance_part_movements",
+                ["PartId", "Kind", "Quantity", "OccurredAt", "RecordedAt", "TicketId", "Reason", "Actor"], movements, ct);
+            foreach (var part in movements.GroupBy(m => (int)m[0]!))
+            {
+                await db.Parts.Where(p => p.Id == part.Key).ExecuteUpdateAsync(s => s.SetProperty(p => p.LedgerVersion, p => p.LedgerVersion + part.Count()), ct);
+            }
+            await transaction.CommitAsync(ct);
+            return (production.Count, movements.Count);
+        });
         logger.LogInformation("Demo history: {Days} days, {Periods} downtime periods, {Tickets} tickets, {Production} production records, {Movements} part movements in {Ms} ms",
-            Days, periods.Count, tickets.Count, production.Count, movements.Count, watch.ElapsedMilliseconds);
+            Days, periods.Count, tickets.Count, productionCount, movementCount, watch.ElapsedMilliseconds);
     }
 
     private static Ticket NewTicket(Random random, int machine, DowntimePeriod period)
