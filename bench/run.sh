@@ -24,11 +24,14 @@
 #            source task (tasks/s, no limit), the dry-run plan after 5% of the tasks changed on each side (median of 5)
 #            with the console's peak memory, and a push against a destination limited to 100 requests per 10 s (the share
 #            of the allowed rate achieved, and its 429s); on SQLite
+#   cluster  two clustered consoles (Cluster:Enabled) on one PostgreSQL and one redis-server: dispatch claims/s of 64
+#            HTTP workers through one instance and split over both, alternating in rounds on the same database (the
+#            ratio two/one); and the latency of an event from a change committed on A to a hub client on B, p50/p95
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 name=${1:-}
-case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt|sync) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt|sync" >&2; exit 2 ;; esac
+case "$name" in startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt|sync|cluster) ;; *) echo "usage: bench/run.sh startup|api|dispatch|etl-ingest|etl-missing|etl-export|yard|maintenance-analytics|maintenance-mqtt|sync|cluster" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
@@ -51,7 +54,9 @@ export Logging__LogLevel__Default=Warning
 
 pid=""
 stop_app() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
-cleanup() { stop_app; rm -rf "$work"; [ "$(type -t stop_pg)" = function ] && stop_pg; [ "$(type -t stop_mqtt)" = function ] && stop_mqtt; true; }
+pid2=""
+cleanup() { stop_app; [ -n "$pid2" ] && kill "$pid2" 2>/dev/null; rm -rf "$work"; [ "$(type -t stop_pg)" = function ] && stop_pg
+  [ "$(type -t stop_mqtt)" = function ] && stop_mqtt; [ "$(type -t stop_redis)" = function ] && stop_redis; true; }
 trap cleanup EXIT
 
 start_app() {
@@ -176,6 +181,32 @@ case "$name" in
     line=$(bench etl-export)
     kill "$sampler" 2>/dev/null || true
     record "$line; console memory $before MB before, $(cat "$work/peak") MB at most during the export (target: grows < 100 MB)"
+    ;;
+  cluster)
+    build_bench
+    . .ci/throwaway-postgres.sh
+    . .ci/throwaway-redis.sh
+    conn="$pg_connection;Database=bench_cluster"
+    export Database__Provider=PostgreSql ConnectionStrings__OpsConsole="$conn" Cluster__Enabled=true Redis__Connection="$redis_address" \
+      Mqtt__Enabled=false Operations__Metrics=Anonymous
+    port2=$(( port + 1 ))
+    # Started together, as a cluster is (the start-up lock makes one of them migrate and seed).
+    (cd "$out/app" && Cluster__InstanceId=bench-a exec ./OpsConsole >"$work/app.log" 2>&1) &
+    pid=$!
+    (cd "$out/app" && Cluster__InstanceId=bench-b Urls="http://127.0.0.1:$port2" Simulators__SelfUrl="http://127.0.0.1:$port2" \
+      exec ./OpsConsole >"$work/app2.log" 2>&1) &
+    pid2=$!
+    for p in "$port" "$port2"; do
+      until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/health/ready" || true)" = 200 ]; do
+        kill -0 "$pid" 2>/dev/null && kill -0 "$pid2" 2>/dev/null || { cat "$work/app.log" "$work/app2.log"; echo "bench: a console exited" >&2; exit 1; }
+        sleep 0.1
+      done
+    done
+    status=0
+    line=$(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$out/bench/OpsConsole.Bench" cluster --url "http://127.0.0.1:$port" --url2 "http://127.0.0.1:$port2" \
+      --connection "$conn" --password "$password" --tasks "${BENCH_TASKS:-20000}") || status=1
+    record "$line"
+    exit $status
     ;;
   maintenance-mqtt)
     build_bench

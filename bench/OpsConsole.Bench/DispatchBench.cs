@@ -154,14 +154,14 @@ public static class DispatchBench
         }
     }
 
-    private static async Task<string> TokenAsync(HttpClient http, string user, string password)
+    internal static async Task<string> TokenAsync(HttpClient http, string user, string password)
     {
         var login = await http.PostAsJsonAsync("/api/auth/login", new { username = user, password });
         login.EnsureSuccessStatusCode();
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
-    private static async Task SeedReadyAsync(DatabaseOptions database, int count)
+    internal static async Task SeedReadyAsync(DatabaseOptions database, int count)
     {
         await using var db = OpsDatabase.Create(database);
         var start = DateTime.UtcNow.AddHours(-1);
@@ -223,9 +223,9 @@ public static class DispatchBench
         return (requests / clock.Elapsed.TotalSeconds, (console.Seconds() - before) * 1e6 / requests);
     }
 
-    private sealed record HttpRun(List<long> Ids, List<double> LatenciesMs, int ServerErrors, int OtherErrors, TimeSpan Elapsed);
+    internal sealed record HttpRun(List<long> Ids, List<double> LatenciesMs, int ServerErrors, int OtherErrors, TimeSpan Elapsed);
 
-    private static async Task<HttpRun> DrainOverHttpAsync(HttpClient http, string token, int workers)
+    internal static async Task<HttpRun> DrainOverHttpAsync(HttpClient http, string token, int workers)
     {
         var ids = new ConcurrentBag<long>();
         var latencies = new ConcurrentBag<double>();

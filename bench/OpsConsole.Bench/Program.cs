@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "maintenance-analytics" => await MaintenanceAnalyticsBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     "maintenance-mqtt" => await MaintenanceMqttBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     "sync" => await SyncBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
+    "cluster" => await ClusterBench.RunAsync(BenchArgs.Parse(args.Skip(1))),
     _ => Usage(),
 };
 

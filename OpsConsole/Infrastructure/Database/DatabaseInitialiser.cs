@@ -2,6 +2,8 @@ using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using OpsConsole.Core.Shared.Auditing;
 using OpsConsole.Core.Shared.Data;
 using OpsConsole.Core.Shared.Identity;
@@ -95,6 +97,20 @@ public sealed class DatabaseInitialiser(
             return null;
         }
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // The lock lives in the console's own database, so that database must exist first: on a first start every
+        // instance creates it if it is missing (one succeeds; the others find it made), then all lock the same one.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        try
+        {
+            if (!await creator.ExistsAsync(ct))
+            {
+                await creator.CreateAsync(ct);
+            }
+        }
+        catch (DbException) when (await creator.ExistsAsync(ct))
+        {
+            // Another instance created it between the check and the create.
+        }
         var connection = db.Database.GetDbConnection();
         // A connection of its own (not the context's, which is disposed here), closed with the lock.
         var own = (DbConnection)((ICloneable)connection).Clone();
@@ -104,8 +120,7 @@ public sealed class DatabaseInitialiser(
         }
         catch (DbException ex)
         {
-            // A database that does not exist yet is created by the migration below; the first start of a cluster is
-            // then unlocked, as it was before this lock.
+            // A server that lets the console migrate but not hold a session of its own: start as before this lock.
             logger.LogWarning("The start-up lock could not be taken ({Reason}); starting without it.", Root(ex).Message);
             await own.DisposeAsync();
             return null;
