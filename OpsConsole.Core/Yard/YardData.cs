@@ -11,6 +11,7 @@ public static class YardData
     {
         public DbSet<YardRuleSetting> YardRules => db.Set<YardRuleSetting>();
         public DbSet<YardSnapshot> YardSnapshots => db.Set<YardSnapshot>();
+        public DbSet<YardPollRow> YardPoll => db.Set<YardPollRow>();
     }
 }
 
@@ -32,5 +33,16 @@ internal sealed class YardSnapshotConfiguration : IEntityTypeConfiguration<YardS
         builder.ToTable("yard_snapshots");
         builder.HasKey(s => s.Id);
         builder.HasIndex(s => s.Version);
+    }
+}
+
+internal sealed class YardPollRowConfiguration : IEntityTypeConfiguration<YardPollRow>
+{
+    public void Configure(EntityTypeBuilder<YardPollRow> builder)
+    {
+        builder.ToTable("yard_poll");
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.Property(p => p.Instance).HasMaxLength(200);
     }
 }

@@ -67,3 +67,18 @@ public sealed class YardSnapshot
     public int Changed { get; set; }
     public required string ViewJson { get; set; }
 }
+
+/// <summary>
+/// The cluster's one yard poll row (`yard_poll`, ADR 0040): when the last cycle started, by the DATABASE's clock, on which
+/// instance, and the status that cycle ended with. Written only with <c>Cluster:Enabled</c>, through <see cref="YardSharedPoll"/>.
+/// </summary>
+public sealed class YardPollRow
+{
+    public const int TheRow = 1;
+
+    public int Id { get; set; } = TheRow;
+    public DateTime CycleStartedAt { get; set; }
+    public string Instance { get; set; } = "";
+    /// <summary>The <see cref="YardStatus"/> the last cycle ended with (null while the first one runs).</summary>
+    public string? StatusJson { get; set; }
+}

@@ -28,6 +28,7 @@ public static class YardModule
         services.AddSingleton<YardCyclePlanner>();
         services.AddSingleton<YardMutator>();
         services.AddSingleton<YardPollerState>();
+        services.AddSingleton<YardSharedPoll>();
         services.AddSingleton<YardAlerts>();
         services.AddSingleton<YardPoller>();
         services.AddSingleton<YardOperations>();

@@ -20,7 +20,9 @@ public sealed record YardCycleResult(long Cycle, DateTime StartedAt, string Trig
 /// <see cref="YardMutator"/> patches and deletes unless a guard holds it; the <see cref="YardViewBuilder"/> makes the
 /// unified view, which is stored and published only when it differs from the last. The <see cref="YardPollerState"/>
 /// keeps what lasts between cycles. Cycles never overlap, across instances too: a cycle holds the database lease
-/// <see cref="LeaseName"/> (ADR 0040), so two consoles never patch and delete in the yard system at once.
+/// <see cref="LeaseName"/> (ADR 0040), so two consoles never patch and delete in the yard system at once; in a cluster
+/// they also share when the next cycle is due, its status and its view (<see cref="YardSharedPoll"/>), so the cluster
+/// polls once per interval and every instance shows the last cycle's view, whichever instance ran it.
 /// </summary>
 public sealed class YardPoller(
     YardClient client,
@@ -37,6 +39,7 @@ public sealed class YardPoller(
     YardOptions options,
     UpstreamBreakers breakers,
     DatabaseLease leases,
+    YardSharedPoll shared,
     TimeProvider time,
     ILogger<YardPoller> logger)
 {
@@ -54,6 +57,9 @@ public sealed class YardPoller(
     private readonly SemaphoreSlim _loadGate = new(1, 1);
     private volatile bool _loaded;
     private long _cycles;
+    private int _pollSoon;
+    private readonly Lock _catchUpGate = new();
+    private Task? _catchingUp;
 
     public IReadOnlyList<IYardRule> Rules => planner.Rules;
     public YardView View => state.View;
@@ -137,6 +143,10 @@ public sealed class YardPoller(
             }
             await using (lease)
             {
+                if (shared.Enabled && !await ClaimSharedCycleAsync(force: waitForLease, ct))
+                {
+                    return null;
+                }
                 using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
                 return await CycleAsync(trigger, actor ?? PollerActor, work.Token);
             }
@@ -147,8 +157,79 @@ public sealed class YardPoller(
         }
     }
 
-    /// <summary>The next tick runs a cycle (after a manual change, or a new interval).</summary>
-    public void PollSoon() => state.PollSoon();
+    /// <summary>The next tick runs a cycle (after a manual change, or a new interval), on this instance even in a cluster.</summary>
+    public void PollSoon()
+    {
+        Volatile.Write(ref _pollSoon, 1);
+        state.PollSoon();
+    }
+
+    /// <summary>
+    /// In a cluster, under the lease: claims the cycle when the cluster's last one is an interval old (or when a person
+    /// asked), and first takes the status and the view the last cycle left, whichever instance ran it, so this cycle
+    /// compares with the newest view. False: another instance cycled within the interval; this one tries when it is due.
+    /// </summary>
+    private async Task<bool> ClaimSharedCycleAsync(bool force, CancellationToken ct)
+    {
+        force |= Interlocked.Exchange(ref _pollSoon, 0) == 1;
+        var claimed = await shared.TryClaimAsync(DueAfter, force, ct);
+        await AdoptSharedAsync(ct);
+        return claimed;
+    }
+
+    /// <summary>The cluster's interval, less the tick's slack (see <see cref="YardPollerState.TickSlack"/>).</summary>
+    private TimeSpan DueAfter => TimeSpan.FromSeconds(state.Settings.IntervalSeconds) - YardPollerState.TickSlack;
+
+    private async Task AdoptSharedAsync(CancellationToken ct)
+    {
+        if (await shared.ReadAsync(DueAfter, ct) is not { } row)
+        {
+            return;
+        }
+        var newer = row.Status is { } status && status.Version > state.View.Version ? await store.LoadNewerAsync(state.View.Version, ct) : null;
+        state.Adopt(row.Status, newer, row.UntilDue);
+    }
+
+    /// <summary>
+    /// Brings this instance's status and view up to the cluster's last cycle, which may have run on another instance
+    /// (pages call it before they read <see cref="View"/> and <see cref="Status"/>, on an event or a resync). One read of
+    /// the poll row at a time however many pages ask; nothing while this instance cycles (its own result is coming) and
+    /// nothing without <c>Cluster:Enabled</c> (this instance's state is the only one).
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        if (!shared.Enabled)
+        {
+            return;
+        }
+        Task running;
+        lock (_catchUpGate)
+        {
+            running = _catchingUp is { IsCompleted: false } inFlight ? inFlight : _catchingUp = CatchUpOnceAsync();
+        }
+        await running.WaitAsync(ct);
+    }
+
+    private async Task CatchUpOnceAsync()
+    {
+        if (!await _cycleGate.WaitAsync(0))
+        {
+            return;
+        }
+        try
+        {
+            await AdoptSharedAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "The yard poller could not read the cluster's last cycle; this instance shows its own");
+        }
+        finally
+        {
+            _cycleGate.Release();
+        }
+    }
 
     internal void Apply(YardSettings settings) => events.Publish(new YardStatusChanged(state.Apply(settings)));
 
@@ -210,6 +291,7 @@ public sealed class YardPoller(
             diff.Removed.Count, diff.Changed.Count, readMs, processMs, mutateMs, storeMs, allocated);
         var capAlert = outcome.CapExceeded ? new YardCapAlert(started, outcome.PlannedDeletes, settings.DeletionCap) : null;
         var change = state.Succeeded(result, stored, capAlert, plan.FailingRules);
+        await ShareAsync(change.Status, ct);
         await AuditAlertsAsync(change, capAlert, cycle, actor, ct);
         await alerts.AfterCycleAsync(change.Status, succeeded: true, ct);
         metrics.Cycles.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
@@ -294,6 +376,7 @@ public sealed class YardPoller(
     {
         var previousError = state.Status.LastError;
         var change = state.Failed(result, settings.IntervalSeconds);
+        await ShareAsync(change.Status, ct);
         // A failure is retried every interval (ADR 0019): a warning when a run of failures starts or its error changes,
         // not one every few seconds of a long outage.
         logger.Log(change.Move == YardPollerMove.Fail || result.Error != previousError ? LogLevel.Warning : LogLevel.Debug,
@@ -306,6 +389,24 @@ public sealed class YardPoller(
         await alerts.AfterCycleAsync(change.Status, succeeded: false, ct);
         events.Publish(new YardStatusChanged(change.Status));
         return result;
+    }
+
+    /// <summary>The status for the cluster's other instances, before the events that make their pages read it.</summary>
+    private async Task ShareAsync(YardStatus status, CancellationToken ct)
+    {
+        if (!shared.Enabled)
+        {
+            return;
+        }
+        try
+        {
+            await shared.RecordAsync(status, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The cycle's work is done; the others show their last status until the next cycle shares one.
+            logger.LogWarning(ex, "The yard poller could not share its status with the cluster's other instances");
+        }
     }
 
     /// <summary>A cap alert and a rule's errors are audited when they begin; a run of failures when it ends.</summary>

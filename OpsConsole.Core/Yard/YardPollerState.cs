@@ -41,7 +41,7 @@ public sealed class YardPollerState
     /// Ticks come each whole second and a cycle starts a few milliseconds into one: half a second of slack keeps a
     /// 1 s interval from slipping to every other tick.
     /// </summary>
-    private static readonly TimeSpan TickSlack = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan TickSlack = TimeSpan.FromMilliseconds(500);
 
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -97,6 +97,31 @@ public sealed class YardPollerState
     {
         var status = _status;
         return !status.Settings.Paused && (status.NextPollAt is not { } due || Now >= due - TickSlack);
+    }
+
+    /// <summary>
+    /// Another instance of the cluster cycled (ADR 0040): its status (with this instance's own settings) and, when newer, the
+    /// view it stored become this instance's, and this instance's next try is when the cluster's next cycle is due.
+    /// False when it is this state's own last cycle (only the next try moves). Never while this instance cycles.
+    /// </summary>
+    public bool Adopt(YardStatus? shared, YardView? storedView, TimeSpan untilDue)
+    {
+        lock (_gate)
+        {
+            var next = Now + untilDue;
+            // The row holds the cluster's newest cycle (cycles take turns under the lease): another one than this state's last.
+            if (shared is null || shared.LastAttemptAt == _status.LastAttemptAt)
+            {
+                _status = _status with { NextPollAt = next };
+                return false;
+            }
+            if (storedView is not null && storedView.Version > _view.Version)
+            {
+                _view = storedView;
+            }
+            _status = shared with { Settings = _settings.Copy(), WatchingSince = _status.WatchingSince, NextPollAt = next, Version = _view.Version };
+            return true;
+        }
     }
 
     /// <summary>The next tick runs a cycle (after a manual change, or a new interval).</summary>

@@ -109,6 +109,9 @@ public sealed record YardViewDiff(IReadOnlyList<string> Added, IReadOnlyList<str
 {
     public bool IsEmpty => Added.Count == 0 && Removed.Count == 0 && Changed.Count == 0;
 
+    /// <summary>The keys the hostler view highlights: what arrived and what changed (removed items are gone from it).</summary>
+    public IReadOnlySet<string> Highlighted() => new HashSet<string>(Added.Concat(Changed), StringComparer.Ordinal);
+
     public static YardViewDiff Between(YardView before, YardView after)
     {
         var added = new List<string>();

@@ -31,6 +31,14 @@ public sealed class YardViewStore(IDbContextFactory<OpsDbContext> contexts, Runt
         return new YardStoredState(settings, rules, view, last?.TakenAt);
     }
 
+    /// <summary>The newest stored view when it is newer than <paramref name="version"/> (another instance stored it), else null.</summary>
+    public async Task<YardView?> LoadNewerAsync(long version, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var last = await db.YardSnapshots.AsNoTracking().Where(s => s.Version > version).OrderByDescending(s => s.Version).FirstOrDefaultAsync(ct);
+        return last is null ? null : JsonSerializer.Deserialize<YardView>(last.ViewJson, ViewJson);
+    }
+
     public async Task StoreAsync(YardView view, YardViewDiff diff, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

@@ -83,6 +83,20 @@ public sealed class AuditLog(IDbContextFactory<OpsDbContext> contexts, OpsModule
             .Take(count).ToListAsync(ct);
     }
 
+    /// <summary>The id of the newest entry (0 when there is none): where "new since this page loaded" starts counting.</summary>
+    public async Task<long> NewestIdAsync(CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.AuditEntries.MaxAsync(e => (long?)e.Id, ct) ?? 0;
+    }
+
+    /// <summary>How many entries matching <paramref name="filter"/> were recorded after the entry <paramref name="afterId"/>.</summary>
+    public async Task<int> CountNewerAsync(AuditFilter filter, long afterId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await Apply(db.AuditEntries.AsNoTracking(), filter).CountAsync(e => e.Id > afterId, ct);
+    }
+
     private static IQueryable<AuditEntry> Apply(IQueryable<AuditEntry> query, AuditFilter filter)
     {
         if (!string.IsNullOrWhiteSpace(filter.Actor))

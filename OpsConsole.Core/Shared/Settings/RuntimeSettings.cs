@@ -48,6 +48,19 @@ public sealed class RuntimeSettings(IDbContextFactory<OpsDbContext> contexts, IE
         return snapshot.Values[module];
     }
 
+    /// <summary>
+    /// A section's values as the database has them now (a new snapshot, applied on this instance when it changed): what
+    /// a page reloads when another instance's change or a resync reaches it, rather than a snapshot up to 30 s old.
+    /// </summary>
+    public async Task<SettingsValues> ReadFreshAsync(string module, CancellationToken ct = default)
+    {
+        if (Find(module) is null)
+        {
+            throw new ArgumentException($"No settings section '{module}'.", nameof(module));
+        }
+        return (await ReloadAsync(force: true, ct)).Values[module];
+    }
+
     public async Task<IReadOnlyList<SettingsValues>> ReadAllAsync(CancellationToken ct = default)
     {
         var all = new List<SettingsValues>();

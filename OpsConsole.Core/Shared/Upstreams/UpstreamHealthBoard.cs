@@ -20,17 +20,31 @@ public sealed record UpstreamHealthChanged(UpstreamHealth Health) : IOpsEvent
     public string Topic => OpsTopics.Upstreams;
 }
 
-/// <summary>The last probe of every upstream; the dashboard tile and /health/ready read it.</summary>
-public sealed class UpstreamHealthBoard(IOpsEventStream events, UpstreamCatalog upstreams, Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> options)
+/// <summary>
+/// The last probe of every upstream; the dashboard tile and /health/ready read it. In a cluster the probe job runs on one
+/// instance at a time, so the board also takes the probes other instances announce (through the event bridge, ADR 0039):
+/// the newest probe of each upstream wins, wherever it ran.
+/// </summary>
+public sealed class UpstreamHealthBoard : IDisposable
 {
     private readonly ConcurrentDictionary<string, UpstreamHealth> _latest = new();
+    private readonly IOpsEventStream _events;
+    private readonly UpstreamCatalog _upstreams;
+    private readonly Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> _options;
+    private readonly IDisposable _probesElsewhere;
+
+    public UpstreamHealthBoard(IOpsEventStream events, UpstreamCatalog upstreams, Microsoft.Extensions.Options.IOptionsMonitor<UpstreamOptions> options)
+    {
+        (_events, _upstreams, _options) = (events, upstreams, options);
+        _probesElsewhere = events.Subscribe<UpstreamHealthChanged>(e => Take(e.Health));
+    }
 
     public IReadOnlyList<UpstreamHealth> All =>
-        upstreams.Names.Select(n => _latest.GetValueOrDefault(n) ?? new UpstreamHealth(n, DisplayName(n), UpstreamState.Unknown, null, null, null, null, null)).ToList();
+        _upstreams.Names.Select(n => _latest.GetValueOrDefault(n) ?? new UpstreamHealth(n, DisplayName(n), UpstreamState.Unknown, null, null, null, null, null)).ToList();
 
     /// <summary>`Upstreams:{name}:DisplayName`, or the name its module gave it.</summary>
-    public string DisplayName(string name) => options.Get(name).DisplayName is { Length: > 0 } display ? display
-        : upstreams.All.FirstOrDefault(u => u.Name == name)?.DisplayName ?? name;
+    public string DisplayName(string name) => _options.Get(name).DisplayName is { Length: > 0 } display ? display
+        : _upstreams.All.FirstOrDefault(u => u.Name == name)?.DisplayName ?? name;
 
     public void Record(UpstreamHealth health)
     {
@@ -40,7 +54,16 @@ public sealed class UpstreamHealthBoard(IOpsEventStream events, UpstreamCatalog 
             health = health with { LastUpAt = lastUp };
         }
         _latest[health.Name] = health;
-        events.Publish(new UpstreamHealthChanged(health));
+        _events.Publish(new UpstreamHealthChanged(health));
+    }
+
+    public void Dispose() => _probesElsewhere.Dispose();
+
+    /// <summary>A probe announced on the stream (this instance's own, already here, or another's): kept when it is newer.</summary>
+    private Task Take(UpstreamHealth health)
+    {
+        _latest.AddOrUpdate(health.Name, health, (_, mine) => mine.CheckedAt >= health.CheckedAt ? mine : health);
+        return Task.CompletedTask;
     }
 }
 
