@@ -44,10 +44,11 @@ public sealed class ClusterFailoverE2ETests(BrowserFixture browser)
         node.Should().BeOneOf("a", "b");
         var other = node == "a" ? "b" : "a";
 
-        // A change made on the other instance reaches this page through the event bridge: it offers the new line.
+        // A change made on the other instance reaches this page through the event bridge: it offers the new line (one
+        // that matches its filter).
         using (var adminOnOther = await ApiClients.SignedInAsync(cluster[other].BaseUrl, "admin"))
         {
-            var code = new StringContent("""[{"kind": "reason", "code": "failover2", "label": "Made on the other instance"}]""", System.Text.Encoding.UTF8, "application/json");
+            var code = new StringContent("""[{"kind": "reason", "code": "failover1-b", "label": "Made on the other instance"}]""", System.Text.Encoding.UTF8, "application/json");
             (await adminOnOther.PutAsync("/api/maintenance/codes", code)).EnsureSuccessStatusCode();
         }
         await console.Page.Locator("[data-testid=audit-new]").WaitForAsync(new() { Timeout = 20_000 });

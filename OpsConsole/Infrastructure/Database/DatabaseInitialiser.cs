@@ -107,9 +107,9 @@ public sealed class DatabaseInitialiser(
                 await creator.CreateAsync(ct);
             }
         }
-        catch (DbException) when (await creator.ExistsAsync(ct))
+        catch (DbException)
         {
-            // Another instance created it between the check and the create.
+            // Another instance created it between the check and the create; anything else fails the open below.
         }
         var connection = db.Database.GetDbConnection();
         // A connection of its own (not the context's, which is disposed here), closed with the lock.
