@@ -150,4 +150,22 @@ public sealed class ClusterEventsTests(ClusterEventsTests.Consoles consoles) : I
         await Until.TrueAsync(async () => await onB.GetOrCreateAsync(key, _ => ValueTask.FromResult("new"), cancellationToken: ct) == "new",
             "B to forget the entry A evicted", TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task ASettingSavedOnA_IsAppliedOnB_BeforeItsSnapshotIsDueForRenewal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Key = OpsConsole.Core.Maintenance.MaintenanceSettings.TelemetryRetentionDaysKey;
+        var onB = Service<OpsConsole.Core.Shared.Settings.RuntimeSettings>(_cluster.B);
+        var before = (await onB.ReadFreshAsync("maintenance", ct)).Whole(Key); // a snapshot of B's own, renewed only after 30 s
+        var wanted = before == 45 ? 46 : 45;
+
+        var saved = await Service<OpsConsole.Core.Shared.Settings.RuntimeSettings>(_cluster.A).SaveAsync(
+            new OpsConsole.Core.Shared.Auditing.Actor("admin", ["admin"]), "maintenance",
+            new Dictionary<string, string?> { [Key] = wanted.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct: ct);
+        saved.Succeeded.Should().BeTrue(saved.Describe());
+
+        await Until.TrueAsync(async () => (await onB.ReadAsync("maintenance", ct)).Whole(Key) == wanted,
+            "B to apply the setting A saved", TimeSpan.FromSeconds(10));
+    }
 }

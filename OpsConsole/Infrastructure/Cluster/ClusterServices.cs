@@ -45,6 +45,7 @@ public static class ClusterServices
             o.InstanceName = ClusterRedis.ChannelPrefix + ":cache:";
         });
         services.AddHostedService<CacheEvictionListener>();
+        services.AddHostedService<SettingsChangeListener>();
         services.AddHealthChecks().AddCheck<LiveUpdatesHealthCheck>("live-updates", tags: [OpsHealthChecks.ReadyTag]);
         return services;
     }
