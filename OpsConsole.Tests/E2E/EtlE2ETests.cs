@@ -71,39 +71,41 @@ public sealed class EtlE2ETests(BrowserFixture browser) : IAsyncLifetime
     public async Task Admin_CancelsAndRetriesEveryJobMatchingTheFilter_AfterAConfirmationWithTheCount_ThenReadsAJobAndItsRecords()
     {
         using var api = await ApiClients.SignedInAsync(_base, "admin");
-        // The runners stay paused until the retry, so the page shows the queue as the admin left it.
+        // The runners stay paused until the retry, so the page shows the queue as the admin left it. Whole days only, up
+        // to yesterday: the file host's day that is still under way is fetched again later, so it may be neither
+        // succeeded nor failed within the wait (the test failed every time it ran between midnight and morning, UTC).
         (await api.PostAsync("/api/scheduler/jobs/etl.runners/pause", null)).EnsureSuccessStatusCode();
-        (await api.PostAsJsonAsync("/api/missing/run", new { filter = new { start = Today.AddDays(-6).ToString("yyyy-MM-dd"), end = Today.ToString("yyyy-MM-dd") } }))
+        (await api.PostAsJsonAsync("/api/missing/run", new { filter = new { start = Today.AddDays(-6).ToString("yyyy-MM-dd"), end = Today.AddDays(-1).ToString("yyyy-MM-dd") } }))
             .EnsureSuccessStatusCode();
 
         await using var console = await ConsolePage.OpenAsync(browser.Browser, _base);
         await console.SignInAsync("admin", OpsAppFactory.Password);
         await console.GotoAsync("/etl/jobs");
         await console.WaitUntilLiveAsync();
-        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel all 14 matching" }).ClickAsync();
-        await console.Page.GetByText("Cancel 14 job(s)?").WaitForAsync();
-        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel 14" }).ClickAsync();
-        await console.Page.GetByText("14 job(s) cancelled").WaitForAsync();
-        await console.Page.Locator("[data-testid=jobs-table] [data-status=cancelled]").Nth(13).WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel all 12 matching" }).ClickAsync();
+        await console.Page.GetByText("Cancel 12 job(s)?").WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel 12" }).ClickAsync();
+        await console.Page.GetByText("12 job(s) cancelled").WaitForAsync();
+        await console.Page.Locator("[data-testid=jobs-table] [data-status=cancelled]").Nth(11).WaitForAsync();
 
         await console.Page.Locator("[data-testid=jobs-search] input, input[data-testid=jobs-search]").First.FillAsync("B004");
-        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Retry all 7 matching" }).WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Retry all 6 matching" }).WaitForAsync();
         // The button's total renders as the table's load returns; its rows follow in the table's own render.
-        await console.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=jobs-table] [data-status]').length === 7");
+        await console.Page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=jobs-table] [data-status]').length === 6");
         (await console.Page.Locator("[data-testid=jobs-table] tr:has([data-status])", new() { HasTextString = "B001" }).CountAsync())
             .Should().Be(0, "the table shows only B004's days");
         await console.Page.ClickAsync("[data-testid=retry-matching]");
-        await console.Page.GetByText("Queue 7 job(s) again?").WaitForAsync();
+        await console.Page.GetByText("Queue 6 job(s) again?").WaitForAsync();
         await console.ScreenshotAsync("jobs-retry-confirm");
-        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Retry 7" }).ClickAsync();
-        await console.Page.GetByText("7 job(s) queued again").WaitForAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Retry 6" }).ClickAsync();
+        await console.Page.GetByText("6 job(s) queued again").WaitForAsync();
         (await api.PostAsync("/api/scheduler/jobs/etl.runners/resume", null)).EnsureSuccessStatusCode();
 
         // The rows change state live as the runners take them; B001's days stay cancelled.
         await console.Page.WaitForFunctionAsync(
-            "() => { const s = [...document.querySelectorAll('[data-testid=jobs-table] [data-status]')].map(e => e.dataset.status); return s.length === 7 && s.every(x => x === 'succeeded' || x === 'failed'); }",
+            "() => { const s = [...document.querySelectorAll('[data-testid=jobs-table] [data-status]')].map(e => e.dataset.status); return s.length === 6 && s.every(x => x === 'succeeded' || x === 'failed'); }",
             null, new() { Timeout = 60_000 });
-        (await api.GetFromJsonAsync<JsonElement>("/api/jobs?status=cancelled&branch=B001")).GetProperty("total").GetInt32().Should().Be(7);
+        (await api.GetFromJsonAsync<JsonElement>("/api/jobs?status=cancelled&branch=B001")).GetProperty("total").GetInt32().Should().Be(6);
         await console.ScreenshotAsync("jobs-after-retry");
 
         await console.Page.Locator("[data-testid=jobs-table] tr:has([data-status=succeeded]) a").First.ClickAsync();
